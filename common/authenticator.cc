@@ -1,0 +1,74 @@
+#include "common/authenticator.h"
+
+#include "absl/time/clock.h"
+#include "common/api_key.h"
+#include "common/ids.h"
+
+namespace aievents {
+namespace {
+
+constexpr char kLookupKey[] = "auth_lookup_key";
+constexpr size_t kMaxCacheEntries = 10000;
+
+std::string Metadata(const grpc::ServerContext& context, const char* name) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find(name);
+  return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+std::vector<PgStatement> Authenticator::Statements() {
+  return {{kLookupKey,
+           "SELECT id::text, tenant_id::text, prefix FROM api_keys"
+           " WHERE key_hash = $1 AND revoked_at IS NULL"}};
+}
+
+absl::StatusOr<RequestContext> Authenticator::Authenticate(const grpc::ServerContext& context) {
+  std::optional<std::string> key =
+      ExtractApiKey(Metadata(context, "x-api-key"), Metadata(context, "authorization"));
+  if (!key.has_value()) {
+    return absl::UnauthenticatedError(
+        "missing API key: send 'x-api-key: KEY' or 'Authorization: Bearer KEY'");
+  }
+  auto result = AuthenticateKey(*key);
+  if (!result.ok()) return result.status();
+  result->request_id = Metadata(context, "x-request-id");
+  if (result->request_id.empty()) result->request_id = NewUuidV7();
+  return result;
+}
+
+absl::StatusOr<RequestContext> Authenticator::AuthenticateKey(const std::string& api_key) {
+  std::string hash = HashApiKey(api_key);
+  absl::Time now = absl::Now();
+  RequestContext context;
+  context.credential = api_key;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end() && it->second.expires > now) {
+      context.tenant_id = it->second.tenant_id;
+      context.key_id = it->second.key_id;
+      context.key_prefix = it->second.key_prefix;
+      return context;
+    }
+  }
+  bool found = false;
+  absl::Status status = pool_->InSystemTransaction([&](pqxx::work& txn) {
+    pqxx::result rows = txn.exec_prepared(kLookupKey, hash);
+    if (rows.empty()) return absl::OkStatus();
+    found = true;
+    context.key_id = rows[0][0].as<std::string>();
+    context.tenant_id = rows[0][1].as<std::string>();
+    context.key_prefix = rows[0][2].as<std::string>();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!found) return absl::UnauthenticatedError("invalid or revoked API key");
+  std::lock_guard lock(mutex_);
+  if (cache_.size() >= kMaxCacheEntries) cache_.clear();
+  cache_[hash] = {context.tenant_id, context.key_id, context.key_prefix, now + cache_ttl_};
+  return context;
+}
+
+}  // namespace aievents

@@ -1,0 +1,49 @@
+// Resolves an API key to its tenant, from the api_keys table, with a short positive cache so
+// a busy service does not look the same key up on every call. A revoked key stops working
+// within the cache TTL (documented in docs/operations.md).
+#ifndef AIEVENTS_COMMON_AUTHENTICATOR_H_
+#define AIEVENTS_COMMON_AUTHENTICATOR_H_
+
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/pg_pool.h"
+#include "common/request_context.h"
+#include "grpcpp/server_context.h"
+
+namespace aievents {
+
+class Authenticator {
+ public:
+  Authenticator(PgPool* pool, absl::Duration cache_ttl) : pool_(pool), cache_ttl_(cache_ttl) {}
+
+  // The statements the pool passed in must have prepared.
+  static std::vector<PgStatement> Statements();
+
+  // Reads `x-api-key` or `authorization: Bearer` and `x-request-id` from the call's metadata.
+  // UNAUTHENTICATED when the key is missing, unknown or revoked.
+  absl::StatusOr<RequestContext> Authenticate(const grpc::ServerContext& context);
+
+  // The same for a key already extracted.
+  absl::StatusOr<RequestContext> AuthenticateKey(const std::string& api_key);
+
+ private:
+  struct CachedKey {
+    std::string tenant_id;
+    std::string key_id;
+    std::string key_prefix;
+    absl::Time expires;
+  };
+
+  PgPool* pool_;
+  absl::Duration cache_ttl_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, CachedKey> cache_;  // key hash -> tenant
+};
+
+}  // namespace aievents
+
+#endif  // AIEVENTS_COMMON_AUTHENTICATOR_H_

@@ -1,0 +1,80 @@
+#include "common/field_violations.h"
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace aievents {
+namespace {
+
+constexpr char kBadRequestTypeUrl[] = "type.googleapis.com/google.rpc.BadRequest";
+
+}  // namespace
+
+absl::Status InvalidArgumentWithViolations(const std::vector<FieldViolation>& violations) {
+  google::rpc::BadRequest bad_request;
+  std::vector<std::string> parts;
+  for (const FieldViolation& violation : violations) {
+    auto* out = bad_request.add_field_violations();
+    out->set_field(violation.field);
+    out->set_description(violation.description);
+    parts.push_back(absl::StrCat(violation.field, ": ", violation.description));
+  }
+  absl::Status status =
+      absl::InvalidArgumentError(absl::StrCat("invalid request: ", absl::StrJoin(parts, "; ")));
+  status.SetPayload(kBadRequestTypeUrl, absl::Cord(bad_request.SerializeAsString()));
+  return status;
+}
+
+std::vector<FieldViolation> GetFieldViolations(const absl::Status& status) {
+  std::vector<FieldViolation> violations;
+  auto payload = status.GetPayload(kBadRequestTypeUrl);
+  if (!payload.has_value()) return violations;
+  google::rpc::BadRequest bad_request;
+  if (!bad_request.ParseFromString(std::string(*payload))) return violations;
+  for (const auto& violation : bad_request.field_violations()) {
+    violations.push_back({violation.field(), violation.description()});
+  }
+  return violations;
+}
+
+std::vector<FieldViolation> PrefixViolations(const std::string& prefix,
+                                             std::vector<FieldViolation> violations) {
+  for (FieldViolation& violation : violations) {
+    violation.field = violation.field.empty() ? prefix : absl::StrCat(prefix, ".", violation.field);
+  }
+  return violations;
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  auto code = static_cast<grpc::StatusCode>(status.code());
+  std::string message(status.message());
+  auto payload = status.GetPayload(kBadRequestTypeUrl);
+  if (!payload.has_value()) return grpc::Status(code, message);
+  google::rpc::Status details;
+  details.set_code(static_cast<int>(code));
+  details.set_message(message);
+  auto* any = details.add_details();
+  any->set_type_url(kBadRequestTypeUrl);
+  any->set_value(std::string(*payload));
+  return grpc::Status(code, message, details.SerializeAsString());
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  absl::Status result(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  if (status.error_details().empty()) return result;
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return result;
+  for (const auto& any : details.details()) {
+    if (any.type_url() == kBadRequestTypeUrl) {
+      result.SetPayload(kBadRequestTypeUrl, absl::Cord(any.value()));
+    }
+  }
+  return result;
+}
+
+}  // namespace aievents

@@ -1,0 +1,84 @@
+// A fixed-size pool of PostgreSQL connections with every statement prepared once per
+// connection, and the transaction helpers every query goes through. Tenant-scoped work runs in a
+// transaction that first sets `app.tenant_id` (SET LOCAL semantics), so the database always
+// knows whose rows a statement may touch (the hook row-level security will use).
+#ifndef AIEVENTS_COMMON_PG_POOL_H_
+#define AIEVENTS_COMMON_PG_POOL_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace aievents {
+
+// A named SQL statement, prepared on every pooled connection.
+struct PgStatement {
+  const char* name;
+  const char* sql;
+};
+
+class PgPool {
+ public:
+  struct Options {
+    std::string database_url;
+    int size = 8;
+    std::vector<PgStatement> statements;
+    // How long a caller waits for a free connection before UNAVAILABLE.
+    std::chrono::milliseconds acquire_timeout{5000};
+  };
+
+  // Connections are opened lazily, so a service can start (and report NOT_SERVING) while the
+  // database is still coming up.
+  static absl::StatusOr<std::unique_ptr<PgPool>> Create(Options options);
+
+  using Work = std::function<absl::Status(pqxx::work&)>;
+
+  // Runs `work` in one transaction scoped to `tenant_id` and commits when it returns OK; any
+  // error rolls everything back. Database errors become statuses: lost connection or unknown
+  // commit outcome UNAVAILABLE, serialization failure ABORTED, unique violation ALREADY_EXISTS,
+  // invalid input syntax INVALID_ARGUMENT, anything else INTERNAL.
+  absl::Status InTenantTransaction(std::string_view tenant_id, const Work& work);
+
+  // Runs `work` in a transaction that belongs to no tenant: for the cross-tenant lookups that
+  // must happen before a tenant is known (API-key authentication) and for operator tools.
+  absl::Status InSystemTransaction(const Work& work);
+
+  // Round-trips "SELECT 1"; OK when the database answers.
+  absl::Status Ping();
+
+ private:
+  explicit PgPool(Options options) : options_(std::move(options)) {}
+
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire();
+  void Release(std::unique_ptr<pqxx::connection> conn, bool healthy);
+  absl::Status Run(std::optional<std::string_view> tenant_id, const Work& work);
+
+  Options options_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  int open_ = 0;  // connections that exist, idle or lent out
+};
+
+// NULL for an absent value, for passing optionals as statement parameters.
+inline const char* NullableParam(const std::optional<std::string>& value) {
+  return value.has_value() ? value->c_str() : nullptr;
+}
+
+// A PostgreSQL array literal ("{\"a\",NULL}") for passing a column of values as one parameter
+// (with unnest on the SQL side), so one prepared statement inserts any number of rows.
+std::string PgArrayLiteral(const std::vector<std::optional<std::string>>& values);
+
+}  // namespace aievents
+
+#endif  // AIEVENTS_COMMON_PG_POOL_H_

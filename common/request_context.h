@@ -1,0 +1,24 @@
+// Who is calling and for which request: what every tenant-scoped operation receives.
+#ifndef AIEVENTS_COMMON_REQUEST_CONTEXT_H_
+#define AIEVENTS_COMMON_REQUEST_CONTEXT_H_
+
+#include <string>
+
+namespace aievents {
+
+struct RequestContext {
+  // The tenant named by the caller's credential; every query is scoped to it.
+  std::string tenant_id;
+  // The API key row that authenticated the call, and its display prefix (for audit records).
+  std::string key_id;
+  std::string key_prefix;
+  // The credential as received, forwarded unchanged to peer services so they authenticate the
+  // same caller.
+  std::string credential;
+  // Correlates log lines across the gateway and services.
+  std::string request_id;
+};
+
+}  // namespace aievents
+
+#endif  // AIEVENTS_COMMON_REQUEST_CONTEXT_H_

@@ -1,0 +1,27 @@
+#include "common/service_config.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace aievents {
+
+ServiceConfig LoadServiceConfig(ConfigSource& source, int default_grpc_port,
+                                int default_admin_port) {
+  ServiceConfig config;
+  config.database_url = source.RequiredString(
+      "database-url", "PostgreSQL connection URI, e.g. postgresql://user@host:5432/aievents");
+  config.grpc_address =
+      source.String("grpc-listen", absl::StrCat("127.0.0.1:", default_grpc_port),
+                    "host:port for the gRPC server (0.0.0.0:PORT in a container)");
+  config.admin_host = source.String("admin-host", "127.0.0.1", "host for the admin HTTP port");
+  config.admin_port = source.Int("admin-port", default_admin_port, -1, 65535,
+                                 "admin HTTP port for /metrics, /healthz, /readyz (-1: off)");
+  config.db_pool_size =
+      source.Int("db-pool-size", 8, 1, 256, "PostgreSQL connections this process may open");
+  config.auth_cache_seconds =
+      source.Int("auth-cache-seconds", 30, 0, 3600,
+                 "how long an API key lookup is cached; a revoked key works at most this long");
+  config.log_level = source.String("log-level", "info", "debug, info, warn or error");
+  return config;
+}
+
+}  // namespace aievents

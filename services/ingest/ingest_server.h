@@ -1,0 +1,50 @@
+// Assembles a running ingest service from its config. main.cc and the tests start it here.
+#ifndef AIEVENTS_SERVICES_INGEST_INGEST_SERVER_H_
+#define AIEVENTS_SERVICES_INGEST_INGEST_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/authenticator.h"
+#include "common/config_source.h"
+#include "common/grpc_service_runner.h"
+#include "common/pg_pool.h"
+#include "common/service_config.h"
+#include "services/ingest/event_ingestor.h"
+#include "services/ingest/ingest_grpc_service.h"
+
+namespace aievents::ingest {
+
+struct IngestConfig {
+  ServiceConfig service;
+  // host:port of the matching service.
+  std::string matching_address = "127.0.0.1:50052";
+  int matching_timeout_ms = 5000;
+};
+
+IngestConfig LoadIngestConfig(ConfigSource& source);
+
+class IngestServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<IngestServer>> Start(const IngestConfig& config);
+
+  int grpc_port() const { return runner_->grpc_port(); }
+  int admin_port() const { return runner_->admin_port(); }
+  void Shutdown() { runner_->Shutdown(); }
+
+ private:
+  IngestServer() = default;
+
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<Authenticator> authenticator_;
+  std::unique_ptr<PgEventStore> store_;
+  std::unique_ptr<MatchingClient> matching_;
+  std::unique_ptr<EventIngestor> ingestor_;
+  std::unique_ptr<IngestGrpcService> service_;
+  std::unique_ptr<GrpcServiceRunner> runner_;
+};
+
+}  // namespace aievents::ingest
+
+#endif  // AIEVENTS_SERVICES_INGEST_INGEST_SERVER_H_

@@ -1,0 +1,49 @@
+// The ingest service's view of the matching service. An interface because it is a seam to a
+// peer service: batching, retries and fault injection will wrap it.
+#ifndef AIEVENTS_SERVICES_INGEST_MATCHING_CLIENT_H_
+#define AIEVENTS_SERVICES_INGEST_MATCHING_CLIENT_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "aievents/v1/matching_service.grpc.pb.h"
+#include "common/request_context.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/channel.h"
+
+namespace aievents::ingest {
+
+class MatchingClient {
+ public:
+  virtual ~MatchingClient() = default;
+
+  // Resolves `lookup` for the caller in `context`, whose credential and request id are
+  // forwarded. INVALID_ARGUMENT carries the matching service's field violations.
+  virtual absl::StatusOr<v1::MatchCustomerResponse> Match(const RequestContext& context,
+                                                          const v1::CustomerLookup& lookup) = 0;
+
+  // OK when the matching service reports SERVING.
+  virtual absl::Status CheckHealth() = 0;
+};
+
+// MatchingClient over a gRPC channel.
+class GrpcMatchingClient : public MatchingClient {
+ public:
+  // `target` is host:port; calls time out after `timeout`.
+  GrpcMatchingClient(const std::string& target, absl::Duration timeout);
+
+  absl::StatusOr<v1::MatchCustomerResponse> Match(const RequestContext& context,
+                                                  const v1::CustomerLookup& lookup) override;
+  absl::Status CheckHealth() override;
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::MatchingService::Stub> stub_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
+  absl::Duration timeout_;
+};
+
+}  // namespace aievents::ingest
+
+#endif  // AIEVENTS_SERVICES_INGEST_MATCHING_CLIENT_H_

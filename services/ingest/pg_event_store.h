@@ -1,0 +1,55 @@
+// The ai_events table on the write path. Inserts are batch-shaped: any number of events go in
+// with one prepared statement (columns passed as arrays and unnested) in one transaction, so a
+// group-commit writer can put many requests into one commit. Exactly-once is the database's
+// job: UNIQUE (tenant_id, idempotency_key) with ON CONFLICT DO NOTHING, never check-then-insert.
+#ifndef AIEVENTS_SERVICES_INGEST_PG_EVENT_STORE_H_
+#define AIEVENTS_SERVICES_INGEST_PG_EVENT_STORE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "aievents/v1/ai_event.pb.h"
+#include "aievents/v1/matching_service.pb.h"
+#include "common/pg_pool.h"
+#include "services/ingest/event_validator.h"
+
+namespace aievents::ingest {
+
+// One event ready to insert.
+struct NewEvent {
+  std::string id;
+  std::string idempotency_key;
+  const ValidatedEvent* event;             // not owned
+  const v1::MatchCustomerResponse* match;  // not owned
+};
+
+// What the store holds for a NewEvent after InsertBatch.
+struct StoredEvent {
+  v1::AiEvent event;
+  bool inserted;  // false: the key already existed and `event` is the earlier one
+};
+
+class PgEventStore {
+ public:
+  explicit PgEventStore(PgPool* pool) : pool_(pool) {}
+
+  static std::vector<PgStatement> Statements();
+
+  // The tenant's event stored under `idempotency_key`, if any.
+  absl::StatusOr<std::optional<v1::AiEvent>> FindByIdempotencyKey(
+      const std::string& tenant_id, const std::string& idempotency_key);
+
+  // Inserts `events` in one transaction and returns one StoredEvent per input, in order. Returns
+  // only after COMMIT succeeded; any error means nothing of the batch was stored.
+  absl::StatusOr<std::vector<StoredEvent>> InsertBatch(const std::string& tenant_id,
+                                                       const std::vector<NewEvent>& events);
+
+ private:
+  PgPool* pool_;
+};
+
+}  // namespace aievents::ingest
+
+#endif  // AIEVENTS_SERVICES_INGEST_PG_EVENT_STORE_H_

@@ -1,0 +1,31 @@
+// gRPC adapter of the matching service: proto in, CustomerDirectory, proto out.
+#ifndef AIEVENTS_SERVICES_MATCHING_MATCHING_GRPC_SERVICE_H_
+#define AIEVENTS_SERVICES_MATCHING_MATCHING_GRPC_SERVICE_H_
+
+#include "aievents/v1/matching_service.grpc.pb.h"
+#include "common/authenticator.h"
+#include "services/matching/customer_directory.h"
+
+namespace aievents::matching {
+
+class MatchingGrpcService final : public v1::MatchingService::Service {
+ public:
+  MatchingGrpcService(Authenticator* authenticator, CustomerDirectory* directory)
+      : authenticator_(authenticator), directory_(directory) {}
+
+  grpc::Status MatchCustomer(grpc::ServerContext* context, const v1::MatchCustomerRequest* request,
+                             v1::MatchCustomerResponse* response) override;
+  grpc::Status CreateCustomer(grpc::ServerContext* context,
+                              const v1::CreateCustomerRequest* request,
+                              v1::Customer* response) override;
+  grpc::Status GetCustomer(grpc::ServerContext* context, const v1::GetCustomerRequest* request,
+                           v1::Customer* response) override;
+
+ private:
+  Authenticator* authenticator_;
+  CustomerDirectory* directory_;
+};
+
+}  // namespace aievents::matching
+
+#endif  // AIEVENTS_SERVICES_MATCHING_MATCHING_GRPC_SERVICE_H_

@@ -1,0 +1,50 @@
+// Assembles a running matching service from its config: pool, store, logic, gRPC server.
+// main.cc and the tests both start the service through here.
+#ifndef AIEVENTS_SERVICES_MATCHING_MATCHING_SERVER_H_
+#define AIEVENTS_SERVICES_MATCHING_MATCHING_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/authenticator.h"
+#include "common/config_source.h"
+#include "common/grpc_service_runner.h"
+#include "common/pg_pool.h"
+#include "common/service_config.h"
+#include "services/matching/customer_directory.h"
+#include "services/matching/matching_grpc_service.h"
+
+namespace aievents::matching {
+
+struct MatchingConfig {
+  ServiceConfig service;
+  // ISO 3166 region for phone numbers written without a country code.
+  std::string default_phone_region = "US";
+};
+
+MatchingConfig LoadMatchingConfig(ConfigSource& source);
+
+class MatchingServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<MatchingServer>> Start(const MatchingConfig& config);
+
+  int grpc_port() const { return runner_->grpc_port(); }
+  int admin_port() const { return runner_->admin_port(); }
+  void Shutdown() { runner_->Shutdown(); }
+
+ private:
+  MatchingServer() = default;
+
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<Authenticator> authenticator_;
+  std::unique_ptr<PhoneNormalizer> phones_;
+  std::unique_ptr<PgCustomerStore> store_;
+  std::unique_ptr<CustomerDirectory> directory_;
+  std::unique_ptr<MatchingGrpcService> service_;
+  std::unique_ptr<GrpcServiceRunner> runner_;
+};
+
+}  // namespace aievents::matching
+
+#endif  // AIEVENTS_SERVICES_MATCHING_MATCHING_SERVER_H_

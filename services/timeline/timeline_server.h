@@ -1,0 +1,44 @@
+// Assembles a running timeline service from its config. main.cc and the tests start it here.
+#ifndef AIEVENTS_SERVICES_TIMELINE_TIMELINE_SERVER_H_
+#define AIEVENTS_SERVICES_TIMELINE_TIMELINE_SERVER_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "common/authenticator.h"
+#include "common/config_source.h"
+#include "common/grpc_service_runner.h"
+#include "common/pg_pool.h"
+#include "common/service_config.h"
+#include "services/timeline/timeline_grpc_service.h"
+
+namespace aievents::timeline {
+
+struct TimelineConfig {
+  ServiceConfig service;
+};
+
+TimelineConfig LoadTimelineConfig(ConfigSource& source);
+
+class TimelineServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<TimelineServer>> Start(const TimelineConfig& config);
+
+  int grpc_port() const { return runner_->grpc_port(); }
+  int admin_port() const { return runner_->admin_port(); }
+  void Shutdown() { runner_->Shutdown(); }
+
+ private:
+  TimelineServer() = default;
+
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<Authenticator> authenticator_;
+  std::unique_ptr<PgEventReader> events_;
+  std::unique_ptr<TimelineReader> reader_;
+  std::unique_ptr<TimelineGrpcService> service_;
+  std::unique_ptr<GrpcServiceRunner> runner_;
+};
+
+}  // namespace aievents::timeline
+
+#endif  // AIEVENTS_SERVICES_TIMELINE_TIMELINE_SERVER_H_
