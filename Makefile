@@ -1,0 +1,64 @@
+# The two commands: `make up` (install, build, start everything locally) and `make test`.
+# Both are safe to run again. Run as root on Debian 12.
+
+BUILD_DIR   := build
+DATA_DIR    := .data
+PG_PORT     ?= 55432
+DB_URL      := postgresql://aievents@127.0.0.1:$(PG_PORT)/aievents
+export AIEVENTS_DATABASE_URL ?= $(DB_URL)
+
+.PHONY: up down test build deps db migrate dev-key services clean format
+
+up: deps build db migrate services dev-key
+	@echo
+	@echo "aievents is up: gateway on http://127.0.0.1:8080 (logs in $(DATA_DIR)/log)"
+	@echo "Your development API key is in $(DATA_DIR)/dev-api-key. Try:"
+	@echo
+	@echo "  curl -sS -X POST http://127.0.0.1:8080/v1/ai-events \\"
+	@echo "    -H \"x-api-key: \$$(cat $(DATA_DIR)/dev-api-key)\" -H 'content-type: application/json' \\"
+	@echo "    -d '{\"customer_lookup\": {\"phone\": \"+1 (555) 867-5309\"}, \"ai_event\": {\"event_type\": \"phone_call\", \"source\": \"retell\", \"summary\": \"Customer called about delayed shipment for order #789.\", \"raw_payload\": \"{}\", \"occurred_at\": \"2026-03-10T14:30:00Z\"}}'"
+	@echo
+	@echo "Stop everything with: make down"
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@if [ ! -f $(BUILD_DIR)/build.ninja ]; then \
+	  cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null; fi
+	@cmake --build $(BUILD_DIR)
+
+db:
+	@bash scripts/pg.sh start $(DATA_DIR)/pg $(PG_PORT)
+	@runuser -u postgres -- psql -q -h 127.0.0.1 -p $(PG_PORT) -d postgres -v ON_ERROR_STOP=1 \
+	  -c "DO \$$\$$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'aievents') THEN CREATE ROLE aievents LOGIN; END IF; END \$$\$$" >/dev/null
+	@runuser -u postgres -- psql -q -h 127.0.0.1 -p $(PG_PORT) -d postgres -tAc \
+	  "SELECT 1 FROM pg_database WHERE datname = 'aievents'" | grep -q 1 || \
+	  runuser -u postgres -- createdb -h 127.0.0.1 -p $(PG_PORT) -O aievents aievents
+
+migrate: build db
+	@$(BUILD_DIR)/tools/admin/aievents-admin migrate
+
+services: build migrate
+	@bash scripts/services.sh start
+
+# A development tenant and key, made once; the key file survives restarts.
+dev-key: migrate
+	@if [ ! -s $(DATA_DIR)/dev-api-key ]; then \
+	  tenant=$$($(BUILD_DIR)/tools/admin/aievents-admin create-tenant --name=development) && \
+	  $(BUILD_DIR)/tools/admin/aievents-admin create-key --tenant=$$tenant --label=dev \
+	    2>/dev/null > $(DATA_DIR)/dev-api-key && chmod 600 $(DATA_DIR)/dev-api-key && \
+	  echo "dev-key: created tenant $$tenant"; fi
+
+down:
+	@bash scripts/services.sh stop
+	@bash scripts/pg.sh stop $(DATA_DIR)/pg
+
+test: deps build
+	@bash scripts/run-tests.sh
+
+format:
+	@clang-format -i $$(git ls-files '*.cc' '*.h')
+
+clean: down
+	rm -rf $(BUILD_DIR) $(DATA_DIR)

@@ -1,0 +1,218 @@
+#include "gateway/gateway_handler.h"
+
+#include <chrono>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/api_key.h"
+#include "common/ids.h"
+#include "common/log.h"
+#include "common/metrics.h"
+#include "common/text.h"
+#include "gateway/http_status.h"
+#include "gateway/json_transcoder.h"
+#include "gateway/request_prevalidators.h"
+#include "google/protobuf/message.h"
+
+namespace aievents::gateway {
+namespace {
+
+using google::protobuf::Message;
+using google::protobuf::MessageFactory;
+
+// A client-supplied request id is echoed only when it is short and printable.
+bool IsUsableRequestId(const std::string& id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+bool IsJsonContentType(const std::string& content_type) {
+  std::string media = ToLowerAscii(TrimAscii(content_type.substr(0, content_type.find(';'))));
+  return media == "application/json" ||
+         (media.size() > 5 && media.compare(media.size() - 5, 5, "+json") == 0);
+}
+
+std::unique_ptr<Message> NewMessage(const google::protobuf::Descriptor* descriptor) {
+  return std::unique_ptr<Message>(
+      MessageFactory::generated_factory()->GetPrototype(descriptor)->New());
+}
+
+HttpResponse JsonResponse(int status, const nlohmann::ordered_json& body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = body.dump() + "\n";
+  return response;
+}
+
+// Fills request fields from the query string ("a=1&b=x"); every parameter must name a field.
+std::vector<FieldViolation> ApplyQuery(const std::string& query, Message& message) {
+  std::vector<FieldViolation> violations;
+  if (query.empty()) return violations;
+  for (absl::string_view pair : absl::StrSplit(absl::string_view(query.data(), query.size()), '&')) {
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    auto name = PercentDecode(std::string(pair.substr(0, eq)), true);
+    auto value = PercentDecode(
+        eq == absl::string_view::npos ? std::string() : std::string(pair.substr(eq + 1)), true);
+    if (!name.has_value() || !value.has_value()) {
+      violations.push_back({std::string(pair.substr(0, eq)), "malformed percent-encoding"});
+      continue;
+    }
+    for (FieldViolation& v : SetFieldFromText(*name, *value, message)) {
+      violations.push_back(std::move(v));
+    }
+  }
+  return violations;
+}
+
+// "idempotent-replayed" -> "Idempotent-Replayed" (gRPC metadata keys are lower case).
+std::string HeaderCase(std::string name) {
+  bool start = true;
+  for (char& c : name) {
+    if (start && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    start = c == '-';
+  }
+  return name;
+}
+
+}  // namespace
+
+HttpResponse GatewayHandler::Handle(const HttpRequest& request) {
+  auto start = std::chrono::steady_clock::now();
+  std::string request_id = request.Header("x-request-id");
+  if (!IsUsableRequestId(request_id)) request_id = NewUuidV7();
+  std::string route_label = "unmatched";
+  HttpResponse response = Dispatch(request, request_id, route_label);
+  response.headers.emplace_back("x-request-id", request_id);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  Metrics::Global().Increment("aievents_http_requests_total",
+                              {{"route", route_label}, {"status", std::to_string(response.status)}});
+  Metrics::Global().Observe("aievents_http_request_duration_seconds", {{"route", route_label}},
+                            seconds);
+  if (route_label != "/healthz" && route_label != "/readyz" && route_label != "/metrics") {
+    log::Info("http_request", {{"request_id", request_id},
+                               {"method", request.method},
+                               {"route", route_label},
+                               {"status", std::to_string(response.status)},
+                               {"duration_ms", absl::StrCat(seconds * 1000)},
+                               {"remote", request.remote_address}});
+  }
+  return response;
+}
+
+HttpResponse GatewayHandler::Readiness() {
+  nlohmann::ordered_json checks = nlohmann::ordered_json::object();
+  bool ready = true;
+  for (const auto& [service, status] : backends_->CheckHealth()) {
+    checks[service] = status.ok() ? "ok" : std::string(status.message());
+    ready = ready && status.ok();
+  }
+  return JsonResponse(ready ? 200 : 503,
+                      {{"status", ready ? "ready" : "not_ready"}, {"checks", checks}});
+}
+
+HttpResponse GatewayHandler::Dispatch(const HttpRequest& request, const std::string& request_id,
+                                      std::string& route_label) {
+  if (request.path == "/healthz" || request.path == "/readyz" || request.path == "/metrics") {
+    route_label = request.path;
+    if (request.method != "GET" && request.method != "HEAD") {
+      HttpResponse response = ErrorResponse(405, "METHOD_NOT_ALLOWED", "use GET");
+      response.headers.emplace_back("allow", "GET");
+      return response;
+    }
+    if (request.path == "/healthz") return JsonResponse(200, {{"status", "ok"}});
+    if (request.path == "/readyz") return Readiness();
+    HttpResponse response;
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = Metrics::Global().RenderPrometheus();
+    return response;
+  }
+
+  auto match = routes_->Match(request.method, request.path);
+  if (!match.ok()) {
+    if (match.status().code() == absl::StatusCode::kFailedPrecondition) {
+      HttpResponse response =
+          ErrorResponse(405, "METHOD_NOT_ALLOWED",
+                        absl::StrCat(request.method, " is not allowed on ", request.path,
+                                     "; allowed: ", match.status().message()));
+      response.headers.emplace_back("allow", std::string(match.status().message()));
+      return response;
+    }
+    return ErrorResponse(404, "NOT_FOUND",
+                         absl::StrCat("no endpoint ", request.method, " ", request.path));
+  }
+  const Route& route = *match->route;
+  route_label = absl::StrCat(route.rule.method(), " ", route.rule.path());
+
+  std::optional<std::string> api_key =
+      ExtractApiKey(request.Header("x-api-key"), request.Header("authorization"));
+  if (!api_key.has_value()) {
+    return ErrorResponse(401, "UNAUTHENTICATED",
+                         "missing API key: send 'x-api-key: KEY' or 'Authorization: Bearer KEY'");
+  }
+
+  std::unique_ptr<Message> rpc_request = NewMessage(route.method->input_type());
+  std::vector<FieldViolation> violations;
+  if (route.rule.body() == "*") {
+    if (!IsJsonContentType(request.Header("content-type"))) {
+      return ErrorResponse(415, "UNSUPPORTED_MEDIA_TYPE",
+                           absl::StrCat("Content-Type must be application/json, got '",
+                                        request.Header("content-type"), "'"));
+    }
+    nlohmann::json body;
+    try {
+      body = nlohmann::json::parse(request.body);
+    } catch (const nlohmann::json::parse_error& e) {
+      return ErrorResponse(400, "INVALID_ARGUMENT", absl::StrCat("malformed JSON: ", e.what()));
+    }
+    violations = JsonToMessage(body, *rpc_request);
+  } else {
+    violations = ApplyQuery(request.query, *rpc_request);
+  }
+  for (const auto& [name, value] : match->path_params) {
+    for (FieldViolation& v : SetFieldFromText(name, value, *rpc_request)) {
+      violations.push_back(std::move(v));
+    }
+  }
+  if (!violations.empty()) {
+    violations = MergeViolations(std::move(violations),
+                                 ServiceViolations(route.method->full_name(), *rpc_request));
+    return ErrorResponseFromStatus(InvalidArgumentWithViolations(violations));
+  }
+
+  auto reply = backends_->Call(route.method->service()->full_name(), route.GrpcPath(),
+                               rpc_request->SerializeAsString(),
+                               {{"x-api-key", *api_key}, {"x-request-id", request_id}});
+  if (!reply.ok()) return ErrorResponseFromStatus(reply.status());
+
+  std::unique_ptr<Message> rpc_response = NewMessage(route.method->output_type());
+  if (!rpc_response->ParseFromString(reply->body)) {
+    return ErrorResponse(502, "INTERNAL", "the backend sent a response the gateway cannot read");
+  }
+  const Message* rendered = rpc_response.get();
+  if (!route.rule.response_body().empty()) {
+    const auto* field = route.method->output_type()->FindFieldByName(route.rule.response_body());
+    if (field != nullptr) rendered = &rpc_response->GetReflection()->GetMessage(*rpc_response, field);
+  }
+  HttpResponse response = JsonResponse(
+      route.rule.success_status() == 0 ? 200 : route.rule.success_status(), MessageToJson(*rendered));
+  constexpr std::string_view kHeaderPrefix = "x-http-header-";
+  for (const auto& [key, value] : reply->initial_metadata) {
+    if (key == "x-http-code") {
+      int code = 0;
+      if (absl::SimpleAtoi(value, &code) && code >= 200 && code < 300) response.status = code;
+    } else if (key.rfind(kHeaderPrefix, 0) == 0) {
+      response.headers.emplace_back(HeaderCase(key.substr(kHeaderPrefix.size())), value);
+    }
+  }
+  return response;
+}
+
+}  // namespace aievents::gateway

@@ -1,0 +1,33 @@
+// Turns one HTTP request into one backend RPC and its reply back into HTTP: routing from the
+// proto options, API-key presence, content type, strict JSON transcoding, error mapping,
+// request ids, access logs and metrics. Also serves /healthz, /readyz and /metrics.
+#ifndef AIEVENTS_GATEWAY_GATEWAY_HANDLER_H_
+#define AIEVENTS_GATEWAY_GATEWAY_HANDLER_H_
+
+#include <string>
+
+#include "common/http_server.h"
+#include "gateway/backend_client.h"
+#include "gateway/route_table.h"
+
+namespace aievents::gateway {
+
+class GatewayHandler {
+ public:
+  GatewayHandler(const RouteTable* routes, BackendClient* backends)
+      : routes_(routes), backends_(backends) {}
+
+  HttpResponse Handle(const HttpRequest& request);
+
+ private:
+  HttpResponse Dispatch(const HttpRequest& request, const std::string& request_id,
+                        std::string& route_label);
+  HttpResponse Readiness();
+
+  const RouteTable* routes_;
+  BackendClient* backends_;
+};
+
+}  // namespace aievents::gateway
+
+#endif  // AIEVENTS_GATEWAY_GATEWAY_HANDLER_H_

@@ -1,0 +1,83 @@
+#include "gateway/gateway_server.h"
+
+#include "aievents/v1/ingest_service.grpc.pb.h"
+#include "aievents/v1/matching_service.grpc.pb.h"
+#include "aievents/v1/timeline_service.grpc.pb.h"
+#include "common/log.h"
+#include "common/metrics.h"
+#include "common/status_macros.h"
+#include "gateway/http_status.h"
+
+namespace aievents::gateway {
+namespace {
+
+// The service declared in the same .proto file as `Message`; reaching it through a message
+// type guarantees the file's descriptors are linked in.
+template <typename Message>
+const google::protobuf::ServiceDescriptor* ServiceOf(const char* name) {
+  return Message::descriptor()->file()->FindServiceByName(name);
+}
+
+}  // namespace
+
+GatewayConfig LoadGatewayConfig(ConfigSource& source) {
+  GatewayConfig config;
+  config.listen_host = source.String("listen-host", "127.0.0.1",
+                                     "address the HTTP server binds (0.0.0.0 in a container)");
+  config.listen_port = source.Int("listen-port", 8080, 0, 65535, "HTTP port (0: any free port)");
+  config.ingest_address =
+      source.String("ingest-address", "127.0.0.1:50051", "host:port of the ingest service");
+  config.matching_address =
+      source.String("matching-address", "127.0.0.1:50052", "host:port of the matching service");
+  config.timeline_address =
+      source.String("timeline-address", "127.0.0.1:50053", "host:port of the timeline service");
+  config.backend_timeout_ms = source.Int("backend-timeout-ms", 10000, 100, 120000,
+                                         "deadline of each backend call");
+  config.max_body_bytes = source.Int("max-body-bytes", 64 * 1024, 1024, 16 * 1024 * 1024,
+                                     "largest request body accepted; larger gets 413");
+  config.max_connections = source.Int("max-connections", 1024, 1, 100000,
+                                      "open client connections; more get 503");
+  config.log_level = source.String("log-level", "info", "debug, info, warn or error");
+  return config;
+}
+
+absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const GatewayConfig& config) {
+  std::unique_ptr<GatewayServer> server(new GatewayServer());
+  ASSIGN_OR_RETURN(server->routes_,
+                   RouteTable::Build({ServiceOf<v1::CreateEventRequest>("IngestService"),
+                                      ServiceOf<v1::GetCustomerRequest>("MatchingService"),
+                                      ServiceOf<v1::GetEventRequest>("TimelineService")}));
+  server->backends_ = std::make_unique<BackendClient>(
+      std::map<std::string, std::string>{
+          {v1::IngestService::service_full_name(), config.ingest_address},
+          {v1::MatchingService::service_full_name(), config.matching_address},
+          {v1::TimelineService::service_full_name(), config.timeline_address}},
+      absl::Milliseconds(config.backend_timeout_ms));
+  server->handler_ =
+      std::make_unique<GatewayHandler>(&server->routes_, server->backends_.get());
+  Metrics::Global().DescribeCounter("aievents_http_requests_total",
+                                    "HTTP requests answered, by route and status.");
+  Metrics::Global().DescribeHistogram("aievents_http_request_duration_seconds",
+                                      "HTTP request latency, by route.");
+  HttpServer::Options options;
+  options.host = config.listen_host;
+  options.port = config.listen_port;
+  options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
+  options.max_connections = config.max_connections;
+  options.error_response = [](int status, const std::string& message) {
+    const char* code = status == 413   ? "PAYLOAD_TOO_LARGE"
+                       : status == 503 ? "UNAVAILABLE"
+                       : status == 500 ? "INTERNAL"
+                                       : "INVALID_ARGUMENT";
+    return ErrorResponse(status, code, message);
+  };
+  GatewayHandler* handler = server->handler_.get();
+  ASSIGN_OR_RETURN(server->http_,
+                   HttpServer::Start(options, [handler](const HttpRequest& request) {
+                     return handler->Handle(request);
+                   }));
+  log::Info("started", {{"service", "gateway"}, {"port", std::to_string(server->port())}});
+  return server;
+}
+
+}  // namespace aievents::gateway

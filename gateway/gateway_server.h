@@ -1,0 +1,49 @@
+// Assembles the running HTTP/JSON gateway from its config. main.cc and the tests start it here.
+#ifndef AIEVENTS_GATEWAY_GATEWAY_SERVER_H_
+#define AIEVENTS_GATEWAY_GATEWAY_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/config_source.h"
+#include "common/http_server.h"
+#include "gateway/backend_client.h"
+#include "gateway/gateway_handler.h"
+#include "gateway/route_table.h"
+
+namespace aievents::gateway {
+
+struct GatewayConfig {
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 8080;
+  std::string ingest_address = "127.0.0.1:50051";
+  std::string matching_address = "127.0.0.1:50052";
+  std::string timeline_address = "127.0.0.1:50053";
+  int backend_timeout_ms = 10000;
+  int max_body_bytes = 64 * 1024;
+  int max_connections = 1024;
+  std::string log_level = "info";
+};
+
+GatewayConfig LoadGatewayConfig(ConfigSource& source);
+
+class GatewayServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<GatewayServer>> Start(const GatewayConfig& config);
+
+  int port() const { return http_->port(); }
+  void Shutdown() { http_->Shutdown(); }
+
+ private:
+  GatewayServer() = default;
+
+  RouteTable routes_;
+  std::unique_ptr<BackendClient> backends_;
+  std::unique_ptr<GatewayHandler> handler_;
+  std::unique_ptr<HttpServer> http_;
+};
+
+}  // namespace aievents::gateway
+
+#endif  // AIEVENTS_GATEWAY_GATEWAY_SERVER_H_

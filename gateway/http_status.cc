@@ -1,0 +1,74 @@
+#include "gateway/http_status.h"
+
+#include <nlohmann/json.hpp>
+
+namespace aievents::gateway {
+
+int HttpStatusFromCode(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kOk: return 200;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange: return 400;
+    case absl::StatusCode::kUnauthenticated: return 401;
+    case absl::StatusCode::kPermissionDenied: return 403;
+    case absl::StatusCode::kNotFound: return 404;
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kAborted: return 409;
+    case absl::StatusCode::kResourceExhausted: return 429;
+    case absl::StatusCode::kCancelled: return 499;
+    case absl::StatusCode::kUnimplemented: return 501;
+    case absl::StatusCode::kUnavailable: return 503;
+    case absl::StatusCode::kDeadlineExceeded: return 504;
+    default: return 500;
+  }
+}
+
+std::string CodeName(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kOk: return "OK";
+    case absl::StatusCode::kCancelled: return "CANCELLED";
+    case absl::StatusCode::kUnknown: return "UNKNOWN";
+    case absl::StatusCode::kInvalidArgument: return "INVALID_ARGUMENT";
+    case absl::StatusCode::kDeadlineExceeded: return "DEADLINE_EXCEEDED";
+    case absl::StatusCode::kNotFound: return "NOT_FOUND";
+    case absl::StatusCode::kAlreadyExists: return "ALREADY_EXISTS";
+    case absl::StatusCode::kPermissionDenied: return "PERMISSION_DENIED";
+    case absl::StatusCode::kResourceExhausted: return "RESOURCE_EXHAUSTED";
+    case absl::StatusCode::kFailedPrecondition: return "FAILED_PRECONDITION";
+    case absl::StatusCode::kAborted: return "ABORTED";
+    case absl::StatusCode::kOutOfRange: return "OUT_OF_RANGE";
+    case absl::StatusCode::kUnimplemented: return "UNIMPLEMENTED";
+    case absl::StatusCode::kInternal: return "INTERNAL";
+    case absl::StatusCode::kUnavailable: return "UNAVAILABLE";
+    case absl::StatusCode::kDataLoss: return "DATA_LOSS";
+    case absl::StatusCode::kUnauthenticated: return "UNAUTHENTICATED";
+    default: return "UNKNOWN";
+  }
+}
+
+HttpResponse ErrorResponse(int http_status, const std::string& code, const std::string& message,
+                           const std::vector<FieldViolation>& violations) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const FieldViolation& violation : violations) {
+    list.push_back({{"field", violation.field}, {"description", violation.description}});
+  }
+  nlohmann::ordered_json body = {
+      {"error", {{"code", code}, {"message", message}, {"field_violations", list}}}};
+  HttpResponse response;
+  response.status = http_status;
+  response.body = body.dump() + "\n";
+  return response;
+}
+
+HttpResponse ErrorResponseFromStatus(const absl::Status& status) {
+  std::string message(status.message());
+  // Internal details (SQL, stack) stay in the service's log, not in the client's response.
+  if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnknown) {
+    message = "internal error; the request id in the x-request-id header identifies it in logs";
+  }
+  return ErrorResponse(HttpStatusFromCode(status.code()), CodeName(status.code()), message,
+                       GetFieldViolations(status));
+}
+
+}  // namespace aievents::gateway

@@ -1,0 +1,326 @@
+#include "gateway/json_transcoder.h"
+
+#include <cmath>
+#include <limits>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/proto_enum_names.h"
+#include "common/rfc3339.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/reflection.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace aievents::gateway {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+using google::protobuf::util::TimeUtil;
+using Json = nlohmann::json;
+using OrderedJson = nlohmann::ordered_json;
+
+std::string Join(const std::string& path, const std::string& name) {
+  return path.empty() ? name : absl::StrCat(path, ".", name);
+}
+
+bool IsTimestamp(const Descriptor* descriptor) {
+  return descriptor->full_name() == "google.protobuf.Timestamp";
+}
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string UnknownFieldMessage(const Descriptor* descriptor, const std::string& name) {
+  std::string best;
+  size_t best_distance = 3;  // suggest only close typos
+  std::vector<std::string> known;
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const std::string& candidate = descriptor->field(i)->name();
+    known.push_back(candidate);
+    size_t distance = EditDistance(name, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = candidate;
+    }
+  }
+  if (!best.empty()) return absl::StrCat("unknown field; did you mean \"", best, "\"?");
+  return absl::StrCat("unknown field; allowed fields: ", absl::StrJoin(known, ", "));
+}
+
+const char* JsonTypeName(const Json& value) {
+  if (value.is_object()) return "an object";
+  if (value.is_array()) return "an array";
+  if (value.is_string()) return "a string";
+  if (value.is_boolean()) return "a boolean";
+  if (value.is_number()) return "a number";
+  return "null";
+}
+
+// Converts one JSON value into a singular field (or one element when `repeated`).
+void SetValue(const Json& value, const FieldDescriptor* field, Message& message,
+              const std::string& path, bool repeated, std::vector<FieldViolation>& violations) {
+  const Reflection* reflection = message.GetReflection();
+  auto wrong_type = [&](const std::string& expected) {
+    violations.push_back(
+        {path, absl::StrCat("must be ", expected, ", got ", JsonTypeName(value))});
+  };
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING: {
+      if (!value.is_string()) return wrong_type("a string");
+      std::string text = value.get<std::string>();
+      repeated ? reflection->AddString(&message, field, text)
+               : reflection->SetString(&message, field, text);
+      return;
+    }
+    case FieldDescriptor::CPPTYPE_BOOL: {
+      if (!value.is_boolean()) return wrong_type("true or false");
+      repeated ? reflection->AddBool(&message, field, value.get<bool>())
+               : reflection->SetBool(&message, field, value.get<bool>());
+      return;
+    }
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+    case FieldDescriptor::CPPTYPE_FLOAT: {
+      if (!value.is_number()) return wrong_type("a number");
+      double number = value.get<double>();
+      if (field->cpp_type() == FieldDescriptor::CPPTYPE_DOUBLE) {
+        repeated ? reflection->AddDouble(&message, field, number)
+                 : reflection->SetDouble(&message, field, number);
+      } else {
+        repeated ? reflection->AddFloat(&message, field, static_cast<float>(number))
+                 : reflection->SetFloat(&message, field, static_cast<float>(number));
+      }
+      return;
+    }
+    case FieldDescriptor::CPPTYPE_INT32:
+    case FieldDescriptor::CPPTYPE_INT64:
+    case FieldDescriptor::CPPTYPE_UINT32:
+    case FieldDescriptor::CPPTYPE_UINT64: {
+      if (!value.is_number_integer()) return wrong_type("an integer");
+      bool is_unsigned = field->cpp_type() == FieldDescriptor::CPPTYPE_UINT32 ||
+                         field->cpp_type() == FieldDescriptor::CPPTYPE_UINT64;
+      bool is_32 = field->cpp_type() == FieldDescriptor::CPPTYPE_INT32 ||
+                   field->cpp_type() == FieldDescriptor::CPPTYPE_UINT32;
+      if (is_unsigned && value.is_number_integer() && !value.is_number_unsigned() &&
+          value.get<int64_t>() < 0) {
+        return wrong_type("a non-negative integer");
+      }
+      int64_t number = value.is_number_unsigned()
+                           ? static_cast<int64_t>(std::min<uint64_t>(
+                                 value.get<uint64_t>(), std::numeric_limits<int64_t>::max()))
+                           : value.get<int64_t>();
+      if (is_32 && (number > std::numeric_limits<int32_t>::max() ||
+                    number < std::numeric_limits<int32_t>::min())) {
+        return wrong_type("a 32-bit integer");
+      }
+      switch (field->cpp_type()) {
+        case FieldDescriptor::CPPTYPE_INT32:
+          repeated ? reflection->AddInt32(&message, field, static_cast<int32_t>(number))
+                   : reflection->SetInt32(&message, field, static_cast<int32_t>(number));
+          break;
+        case FieldDescriptor::CPPTYPE_UINT32:
+          repeated ? reflection->AddUInt32(&message, field, static_cast<uint32_t>(number))
+                   : reflection->SetUInt32(&message, field, static_cast<uint32_t>(number));
+          break;
+        case FieldDescriptor::CPPTYPE_UINT64:
+          repeated ? reflection->AddUInt64(&message, field, static_cast<uint64_t>(number))
+                   : reflection->SetUInt64(&message, field, static_cast<uint64_t>(number));
+          break;
+        default:
+          repeated ? reflection->AddInt64(&message, field, number)
+                   : reflection->SetInt64(&message, field, number);
+      }
+      return;
+    }
+    case FieldDescriptor::CPPTYPE_ENUM: {
+      std::vector<std::string> names = ShortEnumNames(field->enum_type());
+      std::string allowed = absl::StrCat("one of ", absl::StrJoin(names, ", "));
+      if (!value.is_string()) return wrong_type(allowed);
+      const auto* enum_value = FindEnumValueByShortName(field->enum_type(), value.get<std::string>());
+      if (enum_value == nullptr) {
+        violations.push_back({path, absl::StrCat("must be ", allowed, ", got \"",
+                                                 value.get<std::string>(), "\"")});
+        return;
+      }
+      repeated ? reflection->AddEnum(&message, field, enum_value)
+               : reflection->SetEnum(&message, field, enum_value);
+      return;
+    }
+    case FieldDescriptor::CPPTYPE_MESSAGE: {
+      if (IsTimestamp(field->message_type())) {
+        if (!value.is_string()) return wrong_type("an RFC 3339 date-time string");
+        auto time = ParseRfc3339(value.get<std::string>());
+        if (!time.ok()) {
+          violations.push_back({path, std::string(time.status().message())});
+          return;
+        }
+        auto timestamp = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(*time));
+        Message* target = repeated ? reflection->AddMessage(&message, field)
+                                   : reflection->MutableMessage(&message, field);
+        target->CopyFrom(timestamp);
+        return;
+      }
+      if (!value.is_object()) return wrong_type("an object");
+      Message* target = repeated ? reflection->AddMessage(&message, field)
+                                 : reflection->MutableMessage(&message, field);
+      for (FieldViolation& v : JsonToMessage(value, *target, path)) {
+        violations.push_back(std::move(v));
+      }
+      return;
+    }
+  }
+}
+
+OrderedJson ValueToJson(const Message& message, const FieldDescriptor* field, int index) {
+  const Reflection* reflection = message.GetReflection();
+  bool repeated = field->is_repeated();
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING:
+      return repeated ? reflection->GetRepeatedString(message, field, index)
+                      : reflection->GetString(message, field);
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return repeated ? reflection->GetRepeatedBool(message, field, index)
+                      : reflection->GetBool(message, field);
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      return repeated ? reflection->GetRepeatedDouble(message, field, index)
+                      : reflection->GetDouble(message, field);
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      return repeated ? reflection->GetRepeatedFloat(message, field, index)
+                      : reflection->GetFloat(message, field);
+    case FieldDescriptor::CPPTYPE_INT32:
+      return repeated ? reflection->GetRepeatedInt32(message, field, index)
+                      : reflection->GetInt32(message, field);
+    case FieldDescriptor::CPPTYPE_INT64:
+      return repeated ? reflection->GetRepeatedInt64(message, field, index)
+                      : reflection->GetInt64(message, field);
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return repeated ? reflection->GetRepeatedUInt32(message, field, index)
+                      : reflection->GetUInt32(message, field);
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return repeated ? reflection->GetRepeatedUInt64(message, field, index)
+                      : reflection->GetUInt64(message, field);
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return ShortEnumName(repeated ? reflection->GetRepeatedEnum(message, field, index)
+                                    : reflection->GetEnum(message, field));
+    case FieldDescriptor::CPPTYPE_MESSAGE: {
+      const Message& child = repeated ? reflection->GetRepeatedMessage(message, field, index)
+                                      : reflection->GetMessage(message, field);
+      if (IsTimestamp(field->message_type())) {
+        const auto& timestamp = static_cast<const google::protobuf::Timestamp&>(child);
+        return FormatRfc3339(absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(timestamp)));
+      }
+      return MessageToJson(child);
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<FieldViolation> JsonToMessage(const Json& json, Message& message,
+                                          const std::string& path) {
+  std::vector<FieldViolation> violations;
+  if (!json.is_object()) {
+    violations.push_back({path, absl::StrCat("must be a JSON object, got ", JsonTypeName(json))});
+    return violations;
+  }
+  const Descriptor* descriptor = message.GetDescriptor();
+  for (const auto& [name, value] : json.items()) {
+    std::string field_path = Join(path, name);
+    const FieldDescriptor* field = descriptor->FindFieldByName(name);
+    if (field == nullptr) {
+      violations.push_back({field_path, UnknownFieldMessage(descriptor, name)});
+      continue;
+    }
+    if (value.is_null()) continue;  // null is "absent"
+    if (field->is_map()) {
+      violations.push_back({field_path, "map fields are not supported over HTTP"});
+    } else if (field->is_repeated()) {
+      if (!value.is_array()) {
+        violations.push_back({field_path, absl::StrCat("must be an array, got ", JsonTypeName(value))});
+        continue;
+      }
+      for (size_t i = 0; i < value.size(); ++i) {
+        SetValue(value[i], field, message, absl::StrCat(field_path, "[", i, "]"), true, violations);
+      }
+    } else {
+      SetValue(value, field, message, field_path, false, violations);
+    }
+  }
+  return violations;
+}
+
+std::vector<FieldViolation> SetFieldFromText(const std::string& name, const std::string& text,
+                                             Message& message) {
+  const FieldDescriptor* field = message.GetDescriptor()->FindFieldByName(name);
+  if (field == nullptr) return {{name, UnknownFieldMessage(message.GetDescriptor(), name)}};
+  Json value = text;
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+    case FieldDescriptor::CPPTYPE_INT64:
+    case FieldDescriptor::CPPTYPE_UINT32:
+    case FieldDescriptor::CPPTYPE_UINT64: {
+      int64_t number;
+      if (!absl::SimpleAtoi(text, &number)) return {{name, "must be an integer"}};
+      value = number;
+      break;
+    }
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+    case FieldDescriptor::CPPTYPE_FLOAT: {
+      double number;
+      if (!absl::SimpleAtod(text, &number) || !std::isfinite(number)) {
+        return {{name, "must be a number"}};
+      }
+      value = number;
+      break;
+    }
+    case FieldDescriptor::CPPTYPE_BOOL:
+      if (text != "true" && text != "false") return {{name, "must be true or false"}};
+      value = text == "true";
+      break;
+    default:
+      break;
+  }
+  std::vector<FieldViolation> violations;
+  SetValue(value, field, message, name, field->is_repeated(), violations);
+  return violations;
+}
+
+OrderedJson MessageToJson(const Message& message) {
+  OrderedJson out = OrderedJson::object();
+  const Descriptor* descriptor = message.GetDescriptor();
+  const Reflection* reflection = message.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const FieldDescriptor* field = descriptor->field(i);
+    if (field->is_repeated()) {
+      OrderedJson array = OrderedJson::array();
+      for (int j = 0; j < reflection->FieldSize(message, field); ++j) {
+        array.push_back(ValueToJson(message, field, j));
+      }
+      out[field->name()] = std::move(array);
+    } else if (field->has_presence() && !reflection->HasField(message, field)) {
+      out[field->name()] = nullptr;
+    } else {
+      out[field->name()] = ValueToJson(message, field, 0);
+    }
+  }
+  return out;
+}
+
+}  // namespace aievents::gateway

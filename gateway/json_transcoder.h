@@ -1,0 +1,38 @@
+// Generic, strict JSON <-> protobuf conversion driven by descriptors, so every RPC's HTTP body
+// follows the same rules without per-endpoint code:
+//  - JSON names are the proto field names (snake_case);
+//  - unknown fields, wrong JSON types, out-of-range numbers and unknown enum words are
+//    violations naming the dotted field path ("ai_event.summery: unknown field; did you mean
+//    \"summary\"?"), all of them collected, not just the first;
+//  - enums are lower-case words without the enum prefix ("phone_call");
+//  - google.protobuf.Timestamp is an RFC 3339 string;
+//  - null means "absent"; on output, an absent field that has presence is rendered as null.
+#ifndef AIEVENTS_GATEWAY_JSON_TRANSCODER_H_
+#define AIEVENTS_GATEWAY_JSON_TRANSCODER_H_
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/field_violations.h"
+#include "google/protobuf/message.h"
+
+namespace aievents::gateway {
+
+// Fills `message` from a JSON object; returns every violation (empty when all is well). Fields
+// without violations are set even when others fail.
+std::vector<FieldViolation> JsonToMessage(const nlohmann::json& json,
+                                          google::protobuf::Message& message,
+                                          const std::string& path = "");
+
+// Sets the field named `name` from text (a path or query parameter).
+std::vector<FieldViolation> SetFieldFromText(const std::string& name, const std::string& text,
+                                             google::protobuf::Message& message);
+
+// Renders `message` as a JSON object, fields in declaration order.
+nlohmann::ordered_json MessageToJson(const google::protobuf::Message& message);
+
+}  // namespace aievents::gateway
+
+#endif  // AIEVENTS_GATEWAY_JSON_TRANSCODER_H_

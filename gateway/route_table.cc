@@ -1,0 +1,135 @@
+#include "gateway/route_table.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace aievents::gateway {
+namespace {
+
+bool IsVariable(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+std::vector<std::string> SplitPath(const std::string& path) {
+  std::vector<std::string> segments;
+  for (absl::string_view part : absl::StrSplit(absl::string_view(path.data(), path.size()), '/')) {
+    if (!part.empty()) segments.emplace_back(part.data(), part.size());
+  }
+  return segments;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string Route::GrpcPath() const {
+  return absl::StrCat("/", method->service()->full_name(), "/", method->name());
+}
+
+std::optional<std::string> PercentDecode(const std::string& text, bool plus_is_space) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      int high = HexValue(text[i + 1]);
+      int low = HexValue(text[i + 2]);
+      if (high < 0 || low < 0) return std::nullopt;
+      out.push_back(static_cast<char>(high * 16 + low));
+      i += 2;
+    } else if (text[i] == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<RouteTable> RouteTable::Build(
+    const std::vector<const google::protobuf::ServiceDescriptor*>& services) {
+  RouteTable table;
+  for (const auto* service : services) {
+    for (int i = 0; i < service->method_count(); ++i) {
+      const auto* method = service->method(i);
+      if (!method->options().HasExtension(v1::http)) continue;
+      Route route;
+      route.method = method;
+      route.rule = method->options().GetExtension(v1::http);
+      route.segments = SplitPath(route.rule.path());
+      if (!route.segments.empty()) {
+        std::string& last = route.segments.back();
+        size_t colon = last.rfind(':');
+        if (colon != std::string::npos && colon > 0 && last[colon - 1] == '}') {
+          route.verb = last.substr(colon + 1);
+          last = last.substr(0, colon);
+        }
+      }
+      for (const std::string& segment : route.segments) {
+        if (!IsVariable(segment)) continue;
+        std::string field = segment.substr(1, segment.size() - 2);
+        if (method->input_type()->FindFieldByName(field) == nullptr) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              method->full_name(), ": path variable {", field, "} is not a request field"));
+        }
+      }
+      table.routes_.push_back(std::move(route));
+    }
+  }
+  return table;
+}
+
+absl::StatusOr<RouteMatch> RouteTable::Match(const std::string& method,
+                                             const std::string& path) const {
+  std::vector<std::string> segments = SplitPath(path);
+  std::vector<std::string> allowed;
+  for (const Route& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    RouteMatch match;
+    match.route = &route;
+    bool matches = true;
+    for (size_t i = 0; i < segments.size() && matches; ++i) {
+      std::string segment = segments[i];
+      bool last = i + 1 == segments.size();
+      if (last && !route.verb.empty()) {
+        std::string suffix = ":" + route.verb;
+        if (segment.size() <= suffix.size() ||
+            segment.compare(segment.size() - suffix.size(), suffix.size(), suffix) != 0) {
+          matches = false;
+          break;
+        }
+        segment.resize(segment.size() - suffix.size());
+      }
+      const std::string& pattern = route.segments[i];
+      if (IsVariable(pattern)) {
+        auto decoded = PercentDecode(segment, false);
+        if (!decoded.has_value()) {
+          matches = false;
+          break;
+        }
+        // A variable never swallows a custom verb meant for another route.
+        if (last && route.verb.empty() && decoded->find(':') != std::string::npos) {
+          matches = false;
+          break;
+        }
+        match.path_params[pattern.substr(1, pattern.size() - 2)] = *decoded;
+      } else if (pattern != segment) {
+        matches = false;
+      }
+    }
+    if (!matches) continue;
+    if (route.rule.method() == method) return match;
+    allowed.push_back(route.rule.method());
+  }
+  if (!allowed.empty()) {
+    return absl::FailedPreconditionError(absl::StrJoin(allowed, ", "));
+  }
+  return absl::NotFoundError(absl::StrCat("no route for ", path));
+}
+
+}  // namespace aievents::gateway

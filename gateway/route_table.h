@@ -1,0 +1,56 @@
+// The gateway's routing table, built at start-up from the (aievents.v1.http) options on the
+// methods of the services it fronts: the HTTP shape of each RPC is declared once, in the proto.
+#ifndef AIEVENTS_GATEWAY_ROUTE_TABLE_H_
+#define AIEVENTS_GATEWAY_ROUTE_TABLE_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "aievents/v1/http.pb.h"
+#include "google/protobuf/descriptor.h"
+
+namespace aievents::gateway {
+
+struct Route {
+  const google::protobuf::MethodDescriptor* method;
+  v1::HttpRule rule;
+  // The template split on '/': a literal, or "{field}" bound to a request field.
+  std::vector<std::string> segments;
+  std::string verb;  // custom verb after the last variable (":associate"), without ':'
+
+  // "/{package}.{Service}/{Method}", the gRPC path.
+  std::string GrpcPath() const;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;
+  std::map<std::string, std::string> path_params;  // percent-decoded
+};
+
+class RouteTable {
+ public:
+  // Every method of `services` that carries an (aievents.v1.http) option becomes a route.
+  // INVALID_ARGUMENT for a malformed template or a template bound to an unknown field.
+  static absl::StatusOr<RouteTable> Build(
+      const std::vector<const google::protobuf::ServiceDescriptor*>& services);
+
+  // The route for `method` `path`. NOT_FOUND when no template matches the path;
+  // FAILED_PRECONDITION (message lists the allowed methods) when the path matches with another
+  // HTTP method.
+  absl::StatusOr<RouteMatch> Match(const std::string& method, const std::string& path) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+// Decodes %XX escapes; nullopt for a malformed escape.
+std::optional<std::string> PercentDecode(const std::string& text, bool plus_is_space);
+
+}  // namespace aievents::gateway
+
+#endif  // AIEVENTS_GATEWAY_ROUTE_TABLE_H_
