@@ -80,10 +80,20 @@ struct HttpServer::Impl {
     return out;
   }
 
+  // Answers and closes. The client may still be sending a body we refused (413): closing with
+  // unread data would make the kernel send a reset that destroys our answer, so stop sending,
+  // then read and discard what is in flight (bounded in bytes and time) before closing.
   void WriteAndClose(tcp::socket& socket, const HttpResponse& response) {
     boost::system::error_code ec;
     http::write(socket, ToBeast(response, 11, false), ec);
-    socket.shutdown(tcp::socket::shutdown_both, ec);
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    timeval drain_timeout{1, 0};
+    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &drain_timeout,
+               sizeof(drain_timeout));
+    char discard[16 * 1024];
+    for (size_t drained = 0; !ec && drained < 8 * 1024 * 1024;) {
+      drained += socket.read_some(asio::buffer(discard), ec);
+    }
     socket.close(ec);
   }
 
@@ -102,14 +112,9 @@ struct HttpServer::Impl {
       parser.body_limit(options.max_body_bytes);
       parser.header_limit(16 * 1024);
       http::read_header(socket, buffer, parser, ec);
-      if (ec) break;  // closed, timed out, or garbage: nothing useful to answer
-      auto length = parser.content_length();
-      if (length.has_value() && *length > options.max_body_bytes) {
-        WriteAndClose(socket, Error(413, absl::StrCat("request body exceeds the limit of ",
-                                                      options.max_body_bytes, " bytes")));
-        break;
-      }
-      http::read(socket, buffer, parser, ec);
+      // Beast checks a declared Content-Length against body_limit while reading the header.
+      if (ec && ec != http::error::body_limit) break;  // closed, timed out, or garbage
+      if (!ec) http::read(socket, buffer, parser, ec);
       if (ec == http::error::body_limit) {
         WriteAndClose(socket, Error(413, absl::StrCat("request body exceeds the limit of ",
                                                       options.max_body_bytes, " bytes")));

@@ -1,0 +1,105 @@
+#include "tests/support/suite.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "common/log.h"
+#include "tools/admin/admin_commands.h"
+
+namespace aievents::testing {
+namespace {
+
+template <typename T>
+std::unique_ptr<T> OrDie(absl::StatusOr<std::unique_ptr<T>> value, const char* what) {
+  if (!value.ok()) {
+    std::cerr << "cannot start " << what << ": " << value.status() << "\n";
+    std::abort();
+  }
+  return std::move(*value);
+}
+
+ServiceConfig TestServiceConfig(const std::string& database_url) {
+  ServiceConfig config;
+  config.database_url = database_url;
+  config.grpc_address = "127.0.0.1:0";
+  config.admin_port = -1;
+  config.db_pool_size = 8;
+  config.auth_cache_seconds = 0;  // revocation and isolation tests see every change at once
+  return config;
+}
+
+}  // namespace
+
+std::unique_ptr<Suite> Suite::Start() {
+  log::SetMinLevel("warn");
+  std::unique_ptr<Suite> suite(new Suite());
+  suite->database_ = TestDatabase::Create();
+  const std::string& url = suite->database_->url();
+
+  matching::MatchingConfig matching_config;
+  matching_config.service = TestServiceConfig(url);
+  matching_config.default_phone_region = "US";
+  suite->matching_ = OrDie(matching::MatchingServer::Start(matching_config), "matching");
+
+  ingest::IngestConfig ingest_config;
+  ingest_config.service = TestServiceConfig(url);
+  ingest_config.matching_address = "127.0.0.1:" + std::to_string(suite->matching_->grpc_port());
+  suite->ingest_ = OrDie(ingest::IngestServer::Start(ingest_config), "ingest");
+
+  timeline::TimelineConfig timeline_config;
+  timeline_config.service = TestServiceConfig(url);
+  suite->timeline_ = OrDie(timeline::TimelineServer::Start(timeline_config), "timeline");
+
+  gateway::GatewayConfig gateway_config;
+  gateway_config.listen_port = 0;
+  gateway_config.ingest_address = "127.0.0.1:" + std::to_string(suite->ingest_->grpc_port());
+  gateway_config.matching_address = "127.0.0.1:" + std::to_string(suite->matching_->grpc_port());
+  gateway_config.timeline_address = "127.0.0.1:" + std::to_string(suite->timeline_->grpc_port());
+  suite->gateway_ = OrDie(gateway::GatewayServer::Start(gateway_config), "gateway");
+  return suite;
+}
+
+Suite::~Suite() {
+  if (gateway_) gateway_->Shutdown();
+  if (ingest_) ingest_->Shutdown();
+  if (timeline_) timeline_->Shutdown();
+  if (matching_) matching_->Shutdown();
+}
+
+Suite::Tenant Suite::NewTenant(const std::string& name) {
+  auto id = admin::CreateTenant(database_url(), name);
+  if (!id.ok()) {
+    std::cerr << id.status() << "\n";
+    std::abort();
+  }
+  auto key = admin::CreateApiKey(database_url(), *id, "test");
+  if (!key.ok()) {
+    std::cerr << key.status() << "\n";
+    std::abort();
+  }
+  return {*id, key->plaintext};
+}
+
+HttpResult Suite::Call(const std::string& key, const std::string& method,
+                       const std::string& target, const std::string& body,
+                       std::map<std::string, std::string> headers) {
+  if (!key.empty()) headers.emplace("x-api-key", key);
+  if (!body.empty()) headers.emplace("content-type", "application/json");
+  return HttpRequest(gateway_port(), method, target, body, headers);
+}
+
+namespace {
+Suite* shared_suite = nullptr;
+}  // namespace
+
+void SetSharedSuite(Suite* suite) { shared_suite = suite; }
+
+Suite& SharedSuite() {
+  if (shared_suite == nullptr) {
+    std::cerr << "SharedSuite() used before e2e_main started it\n";
+    std::abort();
+  }
+  return *shared_suite;
+}
+
+}  // namespace aievents::testing

@@ -1,0 +1,69 @@
+// The whole suite in one test process: a fresh database, the matching, ingest and timeline
+// gRPC servers and the HTTP gateway, all on port 0, wired together exactly as in production.
+#ifndef AIEVENTS_TESTS_SUPPORT_SUITE_H_
+#define AIEVENTS_TESTS_SUPPORT_SUITE_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "gateway/gateway_server.h"
+#include "services/ingest/ingest_server.h"
+#include "services/matching/matching_server.h"
+#include "services/timeline/timeline_server.h"
+#include "tests/support/http_client.h"
+#include "tests/support/test_database.h"
+
+namespace aievents::testing {
+
+class Suite {
+ public:
+  // Starts everything; aborts with a message on failure.
+  static std::unique_ptr<Suite> Start();
+  ~Suite();
+
+  // A new tenant and an API key for it.
+  struct Tenant {
+    std::string id;
+    std::string api_key;
+  };
+  Tenant NewTenant(const std::string& name = "test tenant");
+
+  // HTTP to the gateway with `key` as x-api-key (none when empty) and a JSON content type
+  // when there is a body.
+  HttpResult Call(const std::string& key, const std::string& method, const std::string& target,
+                  const std::string& body = "",
+                  std::map<std::string, std::string> headers = {});
+  HttpResult Post(const std::string& key, const std::string& target, const nlohmann::json& body) {
+    return Call(key, "POST", target, body.dump());
+  }
+  HttpResult Get(const std::string& key, const std::string& target) {
+    return Call(key, "GET", target);
+  }
+
+  const std::string& database_url() const { return database_->url(); }
+  int gateway_port() const { return gateway_->port(); }
+  int ingest_port() const { return ingest_->grpc_port(); }
+  int matching_port() const { return matching_->grpc_port(); }
+  int timeline_port() const { return timeline_->grpc_port(); }
+
+ private:
+  Suite() = default;
+
+  std::unique_ptr<TestDatabase> database_;
+  std::unique_ptr<matching::MatchingServer> matching_;
+  std::unique_ptr<ingest::IngestServer> ingest_;
+  std::unique_ptr<timeline::TimelineServer> timeline_;
+  std::unique_ptr<gateway::GatewayServer> gateway_;
+};
+
+// The suite shared by every test of the e2e binary: started once by its main() (e2e_main.cc),
+// which registers it here. Each test makes its own tenants, so tests do not see each other.
+Suite& SharedSuite();
+void SetSharedSuite(Suite* suite);
+
+}  // namespace aievents::testing
+
+#endif  // AIEVENTS_TESTS_SUPPORT_SUITE_H_

@@ -1,0 +1,49 @@
+#include "tests/support/test_database.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include <pqxx/pqxx>
+
+#include "common/crypto.h"
+#include "db/migrator.h"
+
+namespace aievents::testing {
+
+std::unique_ptr<TestDatabase> TestDatabase::Create() {
+  const char* base = std::getenv("AIEVENTS_TEST_DATABASE_URL");
+  if (base == nullptr || *base == '\0') {
+    std::cerr << "AIEVENTS_TEST_DATABASE_URL is not set: run the tests with `make test` "
+                 "(scripts/run-tests.sh starts a throwaway PostgreSQL)\n";
+    std::abort();
+  }
+  std::string admin_url = base;
+  std::string name = "aievents_test_" + HexEncode(RandomBytes(6));
+  std::string url = admin_url.substr(0, admin_url.rfind('/') + 1) + name;
+  try {
+    pqxx::connection conn(admin_url);
+    pqxx::nontransaction txn(conn);
+    txn.exec("CREATE DATABASE " + txn.quote_name(name));
+  } catch (const std::exception& e) {
+    std::cerr << "cannot create test database: " << e.what() << "\n";
+    std::abort();
+  }
+  auto applied = db::ApplyMigrations(url);
+  if (!applied.ok()) {
+    std::cerr << "cannot migrate test database: " << applied.status() << "\n";
+    std::abort();
+  }
+  return std::unique_ptr<TestDatabase>(new TestDatabase(admin_url, name, url));
+}
+
+TestDatabase::~TestDatabase() {
+  try {
+    pqxx::connection conn(admin_url_);
+    pqxx::nontransaction txn(conn);
+    txn.exec("DROP DATABASE IF EXISTS " + txn.quote_name(name_) + " WITH (FORCE)");
+  } catch (const std::exception& e) {
+    std::cerr << "warning: cannot drop test database " << name_ << ": " << e.what() << "\n";
+  }
+}
+
+}  // namespace aievents::testing

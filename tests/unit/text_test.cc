@@ -1,0 +1,31 @@
+#include "common/text.h"
+
+#include <gtest/gtest.h>
+
+namespace aievents {
+namespace {
+
+TEST(Text, CountsCodePointsNotBytes) {
+  EXPECT_EQ(Utf8Length(""), 0u);
+  EXPECT_EQ(Utf8Length("abc"), 3u);
+  EXPECT_EQ(Utf8Length("Jos\xC3\xA9"), 4u);         // é is 2 bytes
+  EXPECT_EQ(Utf8Length("\xE2\x98\x83"), 1u);         // ☃ is 3 bytes
+  EXPECT_EQ(Utf8Length("\xF0\x9F\x93\x9E"), 1u);     // 📞 is 4 bytes
+}
+
+TEST(Text, PrefixNeverSplitsACharacter) {
+  EXPECT_EQ(Utf8Prefix("Jos\xC3\xA9!", 4), "Jos\xC3\xA9");
+  EXPECT_EQ(Utf8Prefix("Jos\xC3\xA9", 3), "Jos");
+  EXPECT_EQ(Utf8Prefix("ab", 5), "ab");
+}
+
+TEST(Text, TrimLowerAndPrefix) {
+  EXPECT_EQ(TrimAscii("  a b \t\n"), "a b");
+  EXPECT_EQ(TrimAscii("   "), "");
+  EXPECT_EQ(ToLowerAscii("MiXeD"), "mixed");
+  EXPECT_TRUE(StartsWithIgnoreCase("Bearer abc", "bearer "));
+  EXPECT_FALSE(StartsWithIgnoreCase("Bear", "bearer "));
+}
+
+}  // namespace
+}  // namespace aievents
