@@ -21,8 +21,7 @@ absl::Status CheckGrpcHealth(grpc::health::v1::Health::Stub& health, const std::
   grpc::health::v1::HealthCheckResponse response;
   grpc::Status status = health.Check(&call, request, &response);
   if (!status.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat(service, " unreachable: ", status.error_message()));
+    return absl::UnavailableError(absl::StrCat(service, " unreachable: ", status.error_message()));
   }
   if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
     return absl::UnavailableError(absl::StrCat(service, " is not serving"));

@@ -1,6 +1,7 @@
 #include "common/service_config.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/authenticator.h"
 
 namespace aievents {
 
@@ -22,6 +23,30 @@ ServiceConfig LoadServiceConfig(ConfigSource& source, int default_grpc_port,
                  "how long an API key lookup is cached; a revoked key works at most this long");
   config.log_level = source.String("log-level", "info", "debug, info, warn or error");
   return config;
+}
+
+absl::StatusOr<std::unique_ptr<PgPool>> CreateServicePool(const ServiceConfig& config,
+                                                          std::vector<PgStatement> statements) {
+  PgPool::Options options;
+  options.database_url = config.database_url;
+  options.size = config.db_pool_size;
+  options.statements = std::move(statements);
+  for (const PgStatement& statement : Authenticator::Statements()) {
+    options.statements.push_back(statement);
+  }
+  return PgPool::Create(std::move(options));
+}
+
+GrpcServiceRunner::Options RunnerOptions(const ServiceConfig& config,
+                                         const std::string& service_name,
+                                         std::function<absl::Status()> readiness) {
+  GrpcServiceRunner::Options options;
+  options.grpc_address = config.grpc_address;
+  options.admin_host = config.admin_host;
+  options.admin_port = config.admin_port;
+  options.health_service_names = {service_name};
+  options.readiness = std::move(readiness);
+  return options;
 }
 
 }  // namespace aievents

@@ -1,10 +1,17 @@
-// Settings every gRPC service shares, read once at start-up.
+// Settings every gRPC service shares, read once at start-up, and the pieces every service
+// builds from them the same way (connection pool, runner options).
 #ifndef AIEVENTS_COMMON_SERVICE_CONFIG_H_
 #define AIEVENTS_COMMON_SERVICE_CONFIG_H_
 
+#include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "absl/status/statusor.h"
 #include "common/config_source.h"
+#include "common/grpc_service_runner.h"
+#include "common/pg_pool.h"
 
 namespace aievents {
 
@@ -21,6 +28,15 @@ struct ServiceConfig {
 // Reads the shared settings; `default_grpc_port` and `default_admin_port` differ per service.
 ServiceConfig LoadServiceConfig(ConfigSource& source, int default_grpc_port,
                                 int default_admin_port);
+
+// A pool on `config.database_url` that prepares `statements` plus the authenticator's.
+absl::StatusOr<std::unique_ptr<PgPool>> CreateServicePool(const ServiceConfig& config,
+                                                          std::vector<PgStatement> statements);
+
+// Runner options for one gRPC service named `service_name`, ready when `readiness` is OK.
+GrpcServiceRunner::Options RunnerOptions(const ServiceConfig& config,
+                                         const std::string& service_name,
+                                         std::function<absl::Status()> readiness);
 
 }  // namespace aievents
 

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/numbers.h"
@@ -55,7 +54,8 @@ HttpResponse JsonResponse(int status, const nlohmann::ordered_json& body) {
 std::vector<FieldViolation> ApplyQuery(const std::string& query, Message& message) {
   std::vector<FieldViolation> violations;
   if (query.empty()) return violations;
-  for (absl::string_view pair : absl::StrSplit(absl::string_view(query.data(), query.size()), '&')) {
+  for (absl::string_view pair :
+       absl::StrSplit(absl::string_view(query.data(), query.size()), '&')) {
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
     auto name = PercentDecode(std::string(pair.substr(0, eq)), true);
@@ -92,8 +92,9 @@ HttpResponse GatewayHandler::Handle(const HttpRequest& request) {
   HttpResponse response = Dispatch(request, request_id, route_label);
   response.headers.emplace_back("x-request-id", request_id);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  Metrics::Global().Increment("aievents_http_requests_total",
-                              {{"route", route_label}, {"status", std::to_string(response.status)}});
+  Metrics::Global().Increment(
+      "aievents_http_requests_total",
+      {{"route", route_label}, {"status", std::to_string(response.status)}});
   Metrics::Global().Observe("aievents_http_request_duration_seconds", {{"route", route_label}},
                             seconds);
   if (route_label != "/healthz" && route_label != "/readyz" && route_label != "/metrics") {
@@ -199,10 +200,12 @@ HttpResponse GatewayHandler::Dispatch(const HttpRequest& request, const std::str
   const Message* rendered = rpc_response.get();
   if (!route.rule.response_body().empty()) {
     const auto* field = route.method->output_type()->FindFieldByName(route.rule.response_body());
-    if (field != nullptr) rendered = &rpc_response->GetReflection()->GetMessage(*rpc_response, field);
+    if (field != nullptr)
+      rendered = &rpc_response->GetReflection()->GetMessage(*rpc_response, field);
   }
-  HttpResponse response = JsonResponse(
-      route.rule.success_status() == 0 ? 200 : route.rule.success_status(), MessageToJson(*rendered));
+  HttpResponse response =
+      JsonResponse(route.rule.success_status() == 0 ? 200 : route.rule.success_status(),
+                   MessageToJson(*rendered));
   constexpr std::string_view kHeaderPrefix = "x-http-header-";
   for (const auto& [key, value] : reply->initial_metadata) {
     if (key == "x-http-code") {

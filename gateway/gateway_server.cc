@@ -31,12 +31,12 @@ GatewayConfig LoadGatewayConfig(ConfigSource& source) {
       source.String("matching-address", "127.0.0.1:50052", "host:port of the matching service");
   config.timeline_address =
       source.String("timeline-address", "127.0.0.1:50053", "host:port of the timeline service");
-  config.backend_timeout_ms = source.Int("backend-timeout-ms", 10000, 100, 120000,
-                                         "deadline of each backend call");
+  config.backend_timeout_ms =
+      source.Int("backend-timeout-ms", 10000, 100, 120000, "deadline of each backend call");
   config.max_body_bytes = source.Int("max-body-bytes", 64 * 1024, 1024, 16 * 1024 * 1024,
                                      "largest request body accepted; larger gets 413");
-  config.max_connections = source.Int("max-connections", 1024, 1, 100000,
-                                      "open client connections; more get 503");
+  config.max_connections =
+      source.Int("max-connections", 1024, 1, 100000, "open client connections; more get 503");
   config.log_level = source.String("log-level", "info", "debug, info, warn or error");
   return config;
 }
@@ -53,8 +53,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
           {v1::MatchingService::service_full_name(), config.matching_address},
           {v1::TimelineService::service_full_name(), config.timeline_address}},
       absl::Milliseconds(config.backend_timeout_ms));
-  server->handler_ =
-      std::make_unique<GatewayHandler>(&server->routes_, server->backends_.get());
+  server->handler_ = std::make_unique<GatewayHandler>(&server->routes_, server->backends_.get());
   Metrics::Global().DescribeCounter("aievents_http_requests_total",
                                     "HTTP requests answered, by route and status.");
   Metrics::Global().DescribeHistogram("aievents_http_request_duration_seconds",
@@ -72,8 +71,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
     return ErrorResponse(status, code, message);
   };
   GatewayHandler* handler = server->handler_.get();
-  ASSIGN_OR_RETURN(server->http_,
-                   HttpServer::Start(options, [handler](const HttpRequest& request) {
+  ASSIGN_OR_RETURN(server->http_, HttpServer::Start(options, [handler](const HttpRequest& request) {
                      return handler->Handle(request);
                    }));
   log::Info("started", {{"service", "gateway"}, {"port", std::to_string(server->port())}});

@@ -78,8 +78,7 @@ void SetValue(const Json& value, const FieldDescriptor* field, Message& message,
               const std::string& path, bool repeated, std::vector<FieldViolation>& violations) {
   const Reflection* reflection = message.GetReflection();
   auto wrong_type = [&](const std::string& expected) {
-    violations.push_back(
-        {path, absl::StrCat("must be ", expected, ", got ", JsonTypeName(value))});
+    violations.push_back({path, absl::StrCat("must be ", expected, ", got ", JsonTypeName(value))});
   };
   switch (field->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING: {
@@ -152,10 +151,11 @@ void SetValue(const Json& value, const FieldDescriptor* field, Message& message,
       std::vector<std::string> names = ShortEnumNames(field->enum_type());
       std::string allowed = absl::StrCat("one of ", absl::StrJoin(names, ", "));
       if (!value.is_string()) return wrong_type(allowed);
-      const auto* enum_value = FindEnumValueByShortName(field->enum_type(), value.get<std::string>());
+      const auto* enum_value =
+          FindEnumValueByShortName(field->enum_type(), value.get<std::string>());
       if (enum_value == nullptr) {
-        violations.push_back({path, absl::StrCat("must be ", allowed, ", got \"",
-                                                 value.get<std::string>(), "\"")});
+        violations.push_back(
+            {path, absl::StrCat("must be ", allowed, ", got \"", value.get<std::string>(), "\"")});
         return;
       }
       repeated ? reflection->AddEnum(&message, field, enum_value)
@@ -253,7 +253,8 @@ std::vector<FieldViolation> JsonToMessage(const Json& json, Message& message,
       violations.push_back({field_path, "map fields are not supported over HTTP"});
     } else if (field->is_repeated()) {
       if (!value.is_array()) {
-        violations.push_back({field_path, absl::StrCat("must be an array, got ", JsonTypeName(value))});
+        violations.push_back(
+            {field_path, absl::StrCat("must be an array, got ", JsonTypeName(value))});
         continue;
       }
       for (size_t i = 0; i < value.size(); ++i) {

@@ -10,10 +10,9 @@
 #ifndef AIEVENTS_GATEWAY_JSON_TRANSCODER_H_
 #define AIEVENTS_GATEWAY_JSON_TRANSCODER_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/field_violations.h"
 #include "google/protobuf/message.h"

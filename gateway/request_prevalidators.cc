@@ -10,8 +10,7 @@ namespace aievents::gateway {
 std::vector<FieldViolation> ServiceViolations(const std::string& method_full_name,
                                               const google::protobuf::Message& request) {
   if (method_full_name == "aievents.v1.IngestService.CreateEvent") {
-    auto result =
-        ingest::ValidateCreateEvent(static_cast<const v1::CreateEventRequest&>(request));
+    auto result = ingest::ValidateCreateEvent(static_cast<const v1::CreateEventRequest&>(request));
     return result.ok() ? std::vector<FieldViolation>{} : GetFieldViolations(result.status());
   }
   return {};

@@ -74,8 +74,8 @@ absl::StatusOr<RouteTable> RouteTable::Build(
         if (!IsVariable(segment)) continue;
         std::string field = segment.substr(1, segment.size() - 2);
         if (method->input_type()->FindFieldByName(field) == nullptr) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              method->full_name(), ": path variable {", field, "} is not a request field"));
+          return absl::InvalidArgumentError(absl::StrCat(method->full_name(), ": path variable {",
+                                                         field, "} is not a request field"));
         }
       }
       table.routes_.push_back(std::move(route));

@@ -23,9 +23,9 @@ void CheckRequiredText(const char* field, bool has, const std::string& value, si
   } else if (value.find('\0') != std::string::npos) {
     violations.push_back({field, "must not contain NUL (\\u0000) characters"});
   } else if (size_t length = Utf8Length(value); length > max_chars) {
-    violations.push_back({field, absl::StrCat("must be at most ", max_chars,
-                                              " characters (Unicode characters, not bytes); got ",
-                                              length)});
+    violations.push_back(
+        {field, absl::StrCat("must be at most ", max_chars,
+                             " characters (Unicode characters, not bytes); got ", length)});
   }
 }
 
@@ -35,7 +35,8 @@ void CheckOptionalReference(const char* field, bool has, const std::string& valu
   if (TrimAscii(value).empty()) {
     violations.push_back({field, "must not be empty when present (omit it instead)"});
   } else if (Utf8Length(value) > kMaxReferenceChars) {
-    violations.push_back({field, absl::StrCat("must be at most ", kMaxReferenceChars, " characters")});
+    violations.push_back(
+        {field, absl::StrCat("must be at most ", kMaxReferenceChars, " characters")});
   } else {
     for (char c : value) {
       if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
@@ -67,7 +68,8 @@ absl::StatusOr<ValidatedEvent> ValidateCreateEvent(const v1::CreateEventRequest&
   }
   const v1::AiEventInput& input = request.ai_event();
   const auto* event_types = v1::EventType_descriptor();
-  if (input.event_type() == v1::EVENT_TYPE_UNSPECIFIED || !v1::EventType_IsValid(input.event_type())) {
+  if (input.event_type() == v1::EVENT_TYPE_UNSPECIFIED ||
+      !v1::EventType_IsValid(input.event_type())) {
     violations.push_back(
         {"ai_event.event_type",
          absl::StrCat(input.event_type() == v1::EVENT_TYPE_UNSPECIFIED ? "is required; " : "",

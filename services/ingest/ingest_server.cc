@@ -17,14 +17,7 @@ IngestConfig LoadIngestConfig(ConfigSource& source) {
 
 absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestConfig& config) {
   std::unique_ptr<IngestServer> server(new IngestServer());
-  PgPool::Options pool_options;
-  pool_options.database_url = config.service.database_url;
-  pool_options.size = config.service.db_pool_size;
-  pool_options.statements = PgEventStore::Statements();
-  for (const PgStatement& statement : Authenticator::Statements()) {
-    pool_options.statements.push_back(statement);
-  }
-  ASSIGN_OR_RETURN(server->pool_, PgPool::Create(std::move(pool_options)));
+  ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, PgEventStore::Statements()));
   server->authenticator_ = std::make_unique<Authenticator>(
       server->pool_.get(), absl::Seconds(config.service.auth_cache_seconds));
   server->store_ = std::make_unique<PgEventStore>(server->pool_.get());
@@ -32,21 +25,19 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
       config.matching_address, absl::Milliseconds(config.matching_timeout_ms));
   server->ingestor_ =
       std::make_unique<EventIngestor>(server->store_.get(), server->matching_.get());
-  server->service_ = std::make_unique<IngestGrpcService>(server->authenticator_.get(),
-                                                         server->ingestor_.get());
-  GrpcServiceRunner::Options runner_options;
-  runner_options.grpc_address = config.service.grpc_address;
-  runner_options.admin_host = config.service.admin_host;
-  runner_options.admin_port = config.service.admin_port;
-  runner_options.health_service_names = {v1::IngestService::service_full_name()};
+  server->service_ =
+      std::make_unique<IngestGrpcService>(server->authenticator_.get(), server->ingestor_.get());
   PgPool* pool = server->pool_.get();
   MatchingClient* matching = server->matching_.get();
-  runner_options.readiness = [pool, matching] {
+  std::function<absl::Status()> readiness = [pool, matching] {
     RETURN_IF_ERROR(pool->Ping());
     return matching->CheckHealth();
   };
-  ASSIGN_OR_RETURN(server->runner_,
-                   GrpcServiceRunner::Start(std::move(runner_options), {server->service_.get()}));
+  ASSIGN_OR_RETURN(
+      server->runner_,
+      GrpcServiceRunner::Start(RunnerOptions(config.service, v1::IngestService::service_full_name(),
+                                             std::move(readiness)),
+                               {server->service_.get()}));
   log::Info("started", {{"service", "ingest"},
                         {"grpc_port", std::to_string(server->grpc_port())},
                         {"admin_port", std::to_string(server->admin_port())}});

@@ -100,8 +100,8 @@ absl::StatusOr<std::vector<StoredEvent>> PgEventStore::InsertBatch(
     std::map<std::string, v1::AiEvent> by_key;
     pqxx::result inserted = txn.exec_prepared(
         kInsertBatch, tenant_id, arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], arrays[5],
-        arrays[6], arrays[7], arrays[8], arrays[9], arrays[10], arrays[11], arrays[12],
-        arrays[13], arrays[14], arrays[15], arrays[16], arrays[17], arrays[18]);
+        arrays[6], arrays[7], arrays[8], arrays[9], arrays[10], arrays[11], arrays[12], arrays[13],
+        arrays[14], arrays[15], arrays[16], arrays[17], arrays[18]);
     for (const pqxx::row& row : inserted) {
       v1::AiEvent event = AiEventFromRow(row);
       by_key[event.idempotency_key()] = std::move(event);

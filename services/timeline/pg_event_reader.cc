@@ -11,8 +11,8 @@ constexpr char kGetEvent[] = "ai_events_get";
 }  // namespace
 
 std::vector<PgStatement> PgEventReader::Statements() {
-  static const std::string get_event = absl::StrCat(
-      "SELECT ", kAiEventColumns, " FROM ai_events WHERE tenant_id = $1 AND id = $2");
+  static const std::string get_event =
+      absl::StrCat("SELECT ", kAiEventColumns, " FROM ai_events WHERE tenant_id = $1 AND id = $2");
   return {{kGetEvent, get_event.c_str()}};
 }
 

@@ -14,29 +14,20 @@ TimelineConfig LoadTimelineConfig(ConfigSource& source) {
 absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
     const TimelineConfig& config) {
   std::unique_ptr<TimelineServer> server(new TimelineServer());
-  PgPool::Options pool_options;
-  pool_options.database_url = config.service.database_url;
-  pool_options.size = config.service.db_pool_size;
-  pool_options.statements = PgEventReader::Statements();
-  for (const PgStatement& statement : Authenticator::Statements()) {
-    pool_options.statements.push_back(statement);
-  }
-  ASSIGN_OR_RETURN(server->pool_, PgPool::Create(std::move(pool_options)));
+  ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, PgEventReader::Statements()));
   server->authenticator_ = std::make_unique<Authenticator>(
       server->pool_.get(), absl::Seconds(config.service.auth_cache_seconds));
   server->events_ = std::make_unique<PgEventReader>(server->pool_.get());
   server->reader_ = std::make_unique<TimelineReader>(server->events_.get());
-  server->service_ = std::make_unique<TimelineGrpcService>(server->authenticator_.get(),
-                                                           server->reader_.get());
-  GrpcServiceRunner::Options runner_options;
-  runner_options.grpc_address = config.service.grpc_address;
-  runner_options.admin_host = config.service.admin_host;
-  runner_options.admin_port = config.service.admin_port;
-  runner_options.health_service_names = {v1::TimelineService::service_full_name()};
+  server->service_ =
+      std::make_unique<TimelineGrpcService>(server->authenticator_.get(), server->reader_.get());
   PgPool* pool = server->pool_.get();
-  runner_options.readiness = [pool] { return pool->Ping(); };
+  std::function<absl::Status()> readiness = [pool] { return pool->Ping(); };
   ASSIGN_OR_RETURN(server->runner_,
-                   GrpcServiceRunner::Start(std::move(runner_options), {server->service_.get()}));
+                   GrpcServiceRunner::Start(
+                       RunnerOptions(config.service, v1::TimelineService::service_full_name(),
+                                     std::move(readiness)),
+                       {server->service_.get()}));
   log::Info("started", {{"service", "timeline"},
                         {"grpc_port", std::to_string(server->grpc_port())},
                         {"admin_port", std::to_string(server->admin_port())}});

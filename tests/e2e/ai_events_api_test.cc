@@ -44,8 +44,8 @@ TEST(AiEventsApi, SeedExampleEndToEnd) {
 TEST(AiEventsApi, UnmatchedEventIsStoredWithNullCustomer) {
   Suite& suite = SharedSuite();
   auto tenant = suite.NewTenant();
-  HttpResult created = suite.Post(tenant.api_key, "/v1/ai-events",
-                                  ValidEvent({{"email", "stranger@example.com"}}));
+  HttpResult created =
+      suite.Post(tenant.api_key, "/v1/ai-events", ValidEvent({{"email", "stranger@example.com"}}));
   ASSERT_EQ(created.status, 201) << created.body;
   nlohmann::json event = created.Json();
   EXPECT_TRUE(event["customer_id"].is_null());

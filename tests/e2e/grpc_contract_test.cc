@@ -40,7 +40,8 @@ std::string ReflectionListing(int port) {
   grpc::CompletionQueue queue;
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  auto call = stub.PrepareCall(&context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &queue);
+  auto call = stub.PrepareCall(
+      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &queue);
   void* tag;
   bool ok;
   call->StartCall(reinterpret_cast<void*>(1));
@@ -56,7 +57,8 @@ std::string ReflectionListing(int port) {
   std::string listing;
   std::vector<grpc::Slice> slices;
   if (ok && reply.Dump(&slices).ok()) {
-    for (const auto& part : slices) listing.append(reinterpret_cast<const char*>(part.begin()), part.size());
+    for (const auto& part : slices)
+      listing.append(reinterpret_cast<const char*>(part.begin()), part.size());
   }
   call->WritesDone(reinterpret_cast<void*>(4));
   queue.Next(&tag, &ok);

@@ -54,7 +54,8 @@ TEST(Idempotency, FiftyConcurrentIdenticalRequestsStoreOneRow) {
     std::vector<HttpResult> results(50);
     std::vector<std::thread> threads;
     for (int i = 0; i < 50; ++i) {
-      threads.emplace_back([&, i] { results[i] = suite.Post(tenant.api_key, "/v1/ai-events", body); });
+      threads.emplace_back(
+          [&, i] { results[i] = suite.Post(tenant.api_key, "/v1/ai-events", body); });
     }
     for (std::thread& thread : threads) thread.join();
     int created = 0, replayed = 0;

@@ -98,25 +98,33 @@ TEST_F(MatchingTest, NamesAreUnicodeCaseFolded) {
   EXPECT_EQ(event["match_method"], "name");
   EXPECT_EQ(event["matched_value"], "josé garcía");
   // The same name written with a combining accent (e + U+0301) is the same name.
-  event = Ingest({{"first_name", "Jose\xCC\x81"}, {"last_name", "Garci\xCC\x81" "a"}});
+  event = Ingest({{"first_name", "Jose\xCC\x81"},
+                  {"last_name",
+                   "Garci\xCC\x81"
+                   "a"}});
   EXPECT_EQ(event["customer_id"], id);
 }
 
 TEST_F(MatchingTest, OldestCustomerWinsWhenSeveralMatch) {
-  std::string oldest = CreateCustomer({{"first_name", "Sam"}, {"last_name", "Lee"},
-                                       {"email", "sam@example.com"}, {"phone", "+15550100003"}});
-  CreateCustomer({{"first_name", "Sam"}, {"last_name", "Lee"},
-                  {"email", "sam@example.com"}, {"phone", "+15550100003"}});
+  std::string oldest = CreateCustomer({{"first_name", "Sam"},
+                                       {"last_name", "Lee"},
+                                       {"email", "sam@example.com"},
+                                       {"phone", "+15550100003"}});
+  CreateCustomer({{"first_name", "Sam"},
+                  {"last_name", "Lee"},
+                  {"email", "sam@example.com"},
+                  {"phone", "+15550100003"}});
   EXPECT_EQ(Ingest({{"first_name", "Sam"}, {"last_name", "Lee"}})["customer_id"], oldest);
   EXPECT_EQ(Ingest({{"email", "sam@example.com"}})["customer_id"], oldest);
   EXPECT_EQ(Ingest({{"phone", "555 010 0003"}})["customer_id"], oldest);
 }
 
 TEST_F(MatchingTest, CustomersShowTheirNormalizedForms) {
-  HttpResult created = SharedSuite().Post(
-      tenant_.api_key, "/v1/customers",
-      {{"email", " Ana@Example.com"}, {"phone", "(555) 867-5309"}, {"first_name", "ANA"},
-       {"last_name", "Lee"}});
+  HttpResult created = SharedSuite().Post(tenant_.api_key, "/v1/customers",
+                                          {{"email", " Ana@Example.com"},
+                                           {"phone", "(555) 867-5309"},
+                                           {"first_name", "ANA"},
+                                           {"last_name", "Lee"}});
   ASSERT_EQ(created.status, 201) << created.body;
   nlohmann::json customer = created.Json();
   EXPECT_EQ(customer["email_normalized"], "ana@example.com");
@@ -131,8 +139,8 @@ TEST_F(MatchingTest, CustomersShowTheirNormalizedForms) {
 TEST_F(MatchingTest, CustomerValidation) {
   HttpResult empty = SharedSuite().Post(tenant_.api_key, "/v1/customers", nlohmann::json::object());
   EXPECT_EQ(empty.status, 400);
-  HttpResult bad = SharedSuite().Post(tenant_.api_key, "/v1/customers",
-                                      {{"email", "nope"}, {"phone", "abc"}});
+  HttpResult bad =
+      SharedSuite().Post(tenant_.api_key, "/v1/customers", {{"email", "nope"}, {"phone", "abc"}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_FALSE(ViolationFor(bad, "email").empty());
   EXPECT_FALSE(ViolationFor(bad, "phone").empty());

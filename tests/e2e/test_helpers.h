@@ -4,11 +4,10 @@
 #define AIEVENTS_TESTS_E2E_TEST_HELPERS_H_
 
 #include <fstream>
-#include <sstream>
-#include <string>
-
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
+#include <sstream>
+#include <string>
 
 #include "tests/support/suite.h"
 

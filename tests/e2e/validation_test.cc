@@ -48,9 +48,9 @@ TEST_F(ValidationTest, CustomerLookupNeedsAnIdentifier) {
 }
 
 TEST_F(ValidationTest, FirstNameAloneIsNotEnough) {
-  EXPECT_NE(Rejected(ValidEvent({{"first_name", "Ana"}}), "customer_lookup.last_name")
-                .find("needs both"),
-            std::string::npos);
+  EXPECT_NE(
+      Rejected(ValidEvent({{"first_name", "Ana"}}), "customer_lookup.last_name").find("needs both"),
+      std::string::npos);
   Rejected(ValidEvent({{"last_name", "Lee"}}), "customer_lookup.first_name");
 }
 
@@ -68,8 +68,9 @@ TEST_F(ValidationTest, EmailAndPhoneMustParse) {
 TEST_F(ValidationTest, EventTypeMustBeKnown) {
   nlohmann::json body = ValidEvent();
   body["ai_event"]["event_type"] = "voicemail";
-  EXPECT_NE(Rejected(body, "ai_event.event_type").find("phone_call, sms, email, chat, workflow, "
-                                                       "note, review, escalation, other"),
+  EXPECT_NE(Rejected(body, "ai_event.event_type")
+                .find("phone_call, sms, email, chat, workflow, "
+                      "note, review, escalation, other"),
             std::string::npos);
   body["ai_event"].erase("event_type");
   Rejected(body, "ai_event.event_type");
@@ -180,9 +181,9 @@ TEST_F(ValidationTest, EveryViolationIsReportedAtOnce) {
                            {"confidence", 3}}}};
   HttpResult result = SharedSuite().Post(tenant_.api_key, "/v1/ai-events", body);
   ASSERT_EQ(result.status, 400);
-  for (const char* field :
-       {"customer_lookup.last_name", "ai_event.event_type", "ai_event.summery", "ai_event.source",
-        "ai_event.summary", "ai_event.raw_payload", "ai_event.occurred_at", "ai_event.confidence"}) {
+  for (const char* field : {"customer_lookup.last_name", "ai_event.event_type", "ai_event.summery",
+                            "ai_event.source", "ai_event.summary", "ai_event.raw_payload",
+                            "ai_event.occurred_at", "ai_event.confidence"}) {
     EXPECT_FALSE(ViolationFor(result, field).empty()) << field << " missing in " << result.body;
   }
 }

@@ -25,8 +25,8 @@ HttpResult HttpRequest(int port, const std::string& method, const std::string& t
                        const std::string& body, const std::map<std::string, std::string>& headers) {
   boost::asio::io_context io;
   tcp::socket socket(io);
-  socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
-                               static_cast<unsigned short>(port)));
+  socket.connect(
+      tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
   http::request<http::string_body> request{http::string_to_verb(method), target, 11};
   request.set(http::field::host, "127.0.0.1");
   for (const auto& [name, value] : headers) request.set(name, value);

@@ -3,9 +3,8 @@
 #define AIEVENTS_TESTS_SUPPORT_HTTP_CLIENT_H_
 
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace aievents::testing {
 

@@ -80,9 +80,8 @@ Suite::Tenant Suite::NewTenant(const std::string& name) {
   return {*id, key->plaintext};
 }
 
-HttpResult Suite::Call(const std::string& key, const std::string& method,
-                       const std::string& target, const std::string& body,
-                       std::map<std::string, std::string> headers) {
+HttpResult Suite::Call(const std::string& key, const std::string& method, const std::string& target,
+                       const std::string& body, std::map<std::string, std::string> headers) {
   if (!key.empty()) headers.emplace("x-api-key", key);
   if (!body.empty()) headers.emplace("content-type", "application/json");
   return HttpRequest(gateway_port(), method, target, body, headers);

@@ -5,9 +5,8 @@
 
 #include <map>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "gateway/gateway_server.h"
 #include "services/ingest/ingest_server.h"
@@ -34,8 +33,7 @@ class Suite {
   // HTTP to the gateway with `key` as x-api-key (none when empty) and a JSON content type
   // when there is a body.
   HttpResult Call(const std::string& key, const std::string& method, const std::string& target,
-                  const std::string& body = "",
-                  std::map<std::string, std::string> headers = {});
+                  const std::string& body = "", std::map<std::string, std::string> headers = {});
   HttpResult Post(const std::string& key, const std::string& target, const nlohmann::json& body) {
     return Call(key, "POST", target, body.dump());
   }

@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 #include <iostream>
-
 #include <pqxx/pqxx>
 
 #include "common/crypto.h"

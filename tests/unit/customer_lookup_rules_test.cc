@@ -45,7 +45,8 @@ TEST(CustomerLookupRules, PhoneSyntax) {
   for (const char* good : {"+1 (555) 867-5309", "555-867-5309", "4915112345678", "555.867.5309"}) {
     EXPECT_EQ(PhoneSyntaxProblem(good), "") << good;
   }
-  for (const char* bad : {"call me", "12", "+1 555 CALL NOW", "1+5558675309", "123456789012345678"}) {
+  for (const char* bad :
+       {"call me", "12", "+1 555 CALL NOW", "1+5558675309", "123456789012345678"}) {
     EXPECT_NE(PhoneSyntaxProblem(bad), "") << bad;
   }
 }

@@ -24,7 +24,8 @@ TEST(JsonTranscoder, ParsesTheSeedShape) {
 
 TEST(JsonTranscoder, NamesUnknownFieldsWithSuggestions) {
   v1::CreateEventRequest request;
-  auto violations = JsonToMessage(json::parse(R"({"ai_event": {"summery": "x"}, "zzz": 1})"), request);
+  auto violations =
+      JsonToMessage(json::parse(R"({"ai_event": {"summery": "x"}, "zzz": 1})"), request);
   ASSERT_EQ(violations.size(), 2u);
   EXPECT_EQ(violations[0].field, "ai_event.summery");
   EXPECT_NE(violations[0].description.find("did you mean \"summary\""), std::string::npos);

@@ -20,7 +20,9 @@ TEST(TextNormalizers, NamesAreCaseFoldedAndComposed) {
 
 TEST(TextNormalizers, WhitespaceIsTrimmedAndCollapsed) {
   EXPECT_EQ(NormalizeNamePart("  Mary \t Ann  "), "mary ann");
-  EXPECT_EQ(NormalizeNamePart("\xC2\xA0" "Ana\xC2\xA0"), "ana");  // no-break spaces
+  EXPECT_EQ(NormalizeNamePart("\xC2\xA0"
+                              "Ana\xC2\xA0"),
+            "ana");  // no-break spaces
 }
 
 }  // namespace

@@ -8,9 +8,9 @@ namespace {
 TEST(Text, CountsCodePointsNotBytes) {
   EXPECT_EQ(Utf8Length(""), 0u);
   EXPECT_EQ(Utf8Length("abc"), 3u);
-  EXPECT_EQ(Utf8Length("Jos\xC3\xA9"), 4u);         // é is 2 bytes
-  EXPECT_EQ(Utf8Length("\xE2\x98\x83"), 1u);         // ☃ is 3 bytes
-  EXPECT_EQ(Utf8Length("\xF0\x9F\x93\x9E"), 1u);     // 📞 is 4 bytes
+  EXPECT_EQ(Utf8Length("Jos\xC3\xA9"), 4u);       // é is 2 bytes
+  EXPECT_EQ(Utf8Length("\xE2\x98\x83"), 1u);      // ☃ is 3 bytes
+  EXPECT_EQ(Utf8Length("\xF0\x9F\x93\x9E"), 1u);  // 📞 is 4 bytes
 }
 
 TEST(Text, PrefixNeverSplitsACharacter) {

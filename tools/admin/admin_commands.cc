@@ -8,8 +8,7 @@
 
 namespace aievents::admin {
 
-absl::StatusOr<std::string> CreateTenant(const std::string& database_url,
-                                         const std::string& name) {
+absl::StatusOr<std::string> CreateTenant(const std::string& database_url, const std::string& name) {
   if (name.empty() || name.size() > 200) {
     return absl::InvalidArgumentError("tenant name must be 1 to 200 characters");
   }
