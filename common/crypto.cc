@@ -16,6 +16,35 @@ std::string RandomBytes(size_t count) {
   return out;
 }
 
+std::optional<std::string> Base64UrlDecode(std::string_view text) {
+  std::string out;
+  unsigned int buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    int value;
+    if (c >= 'A' && c <= 'Z')
+      value = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      value = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      value = c - '0' + 52;
+    else if (c == '-')
+      value = 62;
+    else if (c == '_')
+      value = 63;
+    else
+      return std::nullopt;
+    buffer = (buffer << 6) | static_cast<unsigned int>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
+    }
+  }
+  if (bits >= 6) return std::nullopt;  // a dangling character cannot be valid
+  return out;
+}
+
 std::string HexEncode(std::string_view data) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

@@ -2,6 +2,7 @@
 #ifndef AIEVENTS_COMMON_CRYPTO_H_
 #define AIEVENTS_COMMON_CRYPTO_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,9 @@ std::string Sha256Hex(std::string_view data);
 
 // Base64url without padding (RFC 4648 section 5).
 std::string Base64UrlEncode(std::string_view data);
+
+// Decodes base64url without padding; nullopt for anything else.
+std::optional<std::string> Base64UrlDecode(std::string_view text);
 
 // Lower-case hex of `data`.
 std::string HexEncode(std::string_view data);

@@ -1,5 +1,10 @@
--- Tenants, API keys, customers and AI events. Every tenant-owned row carries tenant_id and every
+-- Tenants, API keys, customers, AI events and their association history. Every tenant-owned row carries tenant_id and every
 -- query filters on it; keys are (tenant_id, id) so a row can only ever be reached with its tenant.
+
+-- Trigram similarity for candidate ranking and customer search; btree_gin so one GIN index
+-- can lead with tenant_id. Both are "trusted" extensions: the database owner may create them.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE EXTENSION IF NOT EXISTS btree_gin;
 
 CREATE TABLE tenants (
   id          uuid PRIMARY KEY,
@@ -30,6 +35,12 @@ CREATE TABLE customers (
   email_normalized  text,
   phone_e164        text,
   name_normalized   text,
+  -- Near-match keys for candidates: the email without dots and +tag in the local part, and
+  -- the phone's national significant number (no country code).
+  email_canonical   text,
+  phone_national    text,
+  -- Accent-free, case-folded name (whatever parts exist), for similarity and search.
+  name_search       text,
   created_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
   updated_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
   PRIMARY KEY (tenant_id, id)
@@ -41,6 +52,14 @@ CREATE INDEX customers_by_phone ON customers (tenant_id, phone_e164, created_at,
   WHERE phone_e164 IS NOT NULL;
 CREATE INDEX customers_by_name ON customers (tenant_id, name_normalized, created_at, id)
   WHERE name_normalized IS NOT NULL;
+CREATE INDEX customers_by_email_canonical ON customers (tenant_id, email_canonical)
+  WHERE email_canonical IS NOT NULL;
+CREATE INDEX customers_by_phone_national ON customers (tenant_id, phone_national)
+  WHERE phone_national IS NOT NULL;
+-- Similar names, and substring search over name, email and phone.
+CREATE INDEX customers_name_trgm ON customers USING gin (tenant_id, name_search gin_trgm_ops);
+CREATE INDEX customers_email_trgm ON customers USING gin (tenant_id, email_normalized gin_trgm_ops);
+CREATE INDEX customers_phone_trgm ON customers USING gin (tenant_id, phone_e164 gin_trgm_ops);
 
 CREATE TABLE ai_events (
   tenant_id          uuid NOT NULL REFERENCES tenants (id),
@@ -70,8 +89,49 @@ CREATE TABLE ai_events (
   CONSTRAINT ai_events_idempotency UNIQUE (tenant_id, idempotency_key),
   FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id)
 );
--- Timeline reads: a customer's events newest first, and the unmatched queue newest first.
+-- Timeline reads, each the exact order of its keyset pagination: a customer's events newest
+-- first, the unmatched queue newest received first, and all events newest received first.
 CREATE INDEX ai_events_customer_timeline ON ai_events (tenant_id, customer_id, occurred_at DESC, id DESC)
   WHERE customer_id IS NOT NULL;
 CREATE INDEX ai_events_unmatched ON ai_events (tenant_id, received_at DESC, id DESC)
   WHERE customer_id IS NULL;
+CREATE INDEX ai_events_received ON ai_events (tenant_id, received_at DESC, id DESC);
+-- Re-matching: the unmatched events a new or changed customer may now match.
+CREATE INDEX ai_events_unmatched_by_email ON ai_events (tenant_id, lookup_email_normalized)
+  WHERE customer_id IS NULL;
+CREATE INDEX ai_events_unmatched_by_phone ON ai_events (tenant_id, lookup_phone_e164)
+  WHERE customer_id IS NULL;
+CREATE INDEX ai_events_unmatched_by_name ON ai_events (tenant_id, lookup_name_normalized)
+  WHERE customer_id IS NULL;
+
+-- Every change of an event's customer after it was stored: manual associations and automatic
+-- re-matches, with who made them.
+CREATE TABLE ai_event_associations (
+  tenant_id         uuid NOT NULL,
+  id                uuid NOT NULL,
+  event_id          uuid NOT NULL,
+  from_customer_id  uuid,
+  to_customer_id    uuid NOT NULL,
+  method            text NOT NULL CHECK (method IN ('manual', 'auto')),
+  actor_key_id      uuid,
+  actor             text NOT NULL,
+  created_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (tenant_id, id),
+  FOREIGN KEY (tenant_id, event_id) REFERENCES ai_events (tenant_id, id),
+  FOREIGN KEY (tenant_id, to_customer_id) REFERENCES customers (tenant_id, id)
+);
+CREATE INDEX ai_event_associations_by_event ON ai_event_associations (tenant_id, event_id, created_at, id);
+
+-- Live timelines: a notification for every event that gets (or changes) a customer, sent by
+-- PostgreSQL at commit, whichever service wrote it. Payload "tenant:customer:event".
+CREATE FUNCTION ai_events_notify_timeline() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('aievents_timeline', NEW.tenant_id || ':' || NEW.customer_id || ':' || NEW.id);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER ai_events_notify_insert AFTER INSERT ON ai_events
+  FOR EACH ROW WHEN (NEW.customer_id IS NOT NULL) EXECUTE FUNCTION ai_events_notify_timeline();
+CREATE TRIGGER ai_events_notify_update AFTER UPDATE OF customer_id ON ai_events
+  FOR EACH ROW WHEN (NEW.customer_id IS NOT NULL AND NEW.customer_id IS DISTINCT FROM OLD.customer_id)
+  EXECUTE FUNCTION ai_events_notify_timeline();

@@ -1,7 +1,11 @@
 // The matching service's logic: validate and normalize lookups and customers, find matches,
-// create and fetch customers. No gRPC here; the service adapter converts at the edge.
+// create, change and fetch customers (re-matching unmatched events afterwards), search
+// customers, and rank candidates for an event. No gRPC here; the adapter converts at the edge.
 #ifndef AIEVENTS_SERVICES_MATCHING_CUSTOMER_DIRECTORY_H_
 #define AIEVENTS_SERVICES_MATCHING_CUSTOMER_DIRECTORY_H_
+
+#include <optional>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/matching_service.pb.h"
@@ -20,15 +24,38 @@ class CustomerDirectory {
   absl::StatusOr<v1::MatchCustomerResponse> Match(const RequestContext& context,
                                                   const v1::CustomerLookup& lookup);
 
+  // Creates a customer, then re-matches the unmatched events it now matches.
   absl::StatusOr<v1::Customer> Create(const RequestContext& context,
                                       const v1::CreateCustomerRequest& request);
 
+  // Applies a partial change (present fields replace, "" clears), then re-matches.
+  absl::StatusOr<v1::Customer> Update(const RequestContext& context,
+                                      const v1::UpdateCustomerRequest& request);
+
   absl::StatusOr<v1::Customer> Get(const RequestContext& context, const std::string& id);
+
+  absl::StatusOr<v1::SearchCustomersResponse> Search(const RequestContext& context,
+                                                     const v1::SearchCustomersRequest& request);
+
+  absl::StatusOr<v1::ListCandidatesResponse> ListCandidates(const RequestContext& context,
+                                                            const std::string& event_id);
 
   // The lookup in normalized form; violations carry paths relative to the lookup.
   absl::StatusOr<v1::NormalizedLookup> Normalize(const v1::CustomerLookup& lookup) const;
 
  private:
+  // The identifiers of a customer, trimmed; absent or blank ones are nullopt.
+  struct Identifiers {
+    std::optional<std::string> email, phone, first_name, last_name;
+  };
+
+  // Validates `ids` and builds the full record (normalized forms, near-match keys).
+  absl::StatusOr<CustomerRecord> BuildRecord(const std::string& id, const Identifiers& ids) const;
+
+  // Re-matches after a create or change; failures are logged, not returned: the customer is
+  // already committed, and the next change re-runs it.
+  void Rematch(const RequestContext& context, const v1::Customer& customer);
+
   PgCustomerStore* store_;
   const PhoneNormalizer* phones_;
 };

@@ -20,6 +20,15 @@ class MatchingGrpcService final : public v1::MatchingService::Service {
                               v1::Customer* response) override;
   grpc::Status GetCustomer(grpc::ServerContext* context, const v1::GetCustomerRequest* request,
                            v1::Customer* response) override;
+  grpc::Status UpdateCustomer(grpc::ServerContext* context,
+                              const v1::UpdateCustomerRequest* request,
+                              v1::Customer* response) override;
+  grpc::Status SearchCustomers(grpc::ServerContext* context,
+                               const v1::SearchCustomersRequest* request,
+                               v1::SearchCustomersResponse* response) override;
+  grpc::Status ListCandidates(grpc::ServerContext* context,
+                              const v1::ListCandidatesRequest* request,
+                              v1::ListCandidatesResponse* response) override;
 
  private:
   Authenticator* authenticator_;

@@ -1,5 +1,6 @@
 #include "services/matching/pg_customer_store.h"
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace aievents::matching {
@@ -9,24 +10,50 @@ using google::protobuf::util::TimeUtil;
 
 constexpr char kInsertCustomer[] = "customers_insert";
 constexpr char kGetCustomer[] = "customers_get";
+constexpr char kLockCustomer[] = "customers_lock";
+constexpr char kUpdateCustomer[] = "customers_update";
 constexpr char kMatchCustomer[] = "customers_match";
+constexpr char kRematch[] = "ai_events_rematch";
+constexpr char kEventLookup[] = "ai_events_lookup";
+constexpr char kCandidates[] = "customers_candidates";
+constexpr char kSearch[] = "customers_search";
 
-#define AIEVENTS_CUSTOMER_COLUMNS                                                \
-  "id::text, email, phone, first_name, last_name, email_normalized, phone_e164," \
-  " name_normalized, (extract(epoch FROM created_at) * 1000000)::bigint"
+// The select list CustomerFromRow reads, near-match keys last.
+#define AIEVENTS_CUSTOMER_COLUMNS                                                          \
+  "id::text, email, phone, first_name, last_name, email_normalized, phone_e164,"           \
+  " name_normalized, (extract(epoch FROM created_at) * 1000000)::bigint, email_canonical," \
+  " phone_national, name_search"
+constexpr int kCustomerColumnCount = 12;
+
+// One branch per rule, each reading the first entry of its index; the lowest rank wins.
+// Parameters: tenant, email, phone, name.
+#define AIEVENTS_MATCH_BRANCHES(TENANT, EMAIL, PHONE, NAME)                                  \
+  "(SELECT c.id, 1 AS rank, 'email' AS method, c.email_normalized AS value FROM customers c" \
+  "   WHERE c.tenant_id = " TENANT " AND c.email_normalized = " EMAIL                        \
+  "   ORDER BY c.created_at, c.id LIMIT 1)"                                                  \
+  " UNION ALL"                                                                               \
+  " (SELECT c.id, 2, 'phone', c.phone_e164 FROM customers c"                                 \
+  "   WHERE c.tenant_id = " TENANT " AND c.phone_e164 = " PHONE                              \
+  "   ORDER BY c.created_at, c.id LIMIT 1)"                                                  \
+  " UNION ALL"                                                                               \
+  " (SELECT c.id, 3, 'name', c.name_normalized FROM customers c"                             \
+  "   WHERE c.tenant_id = " TENANT " AND c.name_normalized = " NAME                          \
+  "   ORDER BY c.created_at, c.id LIMIT 1)"
 
 std::optional<std::string> Optional(const pqxx::field& field) {
   if (field.is_null()) return std::nullopt;
   return field.as<std::string>();
 }
 
-std::optional<std::string> Optional(bool has, const std::string& value) {
+template <typename T>
+std::optional<std::string> Maybe(bool has, const T& value) {
   if (!has) return std::nullopt;
-  return value;
+  return std::string(value);
 }
 
-v1::Customer CustomerFromRow(const pqxx::row& row) {
-  v1::Customer customer;
+CustomerRecord RecordFromRow(const pqxx::row& row) {
+  CustomerRecord record;
+  v1::Customer& customer = record.customer;
   customer.set_id(row[0].as<std::string>());
   if (auto v = Optional(row[1])) customer.set_email(*v);
   if (auto v = Optional(row[2])) customer.set_phone(*v);
@@ -36,7 +63,16 @@ v1::Customer CustomerFromRow(const pqxx::row& row) {
   if (auto v = Optional(row[6])) customer.set_phone_e164(*v);
   if (auto v = Optional(row[7])) customer.set_name_normalized(*v);
   *customer.mutable_created_at() = TimeUtil::MicrosecondsToTimestamp(row[8].as<int64_t>());
-  return customer;
+  record.email_canonical = Optional(row[9]);
+  record.phone_national = Optional(row[10]);
+  record.name_search = Optional(row[11]);
+  return record;
+}
+
+v1::MatchMethod MethodFromName(const std::string& method) {
+  return method == "email"   ? v1::MATCH_METHOD_EMAIL
+         : method == "phone" ? v1::MATCH_METHOD_PHONE
+                             : v1::MATCH_METHOD_NAME;
 }
 
 }  // namespace
@@ -45,43 +81,121 @@ std::vector<PgStatement> PgCustomerStore::Statements() {
   return {
       {kInsertCustomer,
        "INSERT INTO customers (tenant_id, id, email, phone, first_name, last_name,"
-       " email_normalized, phone_e164, name_normalized)"
-       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+       " email_normalized, phone_e164, name_normalized, email_canonical, phone_national,"
+       " name_search)"
+       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
        " RETURNING " AIEVENTS_CUSTOMER_COLUMNS},
       {kGetCustomer,
        "SELECT " AIEVENTS_CUSTOMER_COLUMNS " FROM customers WHERE tenant_id = $1 AND id = $2"},
-      // One branch per rule, each reading the first entry of its index; the lowest rank wins.
-      {kMatchCustomer,
-       "SELECT id::text, method, value FROM ("
-       " (SELECT id, 1 AS rank, 'email' AS method, email_normalized AS value FROM customers"
-       "   WHERE tenant_id = $1 AND email_normalized = $2 ORDER BY created_at, id LIMIT 1)"
-       " UNION ALL"
-       " (SELECT id, 2, 'phone', phone_e164 FROM customers"
-       "   WHERE tenant_id = $1 AND phone_e164 = $3 ORDER BY created_at, id LIMIT 1)"
-       " UNION ALL"
-       " (SELECT id, 3, 'name', name_normalized FROM customers"
-       "   WHERE tenant_id = $1 AND name_normalized = $4 ORDER BY created_at, id LIMIT 1)"
-       ") AS candidates ORDER BY rank LIMIT 1"},
+      {kLockCustomer, "SELECT " AIEVENTS_CUSTOMER_COLUMNS
+                      " FROM customers WHERE tenant_id = $1 AND id = $2 FOR UPDATE"},
+      {kUpdateCustomer,
+       "UPDATE customers SET email = $3, phone = $4, first_name = $5, last_name = $6,"
+       " email_normalized = $7, phone_e164 = $8, name_normalized = $9, email_canonical = $10,"
+       " phone_national = $11, name_search = $12, updated_at = clock_timestamp()"
+       " WHERE tenant_id = $1 AND id = $2 RETURNING " AIEVENTS_CUSTOMER_COLUMNS},
+      {kMatchCustomer, "SELECT id::text, method, value FROM (" AIEVENTS_MATCH_BRANCHES(
+                           "$1", "$2", "$3", "$4") ") AS candidates ORDER BY rank LIMIT 1"},
+      // For every unmatched event sharing a key with the customer, the full match rules run
+      // (LATERAL), and the events that now match are linked and recorded. The UPDATE re-checks
+      // customer_id IS NULL, so an event associated meanwhile is left alone.
+      {kRematch,
+       "WITH candidates AS ("
+       "  SELECT e.id AS event_id, m.id AS customer_id, m.value"
+       "  FROM ai_events e CROSS JOIN LATERAL ("
+       "    SELECT id, value FROM (" AIEVENTS_MATCH_BRANCHES(
+           "e.tenant_id", "e.lookup_email_normalized", "e.lookup_phone_e164",
+           "e.lookup_name_normalized") ") AS ranked ORDER BY rank LIMIT 1) AS m"
+                                       "  WHERE e.tenant_id = $1 AND e.customer_id IS NULL"
+                                       "    AND (e.lookup_email_normalized = $2 OR "
+                                       "e.lookup_phone_e164 = $3"
+                                       "         OR e.lookup_name_normalized = $4)"
+                                       "), updated AS ("
+                                       "  UPDATE ai_events SET customer_id = c.customer_id, "
+                                       "match_method = 'auto',"
+                                       "    matched_value = c.value"
+                                       "  FROM candidates c"
+                                       "  WHERE ai_events.tenant_id = $1 AND ai_events.id = "
+                                       "c.event_id"
+                                       "    AND ai_events.customer_id IS NULL"
+                                       "  RETURNING ai_events.id, ai_events.customer_id"
+                                       ")"
+                                       " INSERT INTO ai_event_associations (tenant_id, id, "
+                                       "event_id, from_customer_id,"
+                                       "   to_customer_id, method, actor_key_id, actor)"
+                                       " SELECT $1, gen_random_uuid(), u.id, NULL, u.customer_id, "
+                                       "'auto', $5, $6 FROM updated u"
+                                       " RETURNING event_id"},
+      {kEventLookup,
+       "SELECT lookup_email, lookup_phone, lookup_first_name, lookup_last_name,"
+       " lookup_email_normalized, lookup_phone_e164, lookup_name_normalized"
+       " FROM ai_events WHERE tenant_id = $1 AND id = $2"},
+      {kCandidates,
+       "SELECT " AIEVENTS_CUSTOMER_COLUMNS ","
+       " CASE WHEN $7 = '' OR name_search IS NULL THEN 0"
+       "      ELSE similarity(name_search, $7) END"
+       " FROM customers WHERE tenant_id = $1 AND (email_normalized = $2 OR phone_e164 = $3"
+       "   OR name_normalized = $4 OR email_canonical = $5 OR phone_national = $6"
+       "   OR ($7 <> '' AND name_search % $7))"
+       " ORDER BY created_at, id LIMIT 200"},
+      {kSearch,
+       "SELECT " AIEVENTS_CUSTOMER_COLUMNS " FROM customers WHERE tenant_id = $1 AND ("
+       "   name_search % $2 OR name_search LIKE $3 OR email_normalized LIKE $3"
+       "   OR ($4 <> '' AND phone_e164 LIKE $4))"
+       " ORDER BY greatest(similarity(coalesce(name_search, ''), $2),"
+       "   similarity(coalesce(email_normalized, ''), $2),"
+       "   CASE WHEN $4 <> '' AND phone_e164 LIKE $4 THEN 1 ELSE 0 END) DESC, created_at, id"
+       " LIMIT $5"},
   };
 }
 
 absl::StatusOr<v1::Customer> PgCustomerStore::Insert(const std::string& tenant_id,
-                                                     v1::Customer customer) {
+                                                     const CustomerRecord& record) {
+  v1::Customer stored;
+  const v1::Customer& c = record.customer;
   absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
     pqxx::row row = txn.exec_prepared1(
-        kInsertCustomer, tenant_id, customer.id(),
-        NullableParam(Optional(customer.has_email(), customer.email())),
-        NullableParam(Optional(customer.has_phone(), customer.phone())),
-        NullableParam(Optional(customer.has_first_name(), customer.first_name())),
-        NullableParam(Optional(customer.has_last_name(), customer.last_name())),
-        NullableParam(Optional(customer.has_email_normalized(), customer.email_normalized())),
-        NullableParam(Optional(customer.has_phone_e164(), customer.phone_e164())),
-        NullableParam(Optional(customer.has_name_normalized(), customer.name_normalized())));
-    customer = CustomerFromRow(row);
+        kInsertCustomer, tenant_id, c.id(), NullableParam(Maybe(c.has_email(), c.email())),
+        NullableParam(Maybe(c.has_phone(), c.phone())),
+        NullableParam(Maybe(c.has_first_name(), c.first_name())),
+        NullableParam(Maybe(c.has_last_name(), c.last_name())),
+        NullableParam(Maybe(c.has_email_normalized(), c.email_normalized())),
+        NullableParam(Maybe(c.has_phone_e164(), c.phone_e164())),
+        NullableParam(Maybe(c.has_name_normalized(), c.name_normalized())),
+        NullableParam(record.email_canonical), NullableParam(record.phone_national),
+        NullableParam(record.name_search));
+    stored = RecordFromRow(row).customer;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  return customer;
+  return stored;
+}
+
+absl::StatusOr<v1::Customer> PgCustomerStore::Update(
+    const std::string& tenant_id, const std::string& id,
+    const std::function<absl::StatusOr<CustomerRecord>(const v1::Customer&)>& change) {
+  v1::Customer stored;
+  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    pqxx::result current = txn.exec_prepared(kLockCustomer, tenant_id, id);
+    if (current.empty()) return absl::NotFoundError(absl::StrCat("customer ", id, " not found"));
+    absl::StatusOr<CustomerRecord> next = change(RecordFromRow(current[0]).customer);
+    if (!next.ok()) return next.status();
+    const v1::Customer& c = next->customer;
+    pqxx::row row = txn.exec_prepared1(
+        kUpdateCustomer, tenant_id, id, NullableParam(Maybe(c.has_email(), c.email())),
+        NullableParam(Maybe(c.has_phone(), c.phone())),
+        NullableParam(Maybe(c.has_first_name(), c.first_name())),
+        NullableParam(Maybe(c.has_last_name(), c.last_name())),
+        NullableParam(Maybe(c.has_email_normalized(), c.email_normalized())),
+        NullableParam(Maybe(c.has_phone_e164(), c.phone_e164())),
+        NullableParam(Maybe(c.has_name_normalized(), c.name_normalized())),
+        NullableParam(next->email_canonical), NullableParam(next->phone_national),
+        NullableParam(next->name_search));
+    stored = RecordFromRow(row).customer;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return stored;
 }
 
 absl::StatusOr<std::optional<v1::Customer>> PgCustomerStore::Get(const std::string& tenant_id,
@@ -89,7 +203,7 @@ absl::StatusOr<std::optional<v1::Customer>> PgCustomerStore::Get(const std::stri
   std::optional<v1::Customer> customer;
   absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
     pqxx::result rows = txn.exec_prepared(kGetCustomer, tenant_id, id);
-    if (!rows.empty()) customer = CustomerFromRow(rows[0]);
+    if (!rows.empty()) customer = RecordFromRow(rows[0]).customer;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -101,20 +215,97 @@ absl::StatusOr<std::optional<CustomerMatch>> PgCustomerStore::FindMatch(
   std::optional<CustomerMatch> match;
   absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
     pqxx::result rows = txn.exec_prepared(
-        kMatchCustomer, tenant_id, NullableParam(Optional(lookup.has_email(), lookup.email())),
-        NullableParam(Optional(lookup.has_phone_e164(), lookup.phone_e164())),
-        NullableParam(Optional(lookup.has_name(), lookup.name())));
+        kMatchCustomer, tenant_id, NullableParam(Maybe(lookup.has_email(), lookup.email())),
+        NullableParam(Maybe(lookup.has_phone_e164(), lookup.phone_e164())),
+        NullableParam(Maybe(lookup.has_name(), lookup.name())));
     if (rows.empty()) return absl::OkStatus();
-    std::string method = rows[0][1].as<std::string>();
-    match = CustomerMatch{rows[0][0].as<std::string>(),
-                          method == "email"   ? v1::MATCH_METHOD_EMAIL
-                          : method == "phone" ? v1::MATCH_METHOD_PHONE
-                                              : v1::MATCH_METHOD_NAME,
-                          rows[0][2].as<std::string>()};
+    match =
+        CustomerMatch{rows[0][0].as<std::string>(), MethodFromName(rows[0][1].as<std::string>()),
+                      rows[0][2].as<std::string>()};
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   return match;
+}
+
+absl::StatusOr<int> PgCustomerStore::RematchUnmatched(const std::string& tenant_id,
+                                                      const v1::Customer& customer,
+                                                      const Actor& actor) {
+  int linked = 0;
+  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    pqxx::result rows = txn.exec_prepared(
+        kRematch, tenant_id,
+        NullableParam(Maybe(customer.has_email_normalized(), customer.email_normalized())),
+        NullableParam(Maybe(customer.has_phone_e164(), customer.phone_e164())),
+        NullableParam(Maybe(customer.has_name_normalized(), customer.name_normalized())),
+        NullableParam(Maybe(!actor.key_id.empty(), actor.key_id)), actor.description);
+    linked = static_cast<int>(rows.size());
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return linked;
+}
+
+absl::StatusOr<std::optional<StoredLookup>> PgCustomerStore::GetEventLookup(
+    const std::string& tenant_id, const std::string& event_id) {
+  std::optional<StoredLookup> lookup;
+  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    pqxx::result rows = txn.exec_prepared(kEventLookup, tenant_id, event_id);
+    if (rows.empty()) return absl::OkStatus();
+    const pqxx::row& row = rows[0];
+    StoredLookup found;
+    if (auto v = Optional(row[0])) found.raw.set_email(*v);
+    if (auto v = Optional(row[1])) found.raw.set_phone(*v);
+    if (auto v = Optional(row[2])) found.raw.set_first_name(*v);
+    if (auto v = Optional(row[3])) found.raw.set_last_name(*v);
+    if (auto v = Optional(row[4])) found.normalized.set_email(*v);
+    if (auto v = Optional(row[5])) found.normalized.set_phone_e164(*v);
+    if (auto v = Optional(row[6])) found.normalized.set_name(*v);
+    lookup = std::move(found);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return lookup;
+}
+
+absl::StatusOr<std::vector<CandidateRow>> PgCustomerStore::FindCandidates(
+    const std::string& tenant_id, const CandidateKeys& keys) {
+  std::vector<CandidateRow> candidates;
+  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    pqxx::result rows = txn.exec_prepared(
+        kCandidates, tenant_id, NullableParam(keys.email), NullableParam(keys.phone_e164),
+        NullableParam(keys.name), NullableParam(keys.email_canonical),
+        NullableParam(keys.phone_national), keys.name_for_similarity);
+    for (const pqxx::row& row : rows) {
+      candidates.push_back({RecordFromRow(row), row[kCustomerColumnCount].as<double>()});
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return candidates;
+}
+
+absl::StatusOr<std::vector<v1::Customer>> PgCustomerStore::Search(const std::string& tenant_id,
+                                                                  const std::string& folded_text,
+                                                                  const std::string& digits,
+                                                                  int limit) {
+  // LIKE patterns: escape the pattern characters of the user's text.
+  std::string contains = "%";
+  for (char c : folded_text) {
+    if (c == '%' || c == '_' || c == '\\') contains.push_back('\\');
+    contains.push_back(c);
+  }
+  contains.push_back('%');
+  std::string phone_pattern = digits.empty() ? "" : "%" + digits + "%";
+  std::vector<v1::Customer> customers;
+  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    pqxx::result rows =
+        txn.exec_prepared(kSearch, tenant_id, folded_text, contains, phone_pattern, limit);
+    for (const pqxx::row& row : rows) customers.push_back(RecordFromRow(row).customer);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return customers;
 }
 
 }  // namespace aievents::matching

@@ -1,7 +1,10 @@
-// The customers table: insert, fetch, and the single-round-trip match query.
+// The customers table (and the reads of ai_events that matching needs): insert, update, fetch,
+// the single-round-trip match query, re-matching of unmatched events, candidate and search
+// queries.
 #ifndef AIEVENTS_SERVICES_MATCHING_PG_CUSTOMER_STORE_H_
 #define AIEVENTS_SERVICES_MATCHING_PG_CUSTOMER_STORE_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,11 +16,47 @@
 
 namespace aievents::matching {
 
+// A customer with the near-match keys that are stored but not part of the API.
+struct CustomerRecord {
+  v1::Customer customer;
+  std::optional<std::string> email_canonical;
+  std::optional<std::string> phone_national;
+  std::optional<std::string> name_search;
+};
+
 // The winner of a match query.
 struct CustomerMatch {
   std::string customer_id;
   v1::MatchMethod method;
   std::string matched_value;
+};
+
+// The keys an event's lookup offers for candidate ranking (normalized; absent when not sent).
+struct CandidateKeys {
+  std::optional<std::string> email;
+  std::optional<std::string> phone_e164;
+  std::optional<std::string> name;  // both names, as name matching compares
+  std::optional<std::string> email_canonical;
+  std::optional<std::string> phone_national;
+  std::string name_for_similarity;  // whatever name parts were given, FoldForSearch'd; may be ""
+};
+
+// A customer the candidate query found, with what ranking needs.
+struct CandidateRow {
+  CustomerRecord record;
+  double name_similarity;  // 0..1, trigram similarity to CandidateKeys::name_for_similarity
+};
+
+// The lookup of a stored event, as matching needs it for candidates.
+struct StoredLookup {
+  v1::CustomerLookup raw;
+  v1::NormalizedLookup normalized;
+};
+
+// Who caused a change, for the association history.
+struct Actor {
+  std::string key_id;
+  std::string description;
 };
 
 class PgCustomerStore {
@@ -27,8 +66,15 @@ class PgCustomerStore {
   // The statements the pool must prepare.
   static std::vector<PgStatement> Statements();
 
-  // Inserts `customer` (id and normalized forms already set) and returns it with created_at.
-  absl::StatusOr<v1::Customer> Insert(const std::string& tenant_id, v1::Customer customer);
+  // Inserts the record (id and normalized forms already set); returns it with created_at.
+  absl::StatusOr<v1::Customer> Insert(const std::string& tenant_id, const CustomerRecord& record);
+
+  // Locks the customer, lets `change` compute the new record from the current one, and stores
+  // it, all in one transaction. NOT_FOUND when the tenant has no such customer; an error from
+  // `change` aborts without writing.
+  absl::StatusOr<v1::Customer> Update(
+      const std::string& tenant_id, const std::string& id,
+      const std::function<absl::StatusOr<CustomerRecord>(const v1::Customer&)>& change);
 
   // The customer, or nullopt when the tenant has no such customer.
   absl::StatusOr<std::optional<v1::Customer>> Get(const std::string& tenant_id,
@@ -38,6 +84,27 @@ class PgCustomerStore {
   // parts of `lookup` are skipped. nullopt when nobody matches.
   absl::StatusOr<std::optional<CustomerMatch>> FindMatch(const std::string& tenant_id,
                                                          const v1::NormalizedLookup& lookup);
+
+  // Links every unmatched event whose stored lookup shares a key with `customer` and that now
+  // matches somebody under the normal rules (the full rules run per event, so precedence and
+  // the oldest-customer rule hold). Records each link in the history as an automatic one.
+  // Returns how many events were linked.
+  absl::StatusOr<int> RematchUnmatched(const std::string& tenant_id, const v1::Customer& customer,
+                                       const Actor& actor);
+
+  // The stored lookup of an event; nullopt when the tenant has no such event.
+  absl::StatusOr<std::optional<StoredLookup>> GetEventLookup(const std::string& tenant_id,
+                                                             const std::string& event_id);
+
+  // Customers sharing any exact or near key with `keys`, at most 200, oldest first.
+  absl::StatusOr<std::vector<CandidateRow>> FindCandidates(const std::string& tenant_id,
+                                                           const CandidateKeys& keys);
+
+  // Customers whose (accent-free) name resembles or contains `folded_text`, whose email contains
+  // it, or whose phone contains `digits` (when not empty); best first, at most `limit`.
+  absl::StatusOr<std::vector<v1::Customer>> Search(const std::string& tenant_id,
+                                                   const std::string& folded_text,
+                                                   const std::string& digits, int limit);
 
  private:
   PgPool* pool_;

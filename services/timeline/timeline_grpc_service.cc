@@ -1,6 +1,7 @@
 #include "services/timeline/timeline_grpc_service.h"
 
 #include "common/grpc_handler.h"
+#include "common/metrics.h"
 
 namespace aievents::timeline {
 
@@ -9,7 +10,68 @@ grpc::Status TimelineGrpcService::GetEvent(grpc::ServerContext* context,
                                            v1::AiEvent* response) {
   return HandleAuthenticated(
       "GetEvent", *authenticator_, context, response,
-      [&](const RequestContext& caller) { return reader_->GetEvent(caller, request->id()); });
+      [&](const RequestContext& caller) { return timeline_->GetEvent(caller, request->id()); });
+}
+
+grpc::Status TimelineGrpcService::ListCustomerEvents(grpc::ServerContext* context,
+                                                     const v1::ListCustomerEventsRequest* request,
+                                                     v1::ListEventsResponse* response) {
+  return HandleAuthenticated("ListCustomerEvents", *authenticator_, context, response,
+                             [&](const RequestContext& caller) {
+                               return timeline_->ListCustomerEvents(caller, *request);
+                             });
+}
+
+grpc::Status TimelineGrpcService::ListEvents(grpc::ServerContext* context,
+                                             const v1::ListEventsRequest* request,
+                                             v1::ListEventsResponse* response) {
+  return HandleAuthenticated(
+      "ListEvents", *authenticator_, context, response,
+      [&](const RequestContext& caller) { return timeline_->ListEvents(caller, *request); });
+}
+
+grpc::Status TimelineGrpcService::AssociateEvent(grpc::ServerContext* context,
+                                                 const v1::AssociateEventRequest* request,
+                                                 v1::AiEvent* response) {
+  return HandleAuthenticated(
+      "AssociateEvent", *authenticator_, context, response,
+      [&](const RequestContext& caller) { return timeline_->Associate(caller, *request); });
+}
+
+grpc::Status TimelineGrpcService::WatchCustomerEvents(grpc::ServerContext* context,
+                                                      const v1::WatchCustomerEventsRequest* request,
+                                                      grpc::ServerWriter<v1::AiEvent>* writer) {
+  absl::StatusOr<RequestContext> caller = authenticator_->Authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status status = timeline_->CheckCustomer(*caller, request->customer_id());
+      !status.ok()) {
+    return ToGrpcStatus(status);
+  }
+  if (!notifier_->connected()) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        "live updates are not available right now; retry shortly");
+  }
+  if (watchers_.fetch_add(1) >= max_watchers_) {
+    watchers_.fetch_sub(1);
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        "this server already serves its maximum number of live streams");
+  }
+  Metrics::Global().Increment("aievents_timeline_streams_started_total");
+  std::shared_ptr<Subscription> subscription =
+      notifier_->Subscribe(caller->tenant_id, request->customer_id());
+  context->AddInitialMetadata("x-subscribed", "true");
+  writer->SendInitialMetadata();
+  while (!context->IsCancelled()) {
+    std::string event_id;
+    if (!subscription->Next(&event_id, absl::Milliseconds(200))) continue;
+    absl::StatusOr<v1::AiEvent> event = timeline_->GetEvent(*caller, event_id);
+    // The event may have moved to another customer since the notification; skip it then.
+    if (!event.ok() || event->customer_id() != request->customer_id()) continue;
+    if (!writer->Write(*event)) break;
+  }
+  watchers_.fetch_sub(1);
+  Metrics::Global().Increment("aievents_timeline_streams_ended_total");
+  return grpc::Status::OK;
 }
 
 }  // namespace aievents::timeline

@@ -1,24 +1,50 @@
-// gRPC adapter of the timeline service.
+// gRPC adapter of the timeline service, including the live stream.
 #ifndef AIEVENTS_SERVICES_TIMELINE_TIMELINE_GRPC_SERVICE_H_
 #define AIEVENTS_SERVICES_TIMELINE_TIMELINE_GRPC_SERVICE_H_
 
+#include <atomic>
+
 #include "aievents/v1/timeline_service.grpc.pb.h"
 #include "common/authenticator.h"
-#include "services/timeline/timeline_reader.h"
+#include "services/timeline/event_notifier.h"
+#include "services/timeline/event_timeline.h"
 
 namespace aievents::timeline {
 
 class TimelineGrpcService final : public v1::TimelineService::Service {
  public:
-  TimelineGrpcService(Authenticator* authenticator, TimelineReader* reader)
-      : authenticator_(authenticator), reader_(reader) {}
+  TimelineGrpcService(Authenticator* authenticator, EventTimeline* timeline,
+                      EventNotifier* notifier, int max_watchers)
+      : authenticator_(authenticator),
+        timeline_(timeline),
+        notifier_(notifier),
+        max_watchers_(max_watchers) {}
 
   grpc::Status GetEvent(grpc::ServerContext* context, const v1::GetEventRequest* request,
                         v1::AiEvent* response) override;
+  grpc::Status ListCustomerEvents(grpc::ServerContext* context,
+                                  const v1::ListCustomerEventsRequest* request,
+                                  v1::ListEventsResponse* response) override;
+  grpc::Status ListEvents(grpc::ServerContext* context, const v1::ListEventsRequest* request,
+                          v1::ListEventsResponse* response) override;
+  grpc::Status AssociateEvent(grpc::ServerContext* context,
+                              const v1::AssociateEventRequest* request,
+                              v1::AiEvent* response) override;
+
+  // Subscribes, sends initial metadata `x-subscribed: true` (so a client knows it will see every
+  // later change),
+  // then writes each committed event of the customer until the client cancels or the server
+  // stops.
+  grpc::Status WatchCustomerEvents(grpc::ServerContext* context,
+                                   const v1::WatchCustomerEventsRequest* request,
+                                   grpc::ServerWriter<v1::AiEvent>* writer) override;
 
  private:
   Authenticator* authenticator_;
-  TimelineReader* reader_;
+  EventTimeline* timeline_;
+  EventNotifier* notifier_;
+  int max_watchers_;
+  std::atomic<int> watchers_{0};
 };
 
 }  // namespace aievents::timeline

@@ -8,19 +8,23 @@ namespace aievents::timeline {
 TimelineConfig LoadTimelineConfig(ConfigSource& source) {
   TimelineConfig config;
   config.service = LoadServiceConfig(source, 50053, 9093);
+  config.max_watchers =
+      source.Int("max-watchers", 100, 1, 10000, "concurrent live timeline streams per process");
   return config;
 }
 
 absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
     const TimelineConfig& config) {
   std::unique_ptr<TimelineServer> server(new TimelineServer());
-  ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, PgEventReader::Statements()));
+  ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, PgTimelineStore::Statements()));
   server->authenticator_ = std::make_unique<Authenticator>(
       server->pool_.get(), absl::Seconds(config.service.auth_cache_seconds));
-  server->events_ = std::make_unique<PgEventReader>(server->pool_.get());
-  server->reader_ = std::make_unique<TimelineReader>(server->events_.get());
+  server->store_ = std::make_unique<PgTimelineStore>(server->pool_.get());
+  server->timeline_ = std::make_unique<EventTimeline>(server->store_.get());
+  server->notifier_ = std::make_unique<EventNotifier>(config.service.database_url);
   server->service_ =
-      std::make_unique<TimelineGrpcService>(server->authenticator_.get(), server->reader_.get());
+      std::make_unique<TimelineGrpcService>(server->authenticator_.get(), server->timeline_.get(),
+                                            server->notifier_.get(), config.max_watchers);
   PgPool* pool = server->pool_.get();
   std::function<absl::Status()> readiness = [pool] { return pool->Ping(); };
   ASSIGN_OR_RETURN(server->runner_,

@@ -16,6 +16,8 @@ namespace aievents::timeline {
 
 struct TimelineConfig {
   ServiceConfig service;
+  // Concurrent WatchCustomerEvents streams this process serves; more get RESOURCE_EXHAUSTED.
+  int max_watchers = 100;
 };
 
 TimelineConfig LoadTimelineConfig(ConfigSource& source);
@@ -33,8 +35,9 @@ class TimelineServer {
 
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<Authenticator> authenticator_;
-  std::unique_ptr<PgEventReader> events_;
-  std::unique_ptr<TimelineReader> reader_;
+  std::unique_ptr<PgTimelineStore> store_;
+  std::unique_ptr<EventTimeline> timeline_;
+  std::unique_ptr<EventNotifier> notifier_;
   std::unique_ptr<TimelineGrpcService> service_;
   std::unique_ptr<GrpcServiceRunner> runner_;
 };

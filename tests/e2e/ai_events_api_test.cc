@@ -137,7 +137,7 @@ TEST(AiEventsApi, UnknownRouteIs404AndWrongMethodIs405) {
   EXPECT_EQ(suite.Get(tenant.api_key, "/v1/nothing-here").status, 404);
   HttpResult wrong_method = suite.Call(tenant.api_key, "DELETE", "/v1/ai-events");
   EXPECT_EQ(wrong_method.status, 405);
-  EXPECT_EQ(wrong_method.Header("allow"), "POST");
+  EXPECT_EQ(wrong_method.Header("allow"), "POST, GET");
 }
 
 TEST(AiEventsApi, GetEventRejectsBadIdsAndReportsMissingOnes) {

@@ -39,5 +39,57 @@ TEST(TenantIsolation, TenantsSeeOnlyTheirOwnData) {
   EXPECT_EQ(suite.Get(a.api_key, "/v1/ai-events/" + event_id).status, 200);
 }
 
+TEST(TenantIsolation, EveryReadAndWriteEndpointIsScoped) {
+  Suite& suite = SharedSuite();
+  auto a = suite.NewTenant("tenant A");
+  auto b = suite.NewTenant("tenant B");
+  std::string a_customer =
+      CreateCustomer(suite, a.api_key,
+                     {{"first_name", "Ada"}, {"last_name", "Only"}, {"email", "ada@example.com"}});
+  std::string b_customer = CreateCustomer(suite, b.api_key, {{"first_name", "Ben"}});
+  std::string a_unmatched = CreateEvent(suite, a.api_key, {{"email", "ghost@example.com"}},
+                                        "2026-03-10T10:00:00Z", "a-unmatched")["id"];
+  std::string a_matched = CreateEvent(suite, a.api_key, {{"email", "ada@example.com"}},
+                                      "2026-03-10T11:00:00Z", "a-matched")["id"];
+  std::string b_event = CreateEvent(suite, b.api_key, {{"email", "ghost@example.com"}},
+                                    "2026-03-10T12:00:00Z", "b-unmatched")["id"];
+
+  // Lists show only the caller's events.
+  EXPECT_EQ(AllPages(suite, b.api_key, "/v1/ai-events", 50), (std::vector<std::string>{b_event}));
+  EXPECT_EQ(AllPages(suite, b.api_key, "/v1/ai-events?matched=false", 50),
+            (std::vector<std::string>{b_event}));
+  EXPECT_EQ(suite.Get(b.api_key, "/v1/customers/" + a_customer + "/ai-events").status, 404);
+  // A's events and customers are invisible to B everywhere.
+  EXPECT_EQ(suite.Get(b.api_key, "/v1/ai-events/" + a_unmatched + "/candidates").status, 404);
+  EXPECT_EQ(suite
+                .Post(b.api_key, "/v1/ai-events/" + a_unmatched + ":associate",
+                      {{"customer_id", b_customer}})
+                .status,
+            404);
+  EXPECT_EQ(
+      suite
+          .Post(b.api_key, "/v1/ai-events/" + b_event + ":associate", {{"customer_id", a_customer}})
+          .status,
+      404);
+  EXPECT_EQ(suite
+                .Call(b.api_key, "PATCH", "/v1/customers/" + a_customer,
+                      nlohmann::json{{"email", "stolen@example.com"}}.dump())
+                .status,
+            404);
+  EXPECT_TRUE(suite.Get(b.api_key, "/v1/customers?q=ada").Json()["customers"].empty());
+  // B's candidates never include A's customers, even on identical data.
+  std::string b_probe = CreateEvent(suite, b.api_key, {{"email", "ada@example.com"}},
+                                    "2026-03-10T13:00:00Z", "b-probe")["id"];
+  EXPECT_TRUE(suite.Get(b.api_key, "/v1/ai-events/" + b_probe + "/candidates")
+                  .Json()["candidates"]
+                  .empty());
+  // B creating a customer that matches A's unmatched event does not re-match A's event.
+  CreateCustomer(suite, b.api_key, {{"email", "ghost@example.com"}});
+  EXPECT_TRUE(suite.Get(a.api_key, "/v1/ai-events/" + a_unmatched).Json()["customer_id"].is_null());
+  // And A's data is unchanged.
+  EXPECT_EQ(suite.Get(a.api_key, "/v1/ai-events/" + a_matched).Json()["customer_id"], a_customer);
+  EXPECT_EQ(suite.Get(a.api_key, "/v1/customers/" + a_customer).Json()["email"], "ada@example.com");
+}
+
 }  // namespace
 }  // namespace aievents::testing

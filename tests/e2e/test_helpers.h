@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "tests/support/suite.h"
 
@@ -39,6 +40,51 @@ inline std::string ViolationFor(const HttpResult& result, const std::string& fie
     if (violation["field"] == field) return violation["description"].get<std::string>();
   }
   return "";
+}
+
+// Creates a customer through the API and returns its id.
+inline std::string CreateCustomer(Suite& suite, const std::string& key,
+                                  const nlohmann::json& body) {
+  HttpResult result = suite.Post(key, "/v1/customers", body);
+  EXPECT_EQ(result.status, 201) << result.body;
+  return result.Json().value("id", "");
+}
+
+// Stores an event for `lookup` with the given occurred_at (and optional type and source) and
+// returns it; `tag` makes its content unique.
+inline nlohmann::json CreateEvent(Suite& suite, const std::string& key,
+                                  const nlohmann::json& lookup, const std::string& occurred_at,
+                                  const std::string& tag,
+                                  const std::string& event_type = "phone_call",
+                                  const std::string& source = "retell") {
+  nlohmann::json body = ValidEvent(lookup);
+  body["ai_event"]["occurred_at"] = occurred_at;
+  body["ai_event"]["source_eid"] = tag;
+  body["ai_event"]["event_type"] = event_type;
+  body["ai_event"]["source"] = source;
+  HttpResult result = suite.Post(key, "/v1/ai-events", body);
+  EXPECT_EQ(result.status, 201) << result.body;
+  return result.Json();
+}
+
+// Every page of a list, following next_page_token; `target` already has its query string
+// (or none). Returns the event ids in order.
+inline std::vector<std::string> AllPages(Suite& suite, const std::string& key,
+                                         const std::string& target, int page_size) {
+  std::vector<std::string> ids;
+  std::string token;
+  std::string separator = target.find('?') == std::string::npos ? "?" : "&";
+  for (int page = 0; page < 1000; ++page) {
+    std::string url = target + separator + "page_size=" + std::to_string(page_size);
+    if (!token.empty()) url += "&page_token=" + token;
+    HttpResult result = suite.Get(key, url);
+    EXPECT_EQ(result.status, 200) << result.body;
+    nlohmann::json body = result.Json();
+    for (const auto& event : body["ai_events"]) ids.push_back(event["id"]);
+    token = body.value("next_page_token", "");
+    if (token.empty()) break;
+  }
+  return ids;
 }
 
 // Rows in ai_events for a tenant, read straight from the database.

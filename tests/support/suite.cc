@@ -1,7 +1,9 @@
 #include "tests/support/suite.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "common/log.h"
 #include "tools/admin/admin_commands.h"
@@ -56,7 +58,14 @@ std::unique_ptr<Suite> Suite::Start() {
   gateway_config.matching_address = "127.0.0.1:" + std::to_string(suite->matching_->grpc_port());
   gateway_config.timeline_address = "127.0.0.1:" + std::to_string(suite->timeline_->grpc_port());
   suite->gateway_ = OrDie(gateway::GatewayServer::Start(gateway_config), "gateway");
-  return suite;
+  // Like `make up`, hand the suite over only once the gateway reports every backend ready
+  // (readiness is polled once a second by each service).
+  for (int attempt = 0; attempt < 300; ++attempt) {
+    if (HttpRequest(suite->gateway_port(), "GET", "/readyz").status == 200) return suite;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::cerr << "the suite never became ready\n";
+  std::abort();
 }
 
 Suite::~Suite() {

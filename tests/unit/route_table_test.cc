@@ -20,8 +20,8 @@ RouteTable Table() {
 
 TEST(RouteTable, BuiltFromProtoOptions) {
   RouteTable table = Table();
-  // MatchCustomer has no HTTP option: internal only.
-  EXPECT_EQ(table.routes().size(), 4u);
+  // MatchCustomer and WatchCustomerEvents have no HTTP option: gRPC only.
+  EXPECT_EQ(table.routes().size(), 10u);
   auto create = table.Match("POST", "/v1/ai-events");
   ASSERT_TRUE(create.ok());
   EXPECT_EQ(create->route->GrpcPath(), "/aievents.v1.IngestService/CreateEvent");
@@ -35,12 +35,30 @@ TEST(RouteTable, BindsAndDecodesPathVariables) {
   EXPECT_EQ(match->path_params.at("id"), "abc-def");
 }
 
+TEST(RouteTable, CustomVerbsAndNestedPaths) {
+  RouteTable table = Table();
+  auto associate = table.Match("POST", "/v1/ai-events/abc:associate");
+  ASSERT_TRUE(associate.ok());
+  EXPECT_EQ(associate->route->GrpcPath(), "/aievents.v1.TimelineService/AssociateEvent");
+  EXPECT_EQ(associate->path_params.at("id"), "abc");
+  auto candidates = table.Match("GET", "/v1/ai-events/abc/candidates");
+  ASSERT_TRUE(candidates.ok());
+  EXPECT_EQ(candidates->route->GrpcPath(), "/aievents.v1.MatchingService/ListCandidates");
+  EXPECT_EQ(candidates->path_params.at("event_id"), "abc");
+  auto list = table.Match("GET", "/v1/customers/abc/ai-events");
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->route->GrpcPath(), "/aievents.v1.TimelineService/ListCustomerEvents");
+  // A verb the template does not declare is no match.
+  EXPECT_FALSE(table.Match("POST", "/v1/ai-events/abc:delete").ok());
+  EXPECT_FALSE(table.Match("GET", "/v1/ai-events/abc:associate").ok());
+}
+
 TEST(RouteTable, NotFoundAndMethodNotAllowed) {
   RouteTable table = Table();
   EXPECT_EQ(table.Match("GET", "/v2/ai-events").status().code(), absl::StatusCode::kNotFound);
   auto wrong = table.Match("DELETE", "/v1/customers/x");
   EXPECT_EQ(wrong.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(wrong.status().message(), "GET");
+  EXPECT_EQ(wrong.status().message(), "GET, PATCH");
 }
 
 TEST(PercentDecode, Basics) {

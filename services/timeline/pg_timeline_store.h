@@ -1,0 +1,77 @@
+// The timeline service's access to ai_events and ai_event_associations: single events with
+// their history, keyset-paginated lists (one index-ordered statement per list kind, so page
+// 1000 costs what page 1 costs), and manual association.
+#ifndef AIEVENTS_SERVICES_TIMELINE_PG_TIMELINE_STORE_H_
+#define AIEVENTS_SERVICES_TIMELINE_PG_TIMELINE_STORE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "aievents/v1/ai_event.pb.h"
+#include "common/pg_pool.h"
+#include "services/timeline/page_token.h"
+
+namespace aievents::timeline {
+
+// Which events a list shows, and in which order.
+enum class ListKind {
+  kCustomer,   // one customer's events, newest occurred_at first
+  kUnmatched,  // customer_id IS NULL, newest received first
+  kMatched,    // customer_id IS NOT NULL, newest received first
+  kAll,        // every event, newest received first
+};
+
+// Optional filters; absent means "any".
+struct EventFilter {
+  std::optional<std::string> event_type;  // short name, e.g. "phone_call"
+  std::optional<std::string> source;
+  std::optional<int64_t> occurred_after_micros;   // inclusive
+  std::optional<int64_t> occurred_before_micros;  // exclusive
+};
+
+struct ListQuery {
+  ListKind kind;
+  std::string customer_id;  // kCustomer only
+  EventFilter filter;
+  std::optional<PagePosition> after;  // continue after this event
+  int limit;
+};
+
+// Who made a manual association.
+struct Actor {
+  std::string key_id;
+  std::string description;
+};
+
+class PgTimelineStore {
+ public:
+  explicit PgTimelineStore(PgPool* pool) : pool_(pool) {}
+
+  static std::vector<PgStatement> Statements();
+
+  // The event with its association history; nullopt when the tenant has no such event.
+  absl::StatusOr<std::optional<v1::AiEvent>> Get(const std::string& tenant_id,
+                                                 const std::string& id);
+
+  // Up to query.limit events in the list's order (history not included).
+  absl::StatusOr<std::vector<v1::AiEvent>> List(const std::string& tenant_id,
+                                                const ListQuery& query);
+
+  // True when the tenant has the customer.
+  absl::StatusOr<bool> CustomerExists(const std::string& tenant_id, const std::string& id);
+
+  // Links the event to the customer as a manual association and records it, unless it is
+  // already manually linked to that customer. Returns the event with its history. NOT_FOUND
+  // when the tenant has no such event or customer.
+  absl::StatusOr<v1::AiEvent> Associate(const std::string& tenant_id, const std::string& event_id,
+                                        const std::string& customer_id, const Actor& actor);
+
+ private:
+  PgPool* pool_;
+};
+
+}  // namespace aievents::timeline
+
+#endif  // AIEVENTS_SERVICES_TIMELINE_PG_TIMELINE_STORE_H_

@@ -1,0 +1,112 @@
+// Re-matching: creating or changing a customer links the unmatched events that now match it
+// under the normal rules, records it, and never touches manual associations.
+#include <gtest/gtest.h>
+
+#include "tests/e2e/test_helpers.h"
+
+namespace aievents::testing {
+namespace {
+
+TEST(Rematch, CreatingACustomerLinksWaitingEvents) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  std::string by_phone = CreateEvent(suite, tenant.api_key, {{"phone", "+1 555 010 5000"}},
+                                     "2026-03-10T10:00:00Z", "r1")["id"];
+  std::string by_name =
+      CreateEvent(suite, tenant.api_key, {{"first_name", "Ola"}, {"last_name", "Nordmann"}},
+                  "2026-03-11T10:00:00Z", "r2")["id"];
+  std::string unrelated = CreateEvent(suite, tenant.api_key, {{"email", "else@example.com"}},
+                                      "2026-03-12T10:00:00Z", "r3")["id"];
+  std::string customer =
+      CreateCustomer(suite, tenant.api_key,
+                     {{"phone", "555-010-5000"}, {"first_name", "ola"}, {"last_name", "NORDMANN"}});
+  for (const std::string& id : {by_phone, by_name}) {
+    nlohmann::json event = suite.Get(tenant.api_key, "/v1/ai-events/" + id).Json();
+    EXPECT_EQ(event["customer_id"], customer) << id;
+    EXPECT_EQ(event["match_method"], "auto");
+    ASSERT_EQ(event["associations"].size(), 1u);
+    EXPECT_EQ(event["associations"][0]["method"], "auto");
+    EXPECT_TRUE(event["associations"][0]["from_customer_id"].is_null());
+    EXPECT_NE(event["associations"][0]["actor"].get<std::string>().find("auto-rematch"),
+              std::string::npos);
+  }
+  EXPECT_EQ(suite.Get(tenant.api_key, "/v1/ai-events/" + by_phone).Json()["matched_value"],
+            "+15550105000");
+  EXPECT_TRUE(
+      suite.Get(tenant.api_key, "/v1/ai-events/" + unrelated).Json()["customer_id"].is_null());
+  EXPECT_EQ(AllPages(suite, tenant.api_key, "/v1/ai-events?matched=false", 10),
+            (std::vector<std::string>{unrelated}));
+}
+
+TEST(Rematch, ChangingACustomerLinksWaitingEventsButNeverManualOnes) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  std::string customer = CreateCustomer(suite, tenant.api_key, {{"first_name", "Kai"}});
+  std::string other = CreateCustomer(suite, tenant.api_key, {{"first_name", "Other"}});
+  std::string waiting = CreateEvent(suite, tenant.api_key, {{"email", "kai@example.com"}},
+                                    "2026-03-10T10:00:00Z", "w")["id"];
+  std::string manual =
+      CreateEvent(suite, tenant.api_key, {{"email", "kai@example.com"}, {"phone", "+15550106000"}},
+                  "2026-03-11T10:00:00Z", "m")["id"];
+  ASSERT_EQ(
+      suite.Post(tenant.api_key, "/v1/ai-events/" + manual + ":associate", {{"customer_id", other}})
+          .status,
+      200);
+
+  HttpResult updated = suite.Call(tenant.api_key, "PATCH", "/v1/customers/" + customer,
+                                  nlohmann::json{{"email", "Kai@Example.com"}}.dump());
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  EXPECT_EQ(updated.Json()["email_normalized"], "kai@example.com");
+  EXPECT_EQ(updated.Json()["first_name"], "Kai") << "absent fields are kept";
+
+  nlohmann::json linked = suite.Get(tenant.api_key, "/v1/ai-events/" + waiting).Json();
+  EXPECT_EQ(linked["customer_id"], customer);
+  EXPECT_EQ(linked["match_method"], "auto");
+  nlohmann::json kept = suite.Get(tenant.api_key, "/v1/ai-events/" + manual).Json();
+  EXPECT_EQ(kept["customer_id"], other) << "a manual association is never undone";
+  EXPECT_EQ(kept["match_method"], "manual");
+}
+
+TEST(Rematch, NormalRulesDecideWhichCustomerWins) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  std::string event_id =
+      CreateEvent(suite, tenant.api_key, {{"email", "prec@example.com"}, {"phone", "+15550107000"}},
+                  "2026-03-10T10:00:00Z", "prec")["id"];
+  // A customer matching by phone appears first; the event is linked to it...
+  std::string by_phone = CreateCustomer(suite, tenant.api_key, {{"phone", "+15550107000"}});
+  EXPECT_EQ(suite.Get(tenant.api_key, "/v1/ai-events/" + event_id).Json()["customer_id"], by_phone);
+  // ...and a later email customer does not steal an event that is no longer unmatched.
+  CreateCustomer(suite, tenant.api_key, {{"email", "prec@example.com"}});
+  EXPECT_EQ(suite.Get(tenant.api_key, "/v1/ai-events/" + event_id).Json()["customer_id"], by_phone);
+}
+
+TEST(CustomerUpdate, ValidatesAndClears) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  std::string id =
+      CreateCustomer(suite, tenant.api_key, {{"email", "u@example.com"}, {"first_name", "U"}});
+  HttpResult cleared = suite.Call(tenant.api_key, "PATCH", "/v1/customers/" + id,
+                                  nlohmann::json{{"email", ""}}.dump());
+  ASSERT_EQ(cleared.status, 200) << cleared.body;
+  EXPECT_TRUE(cleared.Json()["email"].is_null());
+  EXPECT_EQ(suite
+                .Call(tenant.api_key, "PATCH", "/v1/customers/" + id,
+                      nlohmann::json{{"first_name", ""}}.dump())
+                .status,
+            400)
+      << "at least one identifier must remain";
+  EXPECT_EQ(suite
+                .Call(tenant.api_key, "PATCH", "/v1/customers/" + id,
+                      nlohmann::json{{"phone", "abc"}}.dump())
+                .status,
+            400);
+  EXPECT_EQ(suite
+                .Call(tenant.api_key, "PATCH", "/v1/customers/01a1fd11-d7e9-7006-9e48-5e3072079a3d",
+                      nlohmann::json{{"email", "x@example.com"}}.dump())
+                .status,
+            404);
+}
+
+}  // namespace
+}  // namespace aievents::testing
