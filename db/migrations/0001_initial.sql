@@ -93,6 +93,9 @@ CREATE TABLE ai_events (
 -- first, the unmatched queue newest received first, and all events newest received first.
 CREATE INDEX ai_events_customer_timeline ON ai_events (tenant_id, customer_id, occurred_at DESC, id DESC)
   WHERE customer_id IS NOT NULL;
+CREATE INDEX ai_events_customer_timeline_by_type
+  ON ai_events (tenant_id, customer_id, event_type, occurred_at DESC, id DESC)
+  WHERE customer_id IS NOT NULL;
 CREATE INDEX ai_events_unmatched ON ai_events (tenant_id, received_at DESC, id DESC)
   WHERE customer_id IS NULL;
 CREATE INDEX ai_events_received ON ai_events (tenant_id, received_at DESC, id DESC);

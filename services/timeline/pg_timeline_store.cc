@@ -20,20 +20,26 @@ constexpr char kRecordAssociation[] = "timeline_record_association";
 
 // One statement per list kind and page position (first page, or after a position): each is a
 // single range scan of the index whose order it returns.
+// A customer timeline filtered by event type has statements of its own, which read the
+// (tenant, customer, event_type, occurred_at, id) index, so a rare type costs no more than a
+// common one.
 struct ListStatement {
   ListKind kind;
   bool after;
+  bool typed;
   const char* name;
 };
 constexpr ListStatement kListStatements[] = {
-    {ListKind::kCustomer, false, "timeline_list_customer_first"},
-    {ListKind::kCustomer, true, "timeline_list_customer_after"},
-    {ListKind::kUnmatched, false, "timeline_list_unmatched_first"},
-    {ListKind::kUnmatched, true, "timeline_list_unmatched_after"},
-    {ListKind::kMatched, false, "timeline_list_matched_first"},
-    {ListKind::kMatched, true, "timeline_list_matched_after"},
-    {ListKind::kAll, false, "timeline_list_all_first"},
-    {ListKind::kAll, true, "timeline_list_all_after"},
+    {ListKind::kCustomer, false, false, "timeline_list_customer_first"},
+    {ListKind::kCustomer, true, false, "timeline_list_customer_after"},
+    {ListKind::kCustomer, false, true, "timeline_list_customer_typed_first"},
+    {ListKind::kCustomer, true, true, "timeline_list_customer_typed_after"},
+    {ListKind::kUnmatched, false, false, "timeline_list_unmatched_first"},
+    {ListKind::kUnmatched, true, false, "timeline_list_unmatched_after"},
+    {ListKind::kMatched, false, false, "timeline_list_matched_first"},
+    {ListKind::kMatched, true, false, "timeline_list_matched_after"},
+    {ListKind::kAll, false, false, "timeline_list_all_first"},
+    {ListKind::kAll, true, false, "timeline_list_all_after"},
 };
 
 const char* SortColumn(ListKind kind) {
@@ -41,7 +47,7 @@ const char* SortColumn(ListKind kind) {
 }
 
 // Parameters: $1 tenant, [$2 customer], then filters, limit, [position].
-std::string ListSql(ListKind kind, bool after) {
+std::string ListSql(ListKind kind, bool after, bool typed) {
   int next = 2;
   std::string scope;
   switch (kind) {
@@ -62,7 +68,8 @@ std::string ListSql(ListKind kind, bool after) {
   std::string sort = SortColumn(kind);
   std::string sql =
       absl::StrCat("SELECT ", kAiEventColumns, " FROM ai_events WHERE tenant_id = $1", scope,
-                   " AND (", p(0), "::text IS NULL OR event_type = ", p(0), ")", " AND (", p(1),
+                   typed ? absl::StrCat(" AND event_type = ", p(0), "::text")
+            : absl::StrCat(" AND (", p(0), "::text IS NULL OR event_type = ", p(0), ")"), " AND (", p(1),
                    "::text IS NULL OR source = ", p(1), ")", " AND (", p(2),
                    "::timestamptz IS NULL OR occurred_at >= ", p(2), ")", " AND (", p(3),
                    "::timestamptz IS NULL OR occurred_at < ", p(3), ")");
@@ -127,8 +134,9 @@ std::vector<PgStatement> PgTimelineStore::Statements() {
         " to_customer_id, method, actor_key_id, actor)"
         " VALUES ($1, gen_random_uuid(), $2, $3, $4, 'manual', $5, $6)",
     };
-    for (const ListStatement& list : kListStatements)
-      texts->push_back(ListSql(list.kind, list.after));
+    for (const ListStatement& list : kListStatements) {
+      texts->push_back(ListSql(list.kind, list.after, list.typed));
+    }
     return texts;
   }();
   std::vector<PgStatement> statements = {
@@ -155,9 +163,13 @@ absl::StatusOr<std::optional<v1::AiEvent>> PgTimelineStore::Get(const std::strin
 
 absl::StatusOr<std::vector<v1::AiEvent>> PgTimelineStore::List(const std::string& tenant_id,
                                                                const ListQuery& query) {
+  // Typed statements exist for customer timelines only; other lists filter on the fly.
+  bool typed = query.kind == ListKind::kCustomer && query.filter.event_type.has_value();
   const char* name = nullptr;
   for (const ListStatement& list : kListStatements) {
-    if (list.kind == query.kind && list.after == query.after.has_value()) name = list.name;
+    if (list.kind == query.kind && list.after == query.after.has_value() && list.typed == typed) {
+      name = list.name;
+    }
   }
   std::vector<std::optional<std::string>> params = {tenant_id};
   if (query.kind == ListKind::kCustomer) params.push_back(query.customer_id);
