@@ -6,6 +6,8 @@ DATA_DIR    := .data
 PG_PORT     ?= 55432
 DB_URL      := postgresql://aievents@127.0.0.1:$(PG_PORT)/aievents
 export AIEVENTS_DATABASE_URL ?= $(DB_URL)
+# The shared secret for service-to-service calls (webhook processing), made once per checkout.
+INTERNAL_TOKEN_FILE := $(DATA_DIR)/internal-token
 
 .PHONY: up down test build deps db migrate dev-key services clean format
 
@@ -40,7 +42,9 @@ migrate: build db
 	@$(BUILD_DIR)/tools/admin/aievents-admin migrate
 
 services: build migrate
-	@bash scripts/services.sh start
+	@mkdir -p $(DATA_DIR)
+	@[ -s $(INTERNAL_TOKEN_FILE) ] || (head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > $(INTERNAL_TOKEN_FILE) && chmod 600 $(INTERNAL_TOKEN_FILE))
+	@AIEVENTS_INTERNAL_TOKEN=$$(cat $(INTERNAL_TOKEN_FILE)) bash scripts/services.sh start
 
 # A development tenant and key, made once; the key file survives restarts.
 dev-key: migrate

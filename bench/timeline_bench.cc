@@ -10,9 +10,8 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <vector>
-
 #include <pqxx/pqxx>
+#include <vector>
 
 #include "aievents/v1/timeline_service.grpc.pb.h"
 #include "common/config_source.h"
@@ -45,9 +44,11 @@ Seeded Seed(const std::string& url, int events) {
         " SELECT $1, gen_random_uuid(), 'c' || g || '@bench.example', 'c' || g || '@bench.example'"
         " FROM generate_series(0, 1000) g",
         seeded.tenant_id);
-    seeded.customer_id = txn.exec_params1(
-        "SELECT id::text FROM customers WHERE tenant_id = $1 AND email = 'c0@bench.example'",
-        seeded.tenant_id)[0].as<std::string>();
+    seeded.customer_id =
+        txn.exec_params1(
+               "SELECT id::text FROM customers WHERE tenant_id = $1 AND email = 'c0@bench.example'",
+               seeded.tenant_id)[0]
+            .as<std::string>();
     // 10% on the customer under test, 45% unmatched, 45% spread over the other customers.
     txn.exec_params(
         "WITH others AS (SELECT array_agg(id) AS ids FROM customers"
@@ -83,16 +84,17 @@ struct Percentiles {
 
 Percentiles Summarize(std::vector<double> ms) {
   std::sort(ms.begin(), ms.end());
-  auto at = [&](double q) { return ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))]; };
+  auto at = [&](double q) {
+    return ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))];
+  };
   return {at(0.50), at(0.90), at(0.99), ms.back()};
 }
 
 template <typename Request>
-std::string TokenForPage(aievents::v1::TimelineService::Stub& stub, const std::string& key,
-                         Request request, int page,
-                         grpc::Status (aievents::v1::TimelineService::Stub::*call)(
-                             grpc::ClientContext*, const Request&,
-                             aievents::v1::ListEventsResponse*)) {
+std::string TokenForPage(
+    aievents::v1::TimelineService::Stub& stub, const std::string& key, Request request, int page,
+    grpc::Status (aievents::v1::TimelineService::Stub::*call)(grpc::ClientContext*, const Request&,
+                                                              aievents::v1::ListEventsResponse*)) {
   std::string token;
   for (int i = 1; i < page; ++i) {
     grpc::ClientContext context;
@@ -175,8 +177,7 @@ int main(int argc, char** argv) {
   aievents::v1::ListEventsRequest unmatched;
   unmatched.set_matched(false);
   unmatched.set_page_size(50);
-  Measure("unmatched queue, page 1", *stub, seeded.api_key, unmatched, samples,
-          &Stub::ListEvents);
+  Measure("unmatched queue, page 1", *stub, seeded.api_key, unmatched, samples, &Stub::ListEvents);
   unmatched.set_page_token(TokenForPage(*stub, seeded.api_key, unmatched, 1000, &Stub::ListEvents));
   Measure("unmatched queue, page 1000", *stub, seeded.api_key, unmatched, samples,
           &Stub::ListEvents);

@@ -28,7 +28,7 @@ const char kAiEventColumns[] =
     " raw_payload, confidence, source_eid, idempotency_key,"
     " (extract(epoch FROM occurred_at) * 1000000)::bigint,"
     " (extract(epoch FROM received_at) * 1000000)::bigint,"
-    " lookup_email, lookup_phone, lookup_first_name, lookup_last_name";
+    " lookup_email, lookup_phone, lookup_first_name, lookup_last_name, lookup_customer_id";
 
 v1::AiEvent AiEventFromRow(const pqxx::row& row) {
   v1::AiEvent event;
@@ -50,6 +50,7 @@ v1::AiEvent AiEventFromRow(const pqxx::row& row) {
   if (auto v = Optional(row[14])) lookup->set_phone(*v);
   if (auto v = Optional(row[15])) lookup->set_first_name(*v);
   if (auto v = Optional(row[16])) lookup->set_last_name(*v);
+  if (auto v = Optional(row[17])) lookup->set_customer_id(*v);
   return event;
 }
 

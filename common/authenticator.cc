@@ -1,5 +1,7 @@
 #include "common/authenticator.h"
 
+#include <openssl/crypto.h>
+
 #include "absl/time/clock.h"
 #include "common/api_key.h"
 #include "common/ids.h"
@@ -24,7 +26,30 @@ std::vector<PgStatement> Authenticator::Statements() {
            " WHERE key_hash = $1 AND revoked_at IS NULL"}};
 }
 
+RequestContext Authenticator::InternalContext(const std::string& internal_token,
+                                              const std::string& tenant_id,
+                                              const std::string& actor) {
+  RequestContext context;
+  context.tenant_id = tenant_id;
+  context.key_prefix = actor;
+  context.forward_metadata = {{"x-internal-token", internal_token}, {"x-tenant-id", tenant_id}};
+  return context;
+}
+
 absl::StatusOr<RequestContext> Authenticator::Authenticate(const grpc::ServerContext& context) {
+  std::string internal = Metadata(context, "x-internal-token");
+  if (!internal.empty()) {
+    std::string tenant = Metadata(context, "x-tenant-id");
+    if (internal_token_.empty() || internal.size() != internal_token_.size() ||
+        CRYPTO_memcmp(internal.data(), internal_token_.data(), internal.size()) != 0 ||
+        !IsUuid(tenant)) {
+      return absl::UnauthenticatedError("invalid internal credentials");
+    }
+    RequestContext result = InternalContext(internal_token_, tenant, "internal");
+    result.request_id = Metadata(context, "x-request-id");
+    if (result.request_id.empty()) result.request_id = NewUuidV7();
+    return result;
+  }
   std::optional<std::string> key =
       ExtractApiKey(Metadata(context, "x-api-key"), Metadata(context, "authorization"));
   if (!key.has_value()) {
@@ -42,7 +67,7 @@ absl::StatusOr<RequestContext> Authenticator::AuthenticateKey(const std::string&
   std::string hash = HashApiKey(api_key);
   absl::Time now = absl::Now();
   RequestContext context;
-  context.credential = api_key;
+  context.forward_metadata = {{"x-api-key", api_key}};
   {
     std::lock_guard lock(mutex_);
     auto it = cache_.find(hash);

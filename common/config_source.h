@@ -31,6 +31,9 @@ class ConfigSource {
   int Int(const std::string& name, int default_value, int min, int max,
           const std::string& description);
 
+  // Records a problem found while checking values (reported by Finish()).
+  void AddProblem(const std::string& problem) { problems_.push_back(problem); }
+
   // True when --help was given; the caller prints Help() and exits.
   bool HelpRequested() const { return help_requested_; }
   std::string Help() const;

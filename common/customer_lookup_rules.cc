@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "absl/strings/str_cat.h"
+#include "common/ids.h"
 #include "common/text.h"
 
 namespace aievents {
@@ -56,10 +57,11 @@ std::vector<FieldViolation> CheckCustomerLookup(const v1::CustomerLookup& lookup
   bool phone = lookup.has_phone() && IsGiven(lookup.phone());
   bool first = lookup.has_first_name() && IsGiven(lookup.first_name());
   bool last = lookup.has_last_name() && IsGiven(lookup.last_name());
-  if (!email && !phone && !first && !last) {
+  bool customer_id = lookup.has_customer_id() && IsGiven(lookup.customer_id());
+  if (!email && !phone && !first && !last && !customer_id) {
     violations.push_back(
         {"", "must include at least one of email, phone, or both first_name and last_name"});
-  } else if (!email && !phone && first != last) {
+  } else if (!email && !phone && !customer_id && first != last) {
     violations.push_back({first ? "last_name" : "first_name",
                           "is required with " + std::string(first ? "first_name" : "last_name") +
                               " when there is no email or phone: name matching needs both"});
@@ -73,6 +75,9 @@ std::vector<FieldViolation> CheckCustomerLookup(const v1::CustomerLookup& lookup
     if (std::string problem = PhoneSyntaxProblem(lookup.phone()); !problem.empty()) {
       violations.push_back({"phone", problem});
     }
+  }
+  if (customer_id && !IsUuid(TrimAscii(lookup.customer_id()))) {
+    violations.push_back({"customer_id", "must be a customer id (UUID)"});
   }
   for (auto [name, given, value] : {std::tuple{"first_name", first, &lookup.first_name()},
                                     std::tuple{"last_name", last, &lookup.last_name()}}) {

@@ -7,7 +7,7 @@ namespace aievents {
 
 void PrepareOutgoingCall(grpc::ClientContext& call, const RequestContext& context,
                          absl::Duration timeout) {
-  call.AddMetadata("x-api-key", context.credential);
+  for (const auto& [key, value] : context.forward_metadata) call.AddMetadata(key, value);
   if (!context.request_id.empty()) call.AddMetadata("x-request-id", context.request_id);
   call.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
 }

@@ -1,4 +1,4 @@
-// What every outgoing internal gRPC call does: forward the caller's credential and request id,
+// What every outgoing internal gRPC call does: forward the caller's credentials and request id,
 // and set a deadline. Plus the standard health probe of a peer.
 #ifndef AIEVENTS_COMMON_GRPC_CLIENT_H_
 #define AIEVENTS_COMMON_GRPC_CLIENT_H_
@@ -13,7 +13,7 @@
 
 namespace aievents {
 
-// Adds `x-api-key` (the caller's credential), `x-request-id` and a deadline of `timeout`.
+// Adds the caller's forward_metadata, `x-request-id` and a deadline of `timeout`.
 void PrepareOutgoingCall(grpc::ClientContext& call, const RequestContext& context,
                          absl::Duration timeout);
 

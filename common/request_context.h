@@ -3,6 +3,8 @@
 #define AIEVENTS_COMMON_REQUEST_CONTEXT_H_
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace aievents {
 
@@ -12,9 +14,9 @@ struct RequestContext {
   // The API key row that authenticated the call, and its display prefix (for audit records).
   std::string key_id;
   std::string key_prefix;
-  // The credential as received, forwarded unchanged to peer services so they authenticate the
-  // same caller.
-  std::string credential;
+  // The metadata that authenticates this caller to peer services (its API key, or the internal
+  // token and tenant), forwarded on every outgoing call so peers see the same caller.
+  std::vector<std::pair<std::string, std::string>> forward_metadata;
   // Correlates log lines across the gateway and services.
   std::string request_id;
 };

@@ -22,6 +22,13 @@ ServiceConfig LoadServiceConfig(ConfigSource& source, int default_grpc_port,
       source.Int("auth-cache-seconds", 30, 0, 3600,
                  "how long an API key lookup is cached; a revoked key works at most this long");
   config.log_level = source.String("log-level", "info", "debug, info, warn or error");
+  config.internal_token = source.String(
+      "internal-token", "",
+      "shared secret (32+ characters) for internal calls such as webhook processing; the same "
+      "value on ingest and matching");
+  if (!config.internal_token.empty() && config.internal_token.size() < 32) {
+    source.AddProblem("setting --internal-token must be at least 32 characters");
+  }
   return config;
 }
 

@@ -23,6 +23,8 @@ struct ServiceConfig {
   int db_pool_size = 8;
   int auth_cache_seconds = 30;  // how long a key stays trusted after a lookup
   std::string log_level = "info";
+  // Shared secret for service-to-service calls made on nobody's API key; empty disables them.
+  std::string internal_token;
 };
 
 // Reads the shared settings; `default_grpc_port` and `default_admin_port` differ per service.

@@ -25,6 +25,31 @@ std::string_view Utf8Prefix(std::string_view text, size_t max_chars) {
   return text;
 }
 
+std::string SanitizeUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t length = c < 0x80           ? 1
+                    : (c >> 5) == 0x6  ? 2
+                    : (c >> 4) == 0xE  ? 3
+                    : (c >> 3) == 0x1E ? 4
+                                       : 0;
+    bool valid = length > 0 && i + length <= text.size();
+    for (size_t k = 1; valid && k < length; ++k) valid = IsContinuation(text[i + k]);
+    if (valid && length == 2 && c < 0xC2) valid = false;  // overlong
+    if (valid) {
+      out.append(text.substr(i, length));
+      i += length;
+    } else {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::string_view TrimAscii(std::string_view text) {
   size_t begin = 0;
   size_t end = text.size();

@@ -16,6 +16,10 @@ size_t Utf8Length(std::string_view text);
 // The longest prefix of `text` with at most `max_chars` code points.
 std::string_view Utf8Prefix(std::string_view text, size_t max_chars);
 
+// `text` with every byte sequence that is not valid UTF-8 replaced by U+FFFD, so it can be
+// shown (and carried in a proto string field) safely.
+std::string SanitizeUtf8(std::string_view text);
+
 // `text` without leading and trailing ASCII white space.
 std::string_view TrimAscii(std::string_view text);
 

@@ -16,6 +16,7 @@
 #include "gateway/json_transcoder.h"
 #include "gateway/request_prevalidators.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/reflection.h"
 
 namespace aievents::gateway {
 namespace {
@@ -152,16 +153,41 @@ HttpResponse GatewayHandler::Dispatch(const HttpRequest& request, const std::str
   const Route& route = *match->route;
   route_label = absl::StrCat(route.rule.method(), " ", route.rule.path());
 
-  std::optional<std::string> api_key =
-      ExtractApiKey(request.Header("x-api-key"), request.Header("authorization"));
-  if (!api_key.has_value()) {
-    return ErrorResponse(401, "UNAUTHENTICATED",
-                         "missing API key: send 'x-api-key: KEY' or 'Authorization: Bearer KEY'");
+  const v1::HttpRule& rule = route.rule;
+  size_t limit = rule.raw_body().empty() ? limits_.api_bytes : limits_.raw_bytes;
+  if (request.body.size() > limit) {
+    return ErrorResponse(413, "PAYLOAD_TOO_LARGE",
+                         absl::StrCat("request body exceeds the limit of ", limit, " bytes"));
+  }
+  std::vector<std::pair<std::string, std::string>> metadata = {{"x-request-id", request_id}};
+  if (!rule.public_()) {
+    std::optional<std::string> api_key =
+        ExtractApiKey(request.Header("x-api-key"), request.Header("authorization"));
+    if (!api_key.has_value()) {
+      return ErrorResponse(401, "UNAUTHENTICATED",
+                           "missing API key: send 'x-api-key: KEY' or 'Authorization: Bearer KEY'");
+    }
+    metadata.emplace_back("x-api-key", *api_key);
   }
 
   std::unique_ptr<Message> rpc_request = NewMessage(route.method->input_type());
+  const google::protobuf::Reflection* reflection = rpc_request->GetReflection();
   std::vector<FieldViolation> violations;
-  if (route.rule.body() == "*") {
+  if (!rule.raw_body().empty()) {
+    // Webhooks: the exact bytes (signatures cover them) and the headers, no parsing here.
+    const auto* body_field = route.method->input_type()->FindFieldByName(rule.raw_body());
+    if (body_field != nullptr) reflection->SetString(rpc_request.get(), body_field, request.body);
+    const auto* headers_field = route.method->input_type()->FindFieldByName(rule.headers());
+    if (headers_field != nullptr && headers_field->is_map()) {
+      for (const auto& [name, value] : request.headers) {
+        Message* entry = reflection->AddMessage(rpc_request.get(), headers_field);
+        entry->GetReflection()->SetString(entry, entry->GetDescriptor()->map_key(), name);
+        entry->GetReflection()->SetString(entry, entry->GetDescriptor()->map_value(), value);
+      }
+    }
+  } else if (rule.body() == "*" && request.body.empty()) {
+    // A body-taking RPC with nothing to say (":disable", ":replay") may send no body at all.
+  } else if (rule.body() == "*") {
     if (!IsJsonContentType(request.Header("content-type"))) {
       return ErrorResponse(415, "UNSUPPORTED_MEDIA_TYPE",
                            absl::StrCat("Content-Type must be application/json, got '",
@@ -189,8 +215,7 @@ HttpResponse GatewayHandler::Dispatch(const HttpRequest& request, const std::str
   }
 
   auto reply = backends_->Call(route.method->service()->full_name(), route.GrpcPath(),
-                               rpc_request->SerializeAsString(),
-                               {{"x-api-key", *api_key}, {"x-request-id", request_id}});
+                               rpc_request->SerializeAsString(), metadata);
   if (!reply.ok()) return ErrorResponseFromStatus(reply.status());
 
   std::unique_ptr<Message> rpc_response = NewMessage(route.method->output_type());
@@ -211,6 +236,7 @@ HttpResponse GatewayHandler::Dispatch(const HttpRequest& request, const std::str
     if (key == "x-http-code") {
       int code = 0;
       if (absl::SimpleAtoi(value, &code) && code >= 200 && code < 300) response.status = code;
+      if (response.status == 204) response.body.clear();
     } else if (key.rfind(kHeaderPrefix, 0) == 0) {
       response.headers.emplace_back(HeaderCase(key.substr(kHeaderPrefix.size())), value);
     }

@@ -12,10 +12,16 @@
 
 namespace aievents::gateway {
 
+// Body size limits: JSON API requests, and raw (webhook) requests, which carry transcripts.
+struct BodyLimits {
+  size_t api_bytes = 64 * 1024;
+  size_t raw_bytes = 1024 * 1024;
+};
+
 class GatewayHandler {
  public:
-  GatewayHandler(const RouteTable* routes, BackendClient* backends)
-      : routes_(routes), backends_(backends) {}
+  GatewayHandler(const RouteTable* routes, BackendClient* backends, BodyLimits limits)
+      : routes_(routes), backends_(backends), limits_(limits) {}
 
   HttpResponse Handle(const HttpRequest& request);
 
@@ -26,6 +32,7 @@ class GatewayHandler {
 
   const RouteTable* routes_;
   BackendClient* backends_;
+  BodyLimits limits_;
 };
 
 }  // namespace aievents::gateway

@@ -3,6 +3,7 @@
 #include "aievents/v1/ingest_service.grpc.pb.h"
 #include "aievents/v1/matching_service.grpc.pb.h"
 #include "aievents/v1/timeline_service.grpc.pb.h"
+#include "aievents/v1/webhook_service.grpc.pb.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/status_macros.h"
@@ -35,6 +36,9 @@ GatewayConfig LoadGatewayConfig(ConfigSource& source) {
       source.Int("backend-timeout-ms", 10000, 100, 120000, "deadline of each backend call");
   config.max_body_bytes = source.Int("max-body-bytes", 64 * 1024, 1024, 16 * 1024 * 1024,
                                      "largest request body accepted; larger gets 413");
+  config.max_webhook_body_bytes =
+      source.Int("max-webhook-body-bytes", 1024 * 1024, 1024, 64 * 1024 * 1024,
+                 "largest webhook delivery accepted; larger gets 413");
   config.max_connections =
       source.Int("max-connections", 1024, 1, 100000, "open client connections; more get 503");
   config.log_level = source.String("log-level", "info", "debug, info, warn or error");
@@ -45,15 +49,20 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
   std::unique_ptr<GatewayServer> server(new GatewayServer());
   ASSIGN_OR_RETURN(server->routes_,
                    RouteTable::Build({ServiceOf<v1::CreateEventRequest>("IngestService"),
+                                      ServiceOf<v1::ReceiveDeliveryRequest>("WebhookService"),
                                       ServiceOf<v1::GetCustomerRequest>("MatchingService"),
                                       ServiceOf<v1::GetEventRequest>("TimelineService")}));
   server->backends_ = std::make_unique<BackendClient>(
       std::map<std::string, std::string>{
           {v1::IngestService::service_full_name(), config.ingest_address},
+          {"aievents.v1.WebhookService", config.ingest_address},
           {v1::MatchingService::service_full_name(), config.matching_address},
           {v1::TimelineService::service_full_name(), config.timeline_address}},
       absl::Milliseconds(config.backend_timeout_ms));
-  server->handler_ = std::make_unique<GatewayHandler>(&server->routes_, server->backends_.get());
+  BodyLimits limits{static_cast<size_t>(config.max_body_bytes),
+                    static_cast<size_t>(config.max_webhook_body_bytes)};
+  server->handler_ =
+      std::make_unique<GatewayHandler>(&server->routes_, server->backends_.get(), limits);
   Metrics::Global().DescribeCounter("aievents_http_requests_total",
                                     "HTTP requests answered, by route and status.");
   Metrics::Global().DescribeHistogram("aievents_http_request_duration_seconds",
@@ -61,7 +70,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
   HttpServer::Options options;
   options.host = config.listen_host;
   options.port = config.listen_port;
-  options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
+  options.max_body_bytes = std::max(limits.api_bytes, limits.raw_bytes);
   options.max_connections = config.max_connections;
   options.error_response = [](int status, const std::string& message) {
     const char* code = status == 413   ? "PAYLOAD_TOO_LARGE"

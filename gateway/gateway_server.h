@@ -22,6 +22,7 @@ struct GatewayConfig {
   std::string timeline_address = "127.0.0.1:50053";
   int backend_timeout_ms = 10000;
   int max_body_bytes = 64 * 1024;
+  int max_webhook_body_bytes = 1024 * 1024;
   int max_connections = 1024;
   std::string log_level = "info";
 };

@@ -187,13 +187,39 @@ void SetValue(const Json& value, const FieldDescriptor* field, Message& message,
   }
 }
 
+std::string Base64(const std::string& bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    unsigned int n = (static_cast<unsigned char>(bytes[i]) << 16) |
+                     (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                     static_cast<unsigned char>(bytes[i + 2]);
+    for (int shift : {18, 12, 6, 0}) out.push_back(kAlphabet[(n >> shift) & 63]);
+  }
+  if (i < bytes.size()) {
+    unsigned int n = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    out.push_back(kAlphabet[(n >> 18) & 63]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.push_back(i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
 OrderedJson ValueToJson(const Message& message, const FieldDescriptor* field, int index) {
   const Reflection* reflection = message.GetReflection();
   bool repeated = field->is_repeated();
   switch (field->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_STRING:
-      return repeated ? reflection->GetRepeatedString(message, field, index)
-                      : reflection->GetString(message, field);
+    case FieldDescriptor::CPPTYPE_STRING: {
+      std::string text = repeated ? reflection->GetRepeatedString(message, field, index)
+                                  : reflection->GetString(message, field);
+      // bytes are base64, as in the standard protobuf JSON mapping.
+      if (field->type() == FieldDescriptor::TYPE_BYTES) return Base64(text);
+      return text;
+    }
     case FieldDescriptor::CPPTYPE_BOOL:
       return repeated ? reflection->GetRepeatedBool(message, field, index)
                       : reflection->GetBool(message, field);
@@ -309,7 +335,19 @@ OrderedJson MessageToJson(const Message& message) {
   const Reflection* reflection = message.GetReflection();
   for (int i = 0; i < descriptor->field_count(); ++i) {
     const FieldDescriptor* field = descriptor->field(i);
-    if (field->is_repeated()) {
+    if (field->is_map()) {
+      // Maps are JSON objects (keys rendered as text).
+      OrderedJson object = OrderedJson::object();
+      const FieldDescriptor* key = field->message_type()->map_key();
+      const FieldDescriptor* value = field->message_type()->map_value();
+      for (int j = 0; j < reflection->FieldSize(message, field); ++j) {
+        const Message& entry = reflection->GetRepeatedMessage(message, field, j);
+        OrderedJson key_json = ValueToJson(entry, key, 0);
+        object[key_json.is_string() ? key_json.get<std::string>() : key_json.dump()] =
+            ValueToJson(entry, value, 0);
+      }
+      out[field->name()] = std::move(object);
+    } else if (field->is_repeated()) {
       OrderedJson array = OrderedJson::array();
       for (int j = 0; j < reflection->FieldSize(message, field); ++j) {
         array.push_back(ValueToJson(message, field, j));

@@ -6,7 +6,8 @@
 //    \"summary\"?"), all of them collected, not just the first;
 //  - enums are lower-case words without the enum prefix ("phone_call");
 //  - google.protobuf.Timestamp is an RFC 3339 string;
-//  - null means "absent"; on output, an absent field that has presence is rendered as null.
+//  - null means "absent"; on output, an absent field that has presence is rendered as null;
+//  - on output, maps are JSON objects and bytes are base64 (input of either is refused).
 #ifndef AIEVENTS_GATEWAY_JSON_TRANSCODER_H_
 #define AIEVENTS_GATEWAY_JSON_TRANSCODER_H_
 

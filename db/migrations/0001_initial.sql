@@ -65,7 +65,7 @@ CREATE TABLE ai_events (
   tenant_id          uuid NOT NULL REFERENCES tenants (id),
   id                 uuid NOT NULL,
   customer_id        uuid,
-  match_method       text NOT NULL CHECK (match_method IN ('none', 'email', 'phone', 'name', 'manual', 'auto')),
+  match_method       text NOT NULL CHECK (match_method IN ('none', 'customer_id', 'email', 'phone', 'name', 'manual', 'auto')),
   matched_value      text,
   event_type         text NOT NULL,
   source             text NOT NULL,
@@ -81,6 +81,7 @@ CREATE TABLE ai_events (
   lookup_phone       text,
   lookup_first_name  text,
   lookup_last_name   text,
+  lookup_customer_id text,
   lookup_email_normalized text,
   lookup_phone_e164       text,
   lookup_name_normalized  text,
@@ -124,6 +125,50 @@ CREATE TABLE ai_event_associations (
   FOREIGN KEY (tenant_id, to_customer_id) REFERENCES customers (tenant_id, id)
 );
 CREATE INDEX ai_event_associations_by_event ON ai_event_associations (tenant_id, event_id, created_at, id);
+
+-- Vendor webhook sources. The URL token is stored only as a hash; the signing secret must be
+-- readable to verify signatures, and the previous one stays valid for a day after a rotation.
+CREATE TABLE webhook_sources (
+  tenant_id                   uuid NOT NULL REFERENCES tenants (id),
+  id                          uuid NOT NULL,
+  vendor                      text NOT NULL CHECK (vendor IN ('agntix', 'whippy', 'sipgate')),
+  label                       text NOT NULL DEFAULT '',
+  token_hash                  text NOT NULL UNIQUE,
+  token_prefix                text NOT NULL,
+  signing_secret              text,
+  previous_signing_secret     text,
+  previous_secret_expires_at  timestamptz,
+  created_at                  timestamptz NOT NULL DEFAULT clock_timestamp(),
+  disabled_at                 timestamptz,
+  PRIMARY KEY (tenant_id, id)
+);
+
+-- The durable inbox: every accepted delivery, committed before the vendor gets its 2xx, kept
+-- with its raw bytes. One row per vendor message per source: redeliveries change nothing.
+CREATE TABLE webhook_deliveries (
+  tenant_id     uuid NOT NULL,
+  id            uuid NOT NULL,
+  source_id     uuid NOT NULL,
+  vendor        text NOT NULL,
+  message_id    text NOT NULL,
+  event_type    text,
+  call_key      text,
+  body          bytea NOT NULL,
+  headers       jsonb NOT NULL DEFAULT '{}',
+  received_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
+  status        text NOT NULL CHECK (status IN ('pending', 'processed', 'failed', 'rejected', 'ignored')),
+  error         text,
+  attempts      integer NOT NULL DEFAULT 0,
+  processed_at  timestamptz,
+  event_id      uuid,
+  PRIMARY KEY (tenant_id, id),
+  CONSTRAINT webhook_deliveries_once UNIQUE (tenant_id, source_id, message_id),
+  FOREIGN KEY (tenant_id, source_id) REFERENCES webhook_sources (tenant_id, id)
+);
+CREATE INDEX webhook_deliveries_by_call ON webhook_deliveries (tenant_id, call_key, received_at)
+  WHERE call_key IS NOT NULL;
+CREATE INDEX webhook_deliveries_listing ON webhook_deliveries (tenant_id, received_at DESC, id DESC);
+CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (received_at) WHERE status = 'pending';
 
 -- Live timelines: a notification for every event that gets (or changes) a customer, sent by
 -- PostgreSQL at commit, whichever service wrote it. Payload "tenant:customer:event".

@@ -29,6 +29,7 @@ std::string DeriveIdempotencyKey(const ValidatedEvent& event) {
   Append(canonical, lookup.has_phone(), TrimAscii(lookup.phone()));
   Append(canonical, lookup.has_first_name(), TrimAscii(lookup.first_name()));
   Append(canonical, lookup.has_last_name(), TrimAscii(lookup.last_name()));
+  Append(canonical, lookup.has_customer_id(), ToLowerAscii(TrimAscii(lookup.customer_id())));
   Append(canonical, true, ShortName(event.event_type));
   Append(canonical, true, event.source);
   Append(canonical, true, event.summary);

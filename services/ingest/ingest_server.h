@@ -13,6 +13,11 @@
 #include "common/service_config.h"
 #include "services/ingest/event_ingestor.h"
 #include "services/ingest/ingest_grpc_service.h"
+#include "services/ingest/webhooks/inbox_worker.h"
+#include "services/ingest/webhooks/webhook_admin.h"
+#include "services/ingest/webhooks/webhook_grpc_service.h"
+#include "services/ingest/webhooks/webhook_processor.h"
+#include "services/ingest/webhooks/webhook_receiver.h"
 
 namespace aievents::ingest {
 
@@ -31,7 +36,10 @@ class IngestServer {
 
   int grpc_port() const { return runner_->grpc_port(); }
   int admin_port() const { return runner_->admin_port(); }
-  void Shutdown() { runner_->Shutdown(); }
+  void Shutdown() {
+    runner_->Shutdown();
+    inbox_worker_.reset();
+  }
 
  private:
   IngestServer() = default;
@@ -42,6 +50,12 @@ class IngestServer {
   std::unique_ptr<MatchingClient> matching_;
   std::unique_ptr<EventIngestor> ingestor_;
   std::unique_ptr<IngestGrpcService> service_;
+  std::unique_ptr<PgWebhookStore> webhooks_;
+  std::unique_ptr<WebhookProcessor> processor_;
+  std::unique_ptr<WebhookReceiver> receiver_;
+  std::unique_ptr<WebhookAdmin> webhook_admin_;
+  std::unique_ptr<WebhookGrpcService> webhook_service_;
+  std::unique_ptr<InboxWorker> inbox_worker_;
   std::unique_ptr<GrpcServiceRunner> runner_;
 };
 

@@ -46,6 +46,11 @@ class PgEventStore {
   absl::StatusOr<std::vector<StoredEvent>> InsertBatch(const std::string& tenant_id,
                                                        const std::vector<NewEvent>& events);
 
+  // Inserts a vendor call's event, or refreshes the one stored under its key with the newly
+  // merged content, inside the caller's transaction. The customer changes only to a match that
+  // was found, and never away from a manual association.
+  v1::AiEvent UpsertCallEvent(pqxx::work& txn, const std::string& tenant_id, const NewEvent& event);
+
  private:
   PgPool* pool_;
 };

@@ -55,6 +55,9 @@ absl::StatusOr<v1::NormalizedLookup> CustomerDirectory::Normalize(
   auto first = GivenTrimmed(lookup.has_first_name(), lookup.first_name());
   auto last = GivenTrimmed(lookup.has_last_name(), lookup.last_name());
   if (first && last) normalized.set_name(NormalizeFullName(*first, *last));
+  if (auto id = GivenTrimmed(lookup.has_customer_id(), lookup.customer_id())) {
+    normalized.set_customer_id(ToLowerAscii(*id));
+  }
   return normalized;
 }
 

@@ -20,7 +20,8 @@ absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
   ASSIGN_OR_RETURN(server->phones_, PhoneNormalizer::Create(config.default_phone_region));
   ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, PgCustomerStore::Statements()));
   server->authenticator_ = std::make_unique<Authenticator>(
-      server->pool_.get(), absl::Seconds(config.service.auth_cache_seconds));
+      server->pool_.get(), absl::Seconds(config.service.auth_cache_seconds),
+      config.service.internal_token);
   server->store_ = std::make_unique<PgCustomerStore>(server->pool_.get());
   server->directory_ =
       std::make_unique<CustomerDirectory>(server->store_.get(), server->phones_.get());

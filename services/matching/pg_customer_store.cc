@@ -70,6 +70,7 @@ CustomerRecord RecordFromRow(const pqxx::row& row) {
 }
 
 v1::MatchMethod MethodFromName(const std::string& method) {
+  if (method == "customer_id") return v1::MATCH_METHOD_CUSTOMER_ID;
   return method == "email"   ? v1::MATCH_METHOD_EMAIL
          : method == "phone" ? v1::MATCH_METHOD_PHONE
                              : v1::MATCH_METHOD_NAME;
@@ -94,8 +95,12 @@ std::vector<PgStatement> PgCustomerStore::Statements() {
        " email_normalized = $7, phone_e164 = $8, name_normalized = $9, email_canonical = $10,"
        " phone_national = $11, name_search = $12, updated_at = clock_timestamp()"
        " WHERE tenant_id = $1 AND id = $2 RETURNING " AIEVENTS_CUSTOMER_COLUMNS},
-      {kMatchCustomer, "SELECT id::text, method, value FROM (" AIEVENTS_MATCH_BRANCHES(
-                           "$1", "$2", "$3", "$4") ") AS candidates ORDER BY rank LIMIT 1"},
+      // A customer id named in the lookup (rank 0) beats every rule.
+      {kMatchCustomer,
+       "SELECT id::text, method, value FROM ("
+       " (SELECT c.id, 0 AS rank, 'customer_id' AS method, c.id::text AS value FROM customers c"
+       "   WHERE c.tenant_id = $1 AND c.id = $5::uuid) UNION ALL " AIEVENTS_MATCH_BRANCHES(
+           "$1", "$2", "$3", "$4") ") AS candidates ORDER BY rank LIMIT 1"},
       // For every unmatched event sharing a key with the customer, the full match rules run
       // (LATERAL), and the events that now match are linked and recorded. The UPDATE re-checks
       // customer_id IS NULL, so an event associated meanwhile is left alone.
@@ -217,7 +222,8 @@ absl::StatusOr<std::optional<CustomerMatch>> PgCustomerStore::FindMatch(
     pqxx::result rows = txn.exec_prepared(
         kMatchCustomer, tenant_id, NullableParam(Maybe(lookup.has_email(), lookup.email())),
         NullableParam(Maybe(lookup.has_phone_e164(), lookup.phone_e164())),
-        NullableParam(Maybe(lookup.has_name(), lookup.name())));
+        NullableParam(Maybe(lookup.has_name(), lookup.name())),
+        NullableParam(Maybe(lookup.has_customer_id(), lookup.customer_id())));
     if (rows.empty()) return absl::OkStatus();
     match =
         CustomerMatch{rows[0][0].as<std::string>(), MethodFromName(rows[0][1].as<std::string>()),

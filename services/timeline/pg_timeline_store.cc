@@ -66,13 +66,13 @@ std::string ListSql(ListKind kind, bool after, bool typed) {
   }
   auto p = [&](int offset) { return absl::StrCat("$", next + offset); };
   std::string sort = SortColumn(kind);
-  std::string sql =
-      absl::StrCat("SELECT ", kAiEventColumns, " FROM ai_events WHERE tenant_id = $1", scope,
-                   typed ? absl::StrCat(" AND event_type = ", p(0), "::text")
-            : absl::StrCat(" AND (", p(0), "::text IS NULL OR event_type = ", p(0), ")"), " AND (", p(1),
-                   "::text IS NULL OR source = ", p(1), ")", " AND (", p(2),
-                   "::timestamptz IS NULL OR occurred_at >= ", p(2), ")", " AND (", p(3),
-                   "::timestamptz IS NULL OR occurred_at < ", p(3), ")");
+  std::string sql = absl::StrCat(
+      "SELECT ", kAiEventColumns, " FROM ai_events WHERE tenant_id = $1", scope,
+      typed ? absl::StrCat(" AND event_type = ", p(0), "::text")
+            : absl::StrCat(" AND (", p(0), "::text IS NULL OR event_type = ", p(0), ")"),
+      " AND (", p(1), "::text IS NULL OR source = ", p(1), ")", " AND (", p(2),
+      "::timestamptz IS NULL OR occurred_at >= ", p(2), ")", " AND (", p(3),
+      "::timestamptz IS NULL OR occurred_at < ", p(3), ")");
   if (after) {
     absl::StrAppend(&sql, " AND (", sort, ", id) < (", p(5), "::timestamptz, ", p(6), "::uuid)");
   }

@@ -18,7 +18,8 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
   std::unique_ptr<TimelineServer> server(new TimelineServer());
   ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, PgTimelineStore::Statements()));
   server->authenticator_ = std::make_unique<Authenticator>(
-      server->pool_.get(), absl::Seconds(config.service.auth_cache_seconds));
+      server->pool_.get(), absl::Seconds(config.service.auth_cache_seconds),
+      config.service.internal_token);
   server->store_ = std::make_unique<PgTimelineStore>(server->pool_.get());
   server->timeline_ = std::make_unique<EventTimeline>(server->store_.get());
   server->notifier_ = std::make_unique<EventNotifier>(config.service.database_url);

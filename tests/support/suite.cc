@@ -5,6 +5,7 @@
 #include <iostream>
 #include <thread>
 
+#include "common/crypto.h"
 #include "common/log.h"
 #include "tools/admin/admin_commands.h"
 
@@ -20,8 +21,15 @@ std::unique_ptr<T> OrDie(absl::StatusOr<std::unique_ptr<T>> value, const char* w
   return std::move(*value);
 }
 
+// One shared secret for the whole suite, as a deployment would configure it.
+const std::string& InternalToken() {
+  static const std::string token = "test-internal-" + HexEncode(RandomBytes(24));
+  return token;
+}
+
 ServiceConfig TestServiceConfig(const std::string& database_url) {
   ServiceConfig config;
+  config.internal_token = InternalToken();
   config.database_url = database_url;
   config.grpc_address = "127.0.0.1:0";
   config.admin_port = -1;
@@ -31,6 +39,8 @@ ServiceConfig TestServiceConfig(const std::string& database_url) {
 }
 
 }  // namespace
+
+std::string Suite::internal_token() const { return InternalToken(); }
 
 std::unique_ptr<Suite> Suite::Start() {
   log::SetMinLevel("warn");

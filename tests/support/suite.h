@@ -42,6 +42,8 @@ class Suite {
   }
 
   const std::string& database_url() const { return database_->url(); }
+  // The internal token every service of the suite is configured with.
+  std::string internal_token() const;
   int gateway_port() const { return gateway_->port(); }
   int ingest_port() const { return ingest_->grpc_port(); }
   int matching_port() const { return matching_->grpc_port(); }

@@ -1,11 +1,11 @@
-#include "services/timeline/page_token.h"
+#include "common/page_token.h"
 
 #include <gtest/gtest.h>
 
 #include "common/crypto.h"
 #include "common/field_violations.h"
 
-namespace aievents::timeline {
+namespace aievents {
 namespace {
 
 TEST(PageToken, RoundTrips) {
@@ -37,4 +37,4 @@ TEST(Base64Url, RoundTripsEveryLength) {
 }
 
 }  // namespace
-}  // namespace aievents::timeline
+}  // namespace aievents

@@ -61,4 +61,47 @@ absl::Status RevokeApiKey(const std::string& database_url, const std::string& ke
   return absl::OkStatus();
 }
 
+absl::Status RequeueDelivery(const std::string& database_url, const std::string& delivery_id) {
+  if (!IsUuid(delivery_id)) return absl::InvalidArgumentError("delivery id must be a UUID");
+  try {
+    pqxx::connection conn(database_url);
+    pqxx::work txn(conn);
+    pqxx::result found =
+        txn.exec_params("SELECT status FROM webhook_deliveries WHERE id = $1", delivery_id);
+    if (found.empty()) return absl::NotFoundError(absl::StrCat("no delivery ", delivery_id));
+    if (found[0][0].as<std::string>() == "rejected") {
+      return absl::FailedPreconditionError(
+          "a rejected delivery is not JSON and cannot be replayed");
+    }
+    txn.exec_params("UPDATE webhook_deliveries SET status = 'pending' WHERE id = $1", delivery_id);
+    txn.commit();
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("cannot queue the delivery: ", e.what()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> ListDeliveries(const std::string& database_url,
+                                                        const std::string& status,
+                                                        const std::string& tenant_id, int limit) {
+  std::vector<std::string> lines;
+  try {
+    pqxx::connection conn(database_url);
+    pqxx::work txn(conn);
+    pqxx::result rows = txn.exec_params(
+        "SELECT id::text, status, vendor, coalesce(event_type, '-'), coalesce(error, '')"
+        " FROM webhook_deliveries WHERE status = $1 AND ($2 = '' OR tenant_id::text = $2)"
+        " ORDER BY received_at DESC LIMIT $3",
+        status, tenant_id, limit);
+    for (const pqxx::row& row : rows) {
+      lines.push_back(absl::StrCat(row[0].as<std::string>(), " ", row[1].as<std::string>(), " ",
+                                   row[2].as<std::string>(), " ", row[3].as<std::string>(), " ",
+                                   row[4].as<std::string>()));
+    }
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("cannot list deliveries: ", e.what()));
+  }
+  return lines;
+}
+
 }  // namespace aievents::admin

@@ -4,6 +4,7 @@
 #define AIEVENTS_TOOLS_ADMIN_ADMIN_COMMANDS_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -24,6 +25,17 @@ absl::StatusOr<CreatedKey> CreateApiKey(const std::string& database_url,
 
 // Revokes a key by id. NOT_FOUND when no active key has that id.
 absl::Status RevokeApiKey(const std::string& database_url, const std::string& key_id);
+
+// Queues a webhook delivery for processing again (status pending); a running ingest service
+// picks it up within seconds. NOT_FOUND for an unknown id, FAILED_PRECONDITION for a rejected
+// delivery (its body is not JSON).
+absl::Status RequeueDelivery(const std::string& database_url, const std::string& delivery_id);
+
+// One line per delivery with `status` ("failed", "pending", ...), newest first, optionally of
+// one tenant: "id status vendor event_type error".
+absl::StatusOr<std::vector<std::string>> ListDeliveries(const std::string& database_url,
+                                                        const std::string& status,
+                                                        const std::string& tenant_id, int limit);
 
 }  // namespace aievents::admin
 

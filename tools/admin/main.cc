@@ -3,6 +3,8 @@
 //   create-tenant --name=NAME                print the new tenant's id
 //   create-key --tenant=ID [--label=TEXT]    print a new API key (shown once)
 //   revoke-key --key-id=ID                   stop a key from working
+//   list-deliveries [--status=failed] [--tenant=ID]   webhook inbox entries
+//   replay-delivery --id=ID                  queue a webhook delivery for processing again
 // Every command takes --database-url (or AIEVENTS_DATABASE_URL).
 #include <iostream>
 #include <string>
@@ -19,6 +21,9 @@ constexpr char kUsage[] =
     "  create-tenant --name=NAME              create a tenant, print its id\n"
     "  create-key --tenant=ID [--label=TEXT]  create an API key, print it (shown once)\n"
     "  revoke-key --key-id=ID                 revoke an API key\n"
+    "  list-deliveries [--status=failed] [--tenant=ID] [--limit=50]\n"
+    "                                         list webhook inbox entries\n"
+    "  replay-delivery --id=ID                queue a webhook delivery for processing again\n"
     "every command needs --database-url=URI or AIEVENTS_DATABASE_URL\n";
 
 int Fail(const absl::Status& status) {
@@ -43,6 +48,14 @@ int main(int argc, char** argv) {
     label = source.String("label", "", "a note on what the key is for");
   }
   if (command == "revoke-key") key_id = source.RequiredString("key-id", "API key id");
+  std::string status, delivery_id;
+  int limit = 50;
+  if (command == "list-deliveries") {
+    status = source.String("status", "failed", "pending, processed, failed, rejected or ignored");
+    tenant = source.String("tenant", "", "only this tenant's deliveries");
+    limit = source.Int("limit", 50, 1, 10000, "at most this many");
+  }
+  if (command == "replay-delivery") delivery_id = source.RequiredString("id", "delivery id");
   if (absl::Status status = source.Finish(); !status.ok()) return Fail(status);
 
   if (command == "migrate") {
@@ -71,6 +84,19 @@ int main(int argc, char** argv) {
       return Fail(status);
     }
     std::cout << "revoked " << key_id << "\n";
+    return 0;
+  }
+  if (command == "list-deliveries") {
+    auto lines = aievents::admin::ListDeliveries(url, status, tenant, limit);
+    if (!lines.ok()) return Fail(lines.status());
+    for (const std::string& line : *lines) std::cout << line << "\n";
+    return 0;
+  }
+  if (command == "replay-delivery") {
+    if (absl::Status queued = aievents::admin::RequeueDelivery(url, delivery_id); !queued.ok()) {
+      return Fail(queued);
+    }
+    std::cout << "queued " << delivery_id << "; a running ingest service processes it shortly\n";
     return 0;
   }
   std::cerr << "aievents-admin: unknown command '" << command << "'\n" << kUsage;

@@ -1,4 +1,4 @@
-#include "services/timeline/page_token.h"
+#include "common/page_token.h"
 
 #include <vector>
 
@@ -9,7 +9,7 @@
 #include "common/field_violations.h"
 #include "common/ids.h"
 
-namespace aievents::timeline {
+namespace aievents {
 namespace {
 
 absl::Status BadToken(const std::string& why) {
@@ -46,4 +46,4 @@ absl::StatusOr<PagePosition> DecodePageToken(const std::string& token,
   return position;
 }
 
-}  // namespace aievents::timeline
+}  // namespace aievents

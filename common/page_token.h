@@ -1,15 +1,15 @@
 // Opaque keyset page tokens. A token holds the sort key (a timestamp in microseconds) and id of
 // the last event of a page, plus a fingerprint of the query it belongs to, so a token reused
 // with other filters is rejected instead of silently returning a wrong page.
-#ifndef AIEVENTS_SERVICES_TIMELINE_PAGE_TOKEN_H_
-#define AIEVENTS_SERVICES_TIMELINE_PAGE_TOKEN_H_
+#ifndef AIEVENTS_COMMON_PAGE_TOKEN_H_
+#define AIEVENTS_COMMON_PAGE_TOKEN_H_
 
 #include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
 
-namespace aievents::timeline {
+namespace aievents {
 
 struct PagePosition {
   int64_t sort_micros;  // occurred_at or received_at of the last event shown
@@ -26,6 +26,6 @@ absl::StatusOr<PagePosition> DecodePageToken(const std::string& token,
 // A short digest of everything that defines a list (its kind, scope and filters).
 std::string QueryFingerprint(const std::string& description);
 
-}  // namespace aievents::timeline
+}  // namespace aievents
 
-#endif  // AIEVENTS_SERVICES_TIMELINE_PAGE_TOKEN_H_
+#endif  // AIEVENTS_COMMON_PAGE_TOKEN_H_

@@ -1,0 +1,38 @@
+// Processes inbox deliveries left pending: a crash between committing a delivery and
+// processing it, or a replay queued from the command line (aievents-admin replay-delivery).
+// Every ingest replica runs one; processing is idempotent, so overlap is harmless.
+#ifndef AIEVENTS_SERVICES_INGEST_WEBHOOKS_INBOX_WORKER_H_
+#define AIEVENTS_SERVICES_INGEST_WEBHOOKS_INBOX_WORKER_H_
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "services/ingest/webhooks/pg_webhook_store.h"
+#include "services/ingest/webhooks/webhook_processor.h"
+
+namespace aievents::ingest {
+
+class InboxWorker {
+ public:
+  // Starts polling every `interval` for deliveries pending longer than `min_age`.
+  InboxWorker(PgWebhookStore* webhooks, WebhookProcessor* processor, absl::Duration interval,
+              absl::Duration min_age);
+  ~InboxWorker();
+
+ private:
+  void Run();
+
+  PgWebhookStore* webhooks_;
+  WebhookProcessor* processor_;
+  absl::Duration interval_;
+  absl::Duration min_age_;
+  std::mutex mutex_;
+  std::condition_variable stop_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace aievents::ingest
+
+#endif  // AIEVENTS_SERVICES_INGEST_WEBHOOKS_INBOX_WORKER_H_

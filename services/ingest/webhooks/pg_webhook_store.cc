@@ -1,0 +1,363 @@
+#include "services/ingest/webhooks/pg_webhook_store.h"
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "common/proto_enum_names.h"
+#include "common/rfc3339.h"
+#include "common/text.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace aievents::ingest {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr char kSourceInsert[] = "webhook_source_insert";
+constexpr char kSourceList[] = "webhook_source_list";
+constexpr char kSourceRotate[] = "webhook_source_rotate";
+constexpr char kSourceDisable[] = "webhook_source_disable";
+constexpr char kSourceByToken[] = "webhook_source_by_token";
+constexpr char kDeliveryInsert[] = "webhook_delivery_insert";
+constexpr char kDeliveryByMessage[] = "webhook_delivery_by_message";
+constexpr char kDeliveryGet[] = "webhook_delivery_get";
+constexpr char kDeliveryListFirst[] = "webhook_delivery_list_first";
+constexpr char kDeliveryListAfter[] = "webhook_delivery_list_after";
+constexpr char kDeliveryMark[] = "webhook_delivery_mark";
+constexpr char kCallLock[] = "webhook_call_lock";
+constexpr char kCallDeliveries[] = "webhook_call_deliveries";
+constexpr char kPending[] = "webhook_pending";
+
+#define AIEVENTS_SOURCE_COLUMNS                                        \
+  "id::text, vendor, label, token_prefix, signing_secret IS NOT NULL," \
+  " (extract(epoch FROM created_at) * 1000000)::bigint,"               \
+  " (extract(epoch FROM disabled_at) * 1000000)::bigint"
+
+// Without the body: lists never carry it.
+#define AIEVENTS_DELIVERY_COLUMNS                                                    \
+  "id::text, source_id::text, vendor, message_id, event_type, status, error,"        \
+  " (extract(epoch FROM received_at) * 1000000)::bigint,"                            \
+  " (extract(epoch FROM processed_at) * 1000000)::bigint, attempts, event_id::text," \
+  " headers::text, coalesce(call_key, '')"
+
+template <typename Enum>
+Enum EnumFromName(const std::string& name) {
+  const auto* value = FindEnumValueByShortName(google::protobuf::GetEnumDescriptor<Enum>(), name);
+  return value == nullptr ? static_cast<Enum>(0) : static_cast<Enum>(value->number());
+}
+
+v1::WebhookSource SourceFromRow(const pqxx::row& row) {
+  v1::WebhookSource source;
+  source.set_id(row[0].as<std::string>());
+  source.set_vendor(EnumFromName<v1::WebhookVendor>(row[1].as<std::string>()));
+  source.set_label(row[2].as<std::string>());
+  source.set_token_prefix(row[3].as<std::string>());
+  source.set_has_signing_secret(row[4].as<bool>());
+  *source.mutable_created_at() = TimeUtil::MicrosecondsToTimestamp(row[5].as<int64_t>());
+  if (!row[6].is_null()) {
+    *source.mutable_disabled_at() = TimeUtil::MicrosecondsToTimestamp(row[6].as<int64_t>());
+  }
+  return source;
+}
+
+std::map<std::string, std::string> HeadersFromJson(const std::string& text) {
+  std::map<std::string, std::string> headers;
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
+  if (!json.is_object()) return headers;
+  for (const auto& [key, value] : json.items()) {
+    if (value.is_string()) headers[key] = value.get<std::string>();
+  }
+  return headers;
+}
+
+v1::WebhookDelivery DeliveryFromRow(const pqxx::row& row) {
+  v1::WebhookDelivery delivery;
+  delivery.set_id(row[0].as<std::string>());
+  delivery.set_source_id(row[1].as<std::string>());
+  delivery.set_vendor(EnumFromName<v1::WebhookVendor>(row[2].as<std::string>()));
+  delivery.set_message_id(row[3].as<std::string>());
+  if (!row[4].is_null()) delivery.set_event_type(row[4].as<std::string>());
+  delivery.set_status(EnumFromName<v1::DeliveryStatus>(row[5].as<std::string>()));
+  if (!row[6].is_null()) delivery.set_error(row[6].as<std::string>());
+  *delivery.mutable_received_at() = TimeUtil::MicrosecondsToTimestamp(row[7].as<int64_t>());
+  if (!row[8].is_null()) {
+    *delivery.mutable_processed_at() = TimeUtil::MicrosecondsToTimestamp(row[8].as<int64_t>());
+  }
+  delivery.set_attempts(row[9].as<int>());
+  if (!row[10].is_null()) delivery.set_event_id(row[10].as<std::string>());
+  for (const auto& [key, value] : HeadersFromJson(row[11].as<std::string>())) {
+    (*delivery.mutable_headers())[key] = value;
+  }
+  return delivery;
+}
+
+StoredDelivery StoredFromRow(const pqxx::row& row) {
+  v1::WebhookDelivery view = DeliveryFromRow(row);
+  StoredDelivery stored;
+  stored.id = view.id();
+  stored.source_id = view.source_id();
+  stored.vendor = view.vendor();
+  stored.message_id = view.message_id();
+  stored.event_type = view.event_type();
+  stored.status = view.status();
+  stored.received_at = absl::FromUnixMicros(row[7].as<int64_t>());
+  stored.headers = HeadersFromJson(row[11].as<std::string>());
+  stored.call_key = row[12].as<std::string>();
+  stored.body = pqxx::binarystring(row[13]).str();
+  return stored;
+}
+
+}  // namespace
+
+std::vector<PgStatement> PgWebhookStore::Statements() {
+  return {
+      {kSourceInsert,
+       "INSERT INTO webhook_sources (tenant_id, id, vendor, label, token_hash, token_prefix,"
+       " signing_secret) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " AIEVENTS_SOURCE_COLUMNS},
+      {kSourceList, "SELECT " AIEVENTS_SOURCE_COLUMNS
+                    " FROM webhook_sources WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC"},
+      // The old secret keeps verifying for a day, covering the vendor's own rotation window.
+      {kSourceRotate,
+       "UPDATE webhook_sources SET previous_signing_secret = signing_secret,"
+       " previous_secret_expires_at = CASE WHEN signing_secret IS NULL THEN NULL"
+       "   ELSE now() + interval '24 hours' END, signing_secret = $3"
+       " WHERE tenant_id = $1 AND id = $2 RETURNING " AIEVENTS_SOURCE_COLUMNS},
+      {kSourceDisable,
+       "UPDATE webhook_sources SET disabled_at = coalesce(disabled_at, now())"
+       " WHERE tenant_id = $1 AND id = $2 RETURNING " AIEVENTS_SOURCE_COLUMNS},
+      {kSourceByToken,
+       "SELECT tenant_id::text, id::text, vendor, signing_secret,"
+       " CASE WHEN previous_secret_expires_at > now() THEN previous_signing_secret END,"
+       " disabled_at IS NOT NULL FROM webhook_sources WHERE token_hash = $1"},
+      {kDeliveryInsert,
+       "INSERT INTO webhook_deliveries (tenant_id, id, source_id, vendor, message_id, event_type,"
+       " call_key, body, headers, status, error)"
+       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11)"
+       " ON CONFLICT (tenant_id, source_id, message_id) DO NOTHING RETURNING id::text"},
+      {kDeliveryByMessage,
+       "SELECT id::text, status FROM webhook_deliveries"
+       " WHERE tenant_id = $1 AND source_id = $2 AND message_id = $3"},
+      {kDeliveryGet, "SELECT " AIEVENTS_DELIVERY_COLUMNS ", body"
+                     " FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2"},
+      {kDeliveryListFirst,
+       "SELECT " AIEVENTS_DELIVERY_COLUMNS " FROM webhook_deliveries WHERE tenant_id = $1"
+       " AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR source_id = $3)"
+       " ORDER BY received_at DESC, id DESC LIMIT $4"},
+      {kDeliveryListAfter,
+       "SELECT " AIEVENTS_DELIVERY_COLUMNS " FROM webhook_deliveries WHERE tenant_id = $1"
+       " AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR source_id = $3)"
+       " AND (received_at, id) < ($5::timestamptz, $6::uuid)"
+       " ORDER BY received_at DESC, id DESC LIMIT $4"},
+      {kDeliveryMark,
+       "UPDATE webhook_deliveries SET status = $3, error = $4, event_id = $5,"
+       " attempts = attempts + 1, processed_at = clock_timestamp()"
+       " WHERE tenant_id = $1 AND id = $2"},
+      {kCallLock, "SELECT pg_advisory_xact_lock(hashtextextended($1 || '|' || $2, 0))"},
+      {kCallDeliveries,
+       "SELECT " AIEVENTS_DELIVERY_COLUMNS ", body FROM webhook_deliveries"
+       " WHERE tenant_id = $1 AND call_key = $2 AND status NOT IN ('rejected', 'ignored')"
+       " ORDER BY received_at, id"},
+      {kPending,
+       "SELECT tenant_id::text, id::text FROM webhook_deliveries"
+       " WHERE status = 'pending' AND received_at < now() - $1::interval"
+       " ORDER BY received_at LIMIT $2"},
+  };
+}
+
+absl::StatusOr<v1::WebhookSource> PgWebhookStore::CreateSource(
+    const std::string& tenant_id, const std::string& id, v1::WebhookVendor vendor,
+    const std::string& label, const std::string& token_hash, const std::string& token_prefix,
+    const std::optional<std::string>& secret) {
+  v1::WebhookSource source;
+  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    source =
+        SourceFromRow(txn.exec_prepared1(kSourceInsert, tenant_id, id, ShortName(vendor), label,
+                                         token_hash, token_prefix, NullableParam(secret)));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return source;
+}
+
+absl::StatusOr<std::vector<v1::WebhookSource>> PgWebhookStore::ListSources(
+    const std::string& tenant_id) {
+  std::vector<v1::WebhookSource> sources;
+  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    for (const pqxx::row& row : txn.exec_prepared(kSourceList, tenant_id)) {
+      sources.push_back(SourceFromRow(row));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return sources;
+}
+
+absl::StatusOr<v1::WebhookSource> PgWebhookStore::RotateSecret(const std::string& tenant_id,
+                                                               const std::string& id,
+                                                               const std::string& secret) {
+  std::optional<v1::WebhookSource> source;
+  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    pqxx::result rows = txn.exec_prepared(kSourceRotate, tenant_id, id, secret);
+    if (!rows.empty()) source = SourceFromRow(rows[0]);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!source) return absl::NotFoundError(absl::StrCat("webhook source ", id, " not found"));
+  return *source;
+}
+
+absl::StatusOr<v1::WebhookSource> PgWebhookStore::DisableSource(const std::string& tenant_id,
+                                                                const std::string& id) {
+  std::optional<v1::WebhookSource> source;
+  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    pqxx::result rows = txn.exec_prepared(kSourceDisable, tenant_id, id);
+    if (!rows.empty()) source = SourceFromRow(rows[0]);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!source) return absl::NotFoundError(absl::StrCat("webhook source ", id, " not found"));
+  return *source;
+}
+
+absl::StatusOr<std::optional<SourceForToken>> PgWebhookStore::FindSourceByToken(
+    const std::string& token_hash) {
+  std::optional<SourceForToken> found;
+  absl::Status status = pool_->InSystemTransaction([&](pqxx::work& txn) {
+    pqxx::result rows = txn.exec_prepared(kSourceByToken, token_hash);
+    if (rows.empty()) return absl::OkStatus();
+    const pqxx::row& row = rows[0];
+    SourceForToken source;
+    source.tenant_id = row[0].as<std::string>();
+    source.source_id = row[1].as<std::string>();
+    source.vendor = EnumFromName<v1::WebhookVendor>(row[2].as<std::string>());
+    if (!row[3].is_null()) source.signing_secrets.push_back(row[3].as<std::string>());
+    if (!row[4].is_null()) source.signing_secrets.push_back(row[4].as<std::string>());
+    source.disabled = row[5].as<bool>();
+    found = std::move(source);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return found;
+}
+
+absl::StatusOr<PgWebhookStore::InsertResult> PgWebhookStore::InsertDelivery(
+    const std::string& tenant_id, const NewDelivery& delivery) {
+  InsertResult result;
+  nlohmann::json headers(delivery.headers);
+  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    pqxx::result inserted = txn.exec_prepared(
+        kDeliveryInsert, tenant_id, delivery.id, delivery.source_id, ShortName(delivery.vendor),
+        delivery.message_id,
+        NullableParam(delivery.event_type.empty() ? std::nullopt
+                                                  : std::optional(delivery.event_type)),
+        NullableParam(delivery.call_key.empty() ? std::nullopt : std::optional(delivery.call_key)),
+        pqxx::binarystring(delivery.body), headers.dump(), ShortName(delivery.status),
+        NullableParam(delivery.error.empty() ? std::nullopt : std::optional(delivery.error)));
+    if (!inserted.empty()) {
+      result = {delivery.id, delivery.status, true};
+      return absl::OkStatus();
+    }
+    // A redelivery: the message is already in the inbox; report what became of it.
+    pqxx::row existing =
+        txn.exec_prepared1(kDeliveryByMessage, tenant_id, delivery.source_id, delivery.message_id);
+    result = {existing[0].as<std::string>(),
+              EnumFromName<v1::DeliveryStatus>(existing[1].as<std::string>()), false};
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<std::optional<StoredDelivery>> PgWebhookStore::GetDelivery(
+    const std::string& tenant_id, const std::string& id) {
+  std::optional<StoredDelivery> delivery;
+  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    pqxx::result rows = txn.exec_prepared(kDeliveryGet, tenant_id, id);
+    if (!rows.empty()) delivery = StoredFromRow(rows[0]);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return delivery;
+}
+
+absl::StatusOr<std::optional<v1::WebhookDelivery>> PgWebhookStore::GetDeliveryView(
+    const std::string& tenant_id, const std::string& id) {
+  std::optional<v1::WebhookDelivery> delivery;
+  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    pqxx::result rows = txn.exec_prepared(kDeliveryGet, tenant_id, id);
+    if (rows.empty()) return absl::OkStatus();
+    delivery = DeliveryFromRow(rows[0]);
+    delivery->set_body(SanitizeUtf8(pqxx::binarystring(rows[0][13]).str()));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return delivery;
+}
+
+absl::StatusOr<std::vector<v1::WebhookDelivery>> PgWebhookStore::ListDeliveries(
+    const std::string& tenant_id, const ListQuery& query) {
+  std::vector<v1::WebhookDelivery> deliveries;
+  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    pqxx::result rows =
+        query.after.has_value()
+            ? txn.exec_prepared(kDeliveryListAfter, tenant_id, NullableParam(query.status),
+                                NullableParam(query.source_id), query.limit,
+                                FormatRfc3339(absl::FromUnixMicros(query.after->first)),
+                                query.after->second)
+            : txn.exec_prepared(kDeliveryListFirst, tenant_id, NullableParam(query.status),
+                                NullableParam(query.source_id), query.limit);
+    for (const pqxx::row& row : rows) deliveries.push_back(DeliveryFromRow(row));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return deliveries;
+}
+
+void PgWebhookStore::MarkDelivery(pqxx::work& txn, const std::string& tenant_id,
+                                  const std::string& id, v1::DeliveryStatus status,
+                                  const std::string& error,
+                                  const std::optional<std::string>& event_id) {
+  txn.exec_prepared(kDeliveryMark, tenant_id, id, ShortName(status),
+                    NullableParam(error.empty() ? std::nullopt : std::optional(error)),
+                    NullableParam(event_id));
+}
+
+absl::Status PgWebhookStore::MarkDelivery(const std::string& tenant_id, const std::string& id,
+                                          v1::DeliveryStatus status, const std::string& error,
+                                          const std::optional<std::string>& event_id) {
+  return pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    MarkDelivery(txn, tenant_id, id, status, error, event_id);
+    return absl::OkStatus();
+  });
+}
+
+void PgWebhookStore::LockCall(pqxx::work& txn, const std::string& tenant_id,
+                              const std::string& call_key) {
+  txn.exec_prepared(kCallLock, tenant_id, call_key);
+}
+
+std::vector<StoredDelivery> PgWebhookStore::CallDeliveries(pqxx::work& txn,
+                                                           const std::string& tenant_id,
+                                                           const std::string& call_key) {
+  std::vector<StoredDelivery> deliveries;
+  for (const pqxx::row& row : txn.exec_prepared(kCallDeliveries, tenant_id, call_key)) {
+    deliveries.push_back(StoredFromRow(row));
+  }
+  return deliveries;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> PgWebhookStore::ClaimablePending(
+    absl::Duration min_age, int limit) {
+  std::vector<std::pair<std::string, std::string>> pending;
+  absl::Status status = pool_->InSystemTransaction([&](pqxx::work& txn) {
+    std::string age = absl::StrCat(absl::ToInt64Milliseconds(min_age), " milliseconds");
+    for (const pqxx::row& row : txn.exec_prepared(kPending, age, limit)) {
+      pending.emplace_back(row[0].as<std::string>(), row[1].as<std::string>());
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return pending;
+}
+
+}  // namespace aievents::ingest

@@ -1,0 +1,121 @@
+// The webhook tables: sources (with token hashes and signing secrets) and the delivery inbox.
+// Methods that take a pqxx::work run inside a caller's transaction, so processing a call can
+// lock it, read its deliveries, write the event and mark the delivery in one commit.
+#ifndef AIEVENTS_SERVICES_INGEST_WEBHOOKS_PG_WEBHOOK_STORE_H_
+#define AIEVENTS_SERVICES_INGEST_WEBHOOKS_PG_WEBHOOK_STORE_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "aievents/v1/webhook_service.pb.h"
+#include "common/pg_pool.h"
+
+namespace aievents::ingest {
+
+// A source as the receiver needs it (found by token, before the tenant is known).
+struct SourceForToken {
+  std::string tenant_id;
+  std::string source_id;
+  v1::WebhookVendor vendor;
+  std::vector<std::string> signing_secrets;  // current first, then a previous one still valid
+  bool disabled;
+};
+
+// A delivery as processing needs it.
+struct StoredDelivery {
+  std::string id;
+  std::string source_id;
+  v1::WebhookVendor vendor;
+  std::string message_id;
+  std::string event_type;
+  std::string call_key;  // "" when not part of a call
+  std::string body;
+  std::map<std::string, std::string> headers;
+  v1::DeliveryStatus status;
+  absl::Time received_at;
+};
+
+struct NewDelivery {
+  std::string id;
+  std::string source_id;
+  v1::WebhookVendor vendor;
+  std::string message_id;
+  std::string event_type;
+  std::string call_key;
+  std::string body;
+  std::map<std::string, std::string> headers;
+  v1::DeliveryStatus status;  // PENDING, or REJECTED for a malformed body
+  std::string error;
+};
+
+class PgWebhookStore {
+ public:
+  explicit PgWebhookStore(PgPool* pool) : pool_(pool) {}
+
+  static std::vector<PgStatement> Statements();
+
+  // Sources.
+  absl::StatusOr<v1::WebhookSource> CreateSource(const std::string& tenant_id,
+                                                 const std::string& id, v1::WebhookVendor vendor,
+                                                 const std::string& label,
+                                                 const std::string& token_hash,
+                                                 const std::string& token_prefix,
+                                                 const std::optional<std::string>& secret);
+  absl::StatusOr<std::vector<v1::WebhookSource>> ListSources(const std::string& tenant_id);
+  // NOT_FOUND when the tenant has no such source.
+  absl::StatusOr<v1::WebhookSource> RotateSecret(const std::string& tenant_id,
+                                                 const std::string& id, const std::string& secret);
+  absl::StatusOr<v1::WebhookSource> DisableSource(const std::string& tenant_id,
+                                                  const std::string& id);
+  // Looked up across tenants: the token is what names the tenant.
+  absl::StatusOr<std::optional<SourceForToken>> FindSourceByToken(const std::string& token_hash);
+
+  // Inbox. Inserts unless the source already has the message; returns (id, status, inserted).
+  struct InsertResult {
+    std::string id;
+    v1::DeliveryStatus status;
+    bool inserted;
+  };
+  absl::StatusOr<InsertResult> InsertDelivery(const std::string& tenant_id,
+                                              const NewDelivery& delivery);
+  absl::StatusOr<std::optional<StoredDelivery>> GetDelivery(const std::string& tenant_id,
+                                                            const std::string& id);
+  // The delivery as the API shows it (body sanitized to UTF-8 when `with_body`).
+  absl::StatusOr<std::optional<v1::WebhookDelivery>> GetDeliveryView(const std::string& tenant_id,
+                                                                     const std::string& id);
+  struct ListQuery {
+    std::optional<std::string> status;
+    std::optional<std::string> source_id;
+    std::optional<std::pair<int64_t, std::string>> after;  // (received micros, id)
+    int limit;
+  };
+  absl::StatusOr<std::vector<v1::WebhookDelivery>> ListDeliveries(const std::string& tenant_id,
+                                                                  const ListQuery& query);
+  absl::Status MarkDelivery(const std::string& tenant_id, const std::string& id,
+                            v1::DeliveryStatus status, const std::string& error,
+                            const std::optional<std::string>& event_id);
+  // Same, inside a caller's transaction.
+  void MarkDelivery(pqxx::work& txn, const std::string& tenant_id, const std::string& id,
+                    v1::DeliveryStatus status, const std::string& error,
+                    const std::optional<std::string>& event_id);
+
+  // Serializes work on one call until the transaction ends.
+  void LockCall(pqxx::work& txn, const std::string& tenant_id, const std::string& call_key);
+  // Every usable delivery of a call (not rejected or ignored), oldest first.
+  std::vector<StoredDelivery> CallDeliveries(pqxx::work& txn, const std::string& tenant_id,
+                                             const std::string& call_key);
+
+  // Pending deliveries committed more than `min_age` ago, across tenants: (tenant, id).
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ClaimablePending(
+      absl::Duration min_age, int limit);
+
+ private:
+  PgPool* pool_;
+};
+
+}  // namespace aievents::ingest
+
+#endif  // AIEVENTS_SERVICES_INGEST_WEBHOOKS_PG_WEBHOOK_STORE_H_

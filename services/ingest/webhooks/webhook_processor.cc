@@ -1,0 +1,173 @@
+#include "services/ingest/webhooks/webhook_processor.h"
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "common/authenticator.h"
+#include "common/customer_lookup_rules.h"
+#include "common/field_violations.h"
+#include "common/ids.h"
+#include "common/log.h"
+#include "common/metrics.h"
+#include "common/proto_enum_names.h"
+#include "common/rfc3339.h"
+#include "common/text.h"
+#include "services/ingest/webhooks/call_merger.h"
+#include "services/ingest/webhooks/vendor_mapping.h"
+
+namespace aievents::ingest {
+namespace {
+
+bool HasIdentifier(const v1::CustomerLookup& lookup) {
+  return lookup.has_email() || lookup.has_phone() || lookup.has_customer_id() ||
+         (lookup.has_first_name() && lookup.has_last_name());
+}
+
+// Drops values the lookup rules would reject, so what remains can still match.
+v1::CustomerLookup UsableLookup(v1::CustomerLookup lookup) {
+  if (lookup.has_email() && !EmailSyntaxProblem(lookup.email()).empty()) lookup.clear_email();
+  if (lookup.has_phone() && !PhoneSyntaxProblem(lookup.phone()).empty()) lookup.clear_phone();
+  if (lookup.has_first_name() != lookup.has_last_name()) {
+    lookup.clear_first_name();
+    lookup.clear_last_name();
+  }
+  if (lookup.has_first_name() && (Utf8Length(lookup.first_name()) > kMaxNameChars ||
+                                  Utf8Length(lookup.last_name()) > kMaxNameChars)) {
+    lookup.clear_first_name();
+    lookup.clear_last_name();
+  }
+  return lookup;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::MatchCustomerResponse> WebhookProcessor::MatchTolerant(
+    const std::string& tenant_id, v1::CustomerLookup lookup) {
+  lookup = UsableLookup(std::move(lookup));
+  RequestContext context = Authenticator::InternalContext(internal_token_, tenant_id, "webhook");
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!HasIdentifier(lookup)) {
+      v1::MatchCustomerResponse none;
+      none.set_match_method(v1::MATCH_METHOD_NONE);
+      return none;
+    }
+    absl::StatusOr<v1::MatchCustomerResponse> match = matching_->Match(context, lookup);
+    if (match.ok() || match.status().code() != absl::StatusCode::kInvalidArgument) return match;
+    // libphonenumber has the last word on phones: drop what it refused and match the rest.
+    for (const FieldViolation& violation : GetFieldViolations(match.status())) {
+      if (violation.field == "customer_lookup.phone") lookup.clear_phone();
+      if (violation.field == "customer_lookup.email") lookup.clear_email();
+    }
+  }
+  return absl::InvalidArgumentError("the vendor's customer details cannot be matched");
+}
+
+absl::StatusOr<ProcessOutcome> WebhookProcessor::Process(const std::string& tenant_id,
+                                                         const std::string& delivery_id) {
+  absl::StatusOr<std::optional<StoredDelivery>> loaded =
+      webhooks_->GetDelivery(tenant_id, delivery_id);
+  if (!loaded.ok()) return loaded.status();
+  if (!loaded->has_value()) {
+    return absl::NotFoundError(absl::StrCat("webhook delivery ", delivery_id, " not found"));
+  }
+  const StoredDelivery& delivery = **loaded;
+  if (delivery.status == v1::DELIVERY_STATUS_REJECTED) {
+    return ProcessOutcome{v1::DELIVERY_STATUS_REJECTED, std::nullopt, "rejected"};
+  }
+  nlohmann::json body = nlohmann::json::parse(delivery.body, nullptr, false);
+  DeliveryIdentity identity{delivery.message_id, delivery.event_type};
+  absl::StatusOr<MappedDelivery> mapped =
+      MapDelivery(delivery.vendor, body, identity, delivery.id, delivery.received_at);
+
+  absl::StatusOr<ProcessOutcome> outcome;
+  if (!mapped.ok()) {
+    outcome = absl::InvalidArgumentError(mapped.status().message());
+  } else if (mapped->kind == MappedDelivery::Kind::kIgnored) {
+    Metrics::Global().Increment(
+        "aievents_webhook_ignored_total",
+        {{"vendor", VendorName(delivery.vendor)}, {"event_type", delivery.event_type}});
+    absl::Status marked = webhooks_->MarkDelivery(
+        tenant_id, delivery.id, v1::DELIVERY_STATUS_IGNORED, mapped->ignored_reason, std::nullopt);
+    if (!marked.ok()) return marked;
+    return ProcessOutcome{v1::DELIVERY_STATUS_IGNORED, std::nullopt, mapped->ignored_reason};
+  } else if (mapped->kind == MappedDelivery::Kind::kStandalone) {
+    outcome = ProcessStandalone(tenant_id, delivery, mapped->standalone);
+  } else {
+    outcome = ProcessCall(tenant_id, delivery, CallKey(delivery.vendor, mapped->call.call_id));
+  }
+  if (outcome.ok()) {
+    Metrics::Global().Increment("aievents_webhook_processed_total",
+                                {{"vendor", VendorName(delivery.vendor)}});
+    return outcome;
+  }
+  // Keep the delivery with its error; it can be replayed after a fix.
+  std::string error(outcome.status().message());
+  log::Warn("webhook_delivery_failed", {{"tenant", tenant_id},
+                                        {"delivery_id", delivery.id},
+                                        {"vendor", VendorName(delivery.vendor)},
+                                        {"error", error}});
+  Metrics::Global().Increment("aievents_webhook_failed_total",
+                              {{"vendor", VendorName(delivery.vendor)}});
+  absl::Status marked = webhooks_->MarkDelivery(tenant_id, delivery.id, v1::DELIVERY_STATUS_FAILED,
+                                                error, std::nullopt);
+  if (!marked.ok()) return marked;
+  return ProcessOutcome{v1::DELIVERY_STATUS_FAILED, std::nullopt, error};
+}
+
+absl::StatusOr<ProcessOutcome> WebhookProcessor::ProcessCall(const std::string& tenant_id,
+                                                             const StoredDelivery& delivery,
+                                                             const std::string& call_key) {
+  std::optional<std::string> event_id;
+  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    webhooks_->LockCall(txn, tenant_id, call_key);
+    std::vector<CallContribution> contributions;
+    for (const StoredDelivery& row : webhooks_->CallDeliveries(txn, tenant_id, call_key)) {
+      nlohmann::json body = nlohmann::json::parse(row.body, nullptr, false);
+      auto mapped =
+          MapDelivery(row.vendor, body, {row.message_id, row.event_type}, row.id, row.received_at);
+      if (mapped.ok() && mapped->kind == MappedDelivery::Kind::kCall) {
+        contributions.push_back(std::move(mapped->call));
+      }
+    }
+    if (contributions.empty()) return absl::InternalError("the call has no usable deliveries");
+    ValidatedEvent event = BuildCallEvent(delivery.vendor, MergeContributions(contributions));
+    absl::StatusOr<v1::MatchCustomerResponse> match = MatchTolerant(tenant_id, event.lookup);
+    if (!match.ok()) return match.status();
+    NewEvent row{NewUuidV7(), *event.idempotency_key, &event, &*match};
+    v1::AiEvent stored = events_->UpsertCallEvent(txn, tenant_id, row);
+    event_id = stored.id();
+    webhooks_->MarkDelivery(txn, tenant_id, delivery.id, v1::DELIVERY_STATUS_PROCESSED, "",
+                            event_id);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return ProcessOutcome{v1::DELIVERY_STATUS_PROCESSED, event_id, ""};
+}
+
+absl::StatusOr<ProcessOutcome> WebhookProcessor::ProcessStandalone(
+    const std::string& tenant_id, const StoredDelivery& delivery,
+    const v1::CreateEventRequest& request) {
+  v1::CreateEventRequest usable = request;
+  *usable.mutable_customer_lookup() = UsableLookup(request.customer_lookup());
+  bool matchable = HasIdentifier(usable.customer_lookup());
+  if (!matchable) usable.clear_customer_lookup();
+  usable.mutable_ai_event()->set_occurred_at(FormatRfc3339(delivery.received_at));
+  // Validation needs a lookup; a vendor event about nobody we can identify is stored unmatched.
+  v1::CreateEventRequest to_validate = usable;
+  if (!matchable) to_validate.mutable_customer_lookup()->set_customer_id(NewUuidV7());
+  absl::StatusOr<ValidatedEvent> event = ValidateCreateEvent(to_validate);
+  if (!event.ok()) return event.status();
+  if (!matchable) event->lookup.Clear();
+  absl::StatusOr<v1::MatchCustomerResponse> match = MatchTolerant(tenant_id, event->lookup);
+  if (!match.ok()) return match.status();
+  NewEvent row{NewUuidV7(), *event->idempotency_key, &*event, &*match};
+  absl::StatusOr<std::vector<StoredEvent>> stored = events_->InsertBatch(tenant_id, {row});
+  if (!stored.ok()) return stored.status();
+  std::string event_id = stored->front().event.id();
+  absl::Status marked =
+      webhooks_->MarkDelivery(tenant_id, delivery.id, v1::DELIVERY_STATUS_PROCESSED, "", event_id);
+  if (!marked.ok()) return marked;
+  return ProcessOutcome{v1::DELIVERY_STATUS_PROCESSED, event_id, ""};
+}
+
+}  // namespace aievents::ingest

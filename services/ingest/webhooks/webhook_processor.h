@@ -1,0 +1,63 @@
+// Turns inbox deliveries into AI events. A call's deliveries are processed under a per-call
+// lock, and each time the call's event is rebuilt from all of its deliveries (merge order by
+// lifecycle stage, not arrival), so the result is the same whatever order they came in and
+// however often one is processed again.
+#ifndef AIEVENTS_SERVICES_INGEST_WEBHOOKS_WEBHOOK_PROCESSOR_H_
+#define AIEVENTS_SERVICES_INGEST_WEBHOOKS_WEBHOOK_PROCESSOR_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/pg_pool.h"
+#include "services/ingest/matching_client.h"
+#include "services/ingest/pg_event_store.h"
+#include "services/ingest/webhooks/pg_webhook_store.h"
+
+namespace aievents::ingest {
+
+struct ProcessOutcome {
+  v1::DeliveryStatus status;
+  std::optional<std::string> event_id;
+  std::string error;
+};
+
+class WebhookProcessor {
+ public:
+  // `internal_token` authenticates the calls to matching made on the tenant's behalf.
+  WebhookProcessor(PgPool* pool, PgWebhookStore* webhooks, PgEventStore* events,
+                   MatchingClient* matching, std::string internal_token)
+      : pool_(pool),
+        webhooks_(webhooks),
+        events_(events),
+        matching_(matching),
+        internal_token_(std::move(internal_token)) {}
+
+  // Processes the delivery and records the outcome on it (processed, ignored or failed with
+  // the reason). An error means the outcome could not even be recorded (database away); the
+  // delivery then stays pending for the inbox worker.
+  absl::StatusOr<ProcessOutcome> Process(const std::string& tenant_id,
+                                         const std::string& delivery_id);
+
+ private:
+  absl::StatusOr<ProcessOutcome> ProcessCall(const std::string& tenant_id,
+                                             const StoredDelivery& delivery,
+                                             const std::string& call_key);
+  absl::StatusOr<ProcessOutcome> ProcessStandalone(const std::string& tenant_id,
+                                                   const StoredDelivery& delivery,
+                                                   const v1::CreateEventRequest& request);
+  // Matches what can be matched: unusable email or phone values are dropped rather than
+  // failing the delivery (vendors send "anonymous" callers), and an empty lookup is no match.
+  absl::StatusOr<v1::MatchCustomerResponse> MatchTolerant(const std::string& tenant_id,
+                                                          v1::CustomerLookup lookup);
+
+  PgPool* pool_;
+  PgWebhookStore* webhooks_;
+  PgEventStore* events_;
+  MatchingClient* matching_;
+  std::string internal_token_;
+};
+
+}  // namespace aievents::ingest
+
+#endif  // AIEVENTS_SERVICES_INGEST_WEBHOOKS_WEBHOOK_PROCESSOR_H_
