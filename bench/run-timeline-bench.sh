@@ -5,19 +5,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-cluster="$(mktemp -d /tmp/aievents-bench-pg.XXXXXX)"
-chmod 755 "$cluster"
-while :; do
-  port=$((20000 + RANDOM % 30000))
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
-done
-cleanup() {
-  "$root/scripts/pg.sh" stop "$cluster/data" || true
-  rm -rf "$cluster"
-}
-trap cleanup EXIT
-
-"$root/scripts/pg.sh" start "$cluster/data" "$port"
-url="postgresql://postgres@127.0.0.1:$port/postgres"
-"$root/build/tools/admin/aievents-admin" migrate --database-url="$url"
-"$root/build/bench/timeline_bench" --database-url="$url" "$@"
+source "$root/scripts/lib/throwaway-pg.sh"
+start_throwaway_pg
+"$root/build/tools/admin/aievents-admin" migrate --database-url="$THROWAWAY_PG_URL"
+"$root/build/bench/timeline_bench" --database-url="$THROWAWAY_PG_URL" "$@"

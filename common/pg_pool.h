@@ -70,6 +70,18 @@ class PgPool {
   int open_ = 0;  // connections that exist, idle or lent out
 };
 
+// A nullable column as an optional.
+inline std::optional<std::string> OptionalText(const pqxx::field& field) {
+  if (field.is_null()) return std::nullopt;
+  return field.as<std::string>();
+}
+
+// A proto field with presence as an optional: `value` when `has`, else nullopt.
+inline std::optional<std::string> OptionalIf(bool has, const std::string& value) {
+  if (!has) return std::nullopt;
+  return value;
+}
+
 // NULL for an absent value, for passing optionals as statement parameters.
 inline const char* NullableParam(const std::optional<std::string>& value) {
   return value.has_value() ? value->c_str() : nullptr;

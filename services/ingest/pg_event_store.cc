@@ -27,21 +27,15 @@ constexpr int kColumns = 20;
 
 using Column = std::vector<std::optional<std::string>>;
 
-template <typename T>
-std::optional<std::string> Maybe(bool has, const T& value) {
-  if (!has) return std::nullopt;
-  return std::string(value);
-}
-
 std::vector<std::optional<std::string>> ColumnValues(const NewEvent& item) {
   const ValidatedEvent& e = *item.event;
   const v1::MatchCustomerResponse& m = *item.match;
   const v1::NormalizedLookup& n = m.normalized_lookup();
   return {
       item.id,
-      Maybe(m.has_customer_id(), m.customer_id()),
+      OptionalIf(m.has_customer_id(), m.customer_id()),
       ShortName(m.match_method()),
-      Maybe(m.has_matched_value(), m.matched_value()),
+      OptionalIf(m.has_matched_value(), m.matched_value()),
       ShortName(e.event_type),
       e.source,
       e.summary,
@@ -50,14 +44,14 @@ std::vector<std::optional<std::string>> ColumnValues(const NewEvent& item) {
       e.source_eid,
       item.idempotency_key,
       FormatRfc3339(e.occurred_at),
-      Maybe(e.lookup.has_email(), e.lookup.email()),
-      Maybe(e.lookup.has_phone(), e.lookup.phone()),
-      Maybe(e.lookup.has_first_name(), e.lookup.first_name()),
-      Maybe(e.lookup.has_last_name(), e.lookup.last_name()),
-      Maybe(e.lookup.has_customer_id(), e.lookup.customer_id()),
-      Maybe(n.has_email(), n.email()),
-      Maybe(n.has_phone_e164(), n.phone_e164()),
-      Maybe(n.has_name(), n.name()),
+      OptionalIf(e.lookup.has_email(), e.lookup.email()),
+      OptionalIf(e.lookup.has_phone(), e.lookup.phone()),
+      OptionalIf(e.lookup.has_first_name(), e.lookup.first_name()),
+      OptionalIf(e.lookup.has_last_name(), e.lookup.last_name()),
+      OptionalIf(e.lookup.has_customer_id(), e.lookup.customer_id()),
+      OptionalIf(n.has_email(), n.email()),
+      OptionalIf(n.has_phone_e164(), n.phone_e164()),
+      OptionalIf(n.has_name(), n.name()),
   };
 }
 

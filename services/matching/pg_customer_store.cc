@@ -40,32 +40,21 @@ constexpr int kCustomerColumnCount = 12;
   "   WHERE c.tenant_id = " TENANT " AND c.name_normalized = " NAME                          \
   "   ORDER BY c.created_at, c.id LIMIT 1)"
 
-std::optional<std::string> Optional(const pqxx::field& field) {
-  if (field.is_null()) return std::nullopt;
-  return field.as<std::string>();
-}
-
-template <typename T>
-std::optional<std::string> Maybe(bool has, const T& value) {
-  if (!has) return std::nullopt;
-  return std::string(value);
-}
-
 CustomerRecord RecordFromRow(const pqxx::row& row) {
   CustomerRecord record;
   v1::Customer& customer = record.customer;
   customer.set_id(row[0].as<std::string>());
-  if (auto v = Optional(row[1])) customer.set_email(*v);
-  if (auto v = Optional(row[2])) customer.set_phone(*v);
-  if (auto v = Optional(row[3])) customer.set_first_name(*v);
-  if (auto v = Optional(row[4])) customer.set_last_name(*v);
-  if (auto v = Optional(row[5])) customer.set_email_normalized(*v);
-  if (auto v = Optional(row[6])) customer.set_phone_e164(*v);
-  if (auto v = Optional(row[7])) customer.set_name_normalized(*v);
+  if (auto v = OptionalText(row[1])) customer.set_email(*v);
+  if (auto v = OptionalText(row[2])) customer.set_phone(*v);
+  if (auto v = OptionalText(row[3])) customer.set_first_name(*v);
+  if (auto v = OptionalText(row[4])) customer.set_last_name(*v);
+  if (auto v = OptionalText(row[5])) customer.set_email_normalized(*v);
+  if (auto v = OptionalText(row[6])) customer.set_phone_e164(*v);
+  if (auto v = OptionalText(row[7])) customer.set_name_normalized(*v);
   *customer.mutable_created_at() = TimeUtil::MicrosecondsToTimestamp(row[8].as<int64_t>());
-  record.email_canonical = Optional(row[9]);
-  record.phone_national = Optional(row[10]);
-  record.name_search = Optional(row[11]);
+  record.email_canonical = OptionalText(row[9]);
+  record.phone_national = OptionalText(row[10]);
+  record.name_search = OptionalText(row[11]);
   return record;
 }
 
@@ -160,13 +149,13 @@ absl::StatusOr<v1::Customer> PgCustomerStore::Insert(const std::string& tenant_i
   const v1::Customer& c = record.customer;
   absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
     pqxx::row row = txn.exec_prepared1(
-        kInsertCustomer, tenant_id, c.id(), NullableParam(Maybe(c.has_email(), c.email())),
-        NullableParam(Maybe(c.has_phone(), c.phone())),
-        NullableParam(Maybe(c.has_first_name(), c.first_name())),
-        NullableParam(Maybe(c.has_last_name(), c.last_name())),
-        NullableParam(Maybe(c.has_email_normalized(), c.email_normalized())),
-        NullableParam(Maybe(c.has_phone_e164(), c.phone_e164())),
-        NullableParam(Maybe(c.has_name_normalized(), c.name_normalized())),
+        kInsertCustomer, tenant_id, c.id(), NullableParam(OptionalIf(c.has_email(), c.email())),
+        NullableParam(OptionalIf(c.has_phone(), c.phone())),
+        NullableParam(OptionalIf(c.has_first_name(), c.first_name())),
+        NullableParam(OptionalIf(c.has_last_name(), c.last_name())),
+        NullableParam(OptionalIf(c.has_email_normalized(), c.email_normalized())),
+        NullableParam(OptionalIf(c.has_phone_e164(), c.phone_e164())),
+        NullableParam(OptionalIf(c.has_name_normalized(), c.name_normalized())),
         NullableParam(record.email_canonical), NullableParam(record.phone_national),
         NullableParam(record.name_search));
     stored = RecordFromRow(row).customer;
@@ -187,13 +176,13 @@ absl::StatusOr<v1::Customer> PgCustomerStore::Update(
     if (!next.ok()) return next.status();
     const v1::Customer& c = next->customer;
     pqxx::row row = txn.exec_prepared1(
-        kUpdateCustomer, tenant_id, id, NullableParam(Maybe(c.has_email(), c.email())),
-        NullableParam(Maybe(c.has_phone(), c.phone())),
-        NullableParam(Maybe(c.has_first_name(), c.first_name())),
-        NullableParam(Maybe(c.has_last_name(), c.last_name())),
-        NullableParam(Maybe(c.has_email_normalized(), c.email_normalized())),
-        NullableParam(Maybe(c.has_phone_e164(), c.phone_e164())),
-        NullableParam(Maybe(c.has_name_normalized(), c.name_normalized())),
+        kUpdateCustomer, tenant_id, id, NullableParam(OptionalIf(c.has_email(), c.email())),
+        NullableParam(OptionalIf(c.has_phone(), c.phone())),
+        NullableParam(OptionalIf(c.has_first_name(), c.first_name())),
+        NullableParam(OptionalIf(c.has_last_name(), c.last_name())),
+        NullableParam(OptionalIf(c.has_email_normalized(), c.email_normalized())),
+        NullableParam(OptionalIf(c.has_phone_e164(), c.phone_e164())),
+        NullableParam(OptionalIf(c.has_name_normalized(), c.name_normalized())),
         NullableParam(next->email_canonical), NullableParam(next->phone_national),
         NullableParam(next->name_search));
     stored = RecordFromRow(row).customer;
@@ -220,10 +209,10 @@ absl::StatusOr<std::optional<CustomerMatch>> PgCustomerStore::FindMatch(
   std::optional<CustomerMatch> match;
   absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
     pqxx::result rows = txn.exec_prepared(
-        kMatchCustomer, tenant_id, NullableParam(Maybe(lookup.has_email(), lookup.email())),
-        NullableParam(Maybe(lookup.has_phone_e164(), lookup.phone_e164())),
-        NullableParam(Maybe(lookup.has_name(), lookup.name())),
-        NullableParam(Maybe(lookup.has_customer_id(), lookup.customer_id())));
+        kMatchCustomer, tenant_id, NullableParam(OptionalIf(lookup.has_email(), lookup.email())),
+        NullableParam(OptionalIf(lookup.has_phone_e164(), lookup.phone_e164())),
+        NullableParam(OptionalIf(lookup.has_name(), lookup.name())),
+        NullableParam(OptionalIf(lookup.has_customer_id(), lookup.customer_id())));
     if (rows.empty()) return absl::OkStatus();
     match =
         CustomerMatch{rows[0][0].as<std::string>(), MethodFromName(rows[0][1].as<std::string>()),
@@ -241,10 +230,10 @@ absl::StatusOr<int> PgCustomerStore::RematchUnmatched(const std::string& tenant_
   absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
     pqxx::result rows = txn.exec_prepared(
         kRematch, tenant_id,
-        NullableParam(Maybe(customer.has_email_normalized(), customer.email_normalized())),
-        NullableParam(Maybe(customer.has_phone_e164(), customer.phone_e164())),
-        NullableParam(Maybe(customer.has_name_normalized(), customer.name_normalized())),
-        NullableParam(Maybe(!actor.key_id.empty(), actor.key_id)), actor.description);
+        NullableParam(OptionalIf(customer.has_email_normalized(), customer.email_normalized())),
+        NullableParam(OptionalIf(customer.has_phone_e164(), customer.phone_e164())),
+        NullableParam(OptionalIf(customer.has_name_normalized(), customer.name_normalized())),
+        NullableParam(OptionalIf(!actor.key_id.empty(), actor.key_id)), actor.description);
     linked = static_cast<int>(rows.size());
     return absl::OkStatus();
   });
@@ -260,13 +249,13 @@ absl::StatusOr<std::optional<StoredLookup>> PgCustomerStore::GetEventLookup(
     if (rows.empty()) return absl::OkStatus();
     const pqxx::row& row = rows[0];
     StoredLookup found;
-    if (auto v = Optional(row[0])) found.raw.set_email(*v);
-    if (auto v = Optional(row[1])) found.raw.set_phone(*v);
-    if (auto v = Optional(row[2])) found.raw.set_first_name(*v);
-    if (auto v = Optional(row[3])) found.raw.set_last_name(*v);
-    if (auto v = Optional(row[4])) found.normalized.set_email(*v);
-    if (auto v = Optional(row[5])) found.normalized.set_phone_e164(*v);
-    if (auto v = Optional(row[6])) found.normalized.set_name(*v);
+    if (auto v = OptionalText(row[0])) found.raw.set_email(*v);
+    if (auto v = OptionalText(row[1])) found.raw.set_phone(*v);
+    if (auto v = OptionalText(row[2])) found.raw.set_first_name(*v);
+    if (auto v = OptionalText(row[3])) found.raw.set_last_name(*v);
+    if (auto v = OptionalText(row[4])) found.normalized.set_email(*v);
+    if (auto v = OptionalText(row[5])) found.normalized.set_phone_e164(*v);
+    if (auto v = OptionalText(row[6])) found.normalized.set_name(*v);
     lookup = std::move(found);
     return absl::OkStatus();
   });

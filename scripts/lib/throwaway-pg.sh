@@ -1,0 +1,25 @@
+# Sourced by scripts that need a PostgreSQL cluster for one run (tests, benchmarks): starts it in
+# a temporary directory on a free port and removes it when the script exits. Sets
+# THROWAWAY_PG_URL (a superuser URL of the postgres database). Arguments go to pg.sh start
+# (e.g. --fast).
+start_throwaway_pg() {
+  local root
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+  THROWAWAY_PG_DIR="$(mktemp -d /tmp/aievents-pg.XXXXXX)"
+  chmod 755 "$THROWAWAY_PG_DIR"
+  local port
+  # A port nobody listens on: try random ones until a connection attempt is refused.
+  while :; do
+    port=$((20000 + RANDOM % 30000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+  done
+  THROWAWAY_PG_ROOT="$root"
+  trap 'stop_throwaway_pg' EXIT
+  "$root/scripts/pg.sh" start "$THROWAWAY_PG_DIR/data" "$port" "$@"
+  THROWAWAY_PG_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+}
+
+stop_throwaway_pg() {
+  "$THROWAWAY_PG_ROOT/scripts/pg.sh" stop "$THROWAWAY_PG_DIR/data" || true
+  rm -rf "$THROWAWAY_PG_DIR"
+}
