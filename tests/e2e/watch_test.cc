@@ -50,7 +50,7 @@ TEST(WatchCustomerEvents, PushesNewAndReassociatedEventsThenEndsOnCancel) {
   Suite& suite = SharedSuite();
   auto tenant = suite.NewTenant();
   std::string customer = CreateCustomer(suite, tenant.api_key, {{"email", "live@example.com"}});
-  std::string other = CreateCustomer(suite, tenant.api_key, {{"email", "other@example.com"}});
+  CreateCustomer(suite, tenant.api_key, {{"email", "other@example.com"}});
   std::string waiting = CreateEvent(suite, tenant.api_key, {{"email", "nobody@example.com"}},
                                     "2026-03-10T10:00:00Z", "waiting")["id"];
   double ended_before = Metrics::Global().CounterValue("aievents_timeline_streams_ended_total");
@@ -75,7 +75,6 @@ TEST(WatchCustomerEvents, PushesNewAndReassociatedEventsThenEndsOnCancel) {
   ASSERT_TRUE(watch.reader->Read(&received));
   EXPECT_EQ(received.id(), waiting);
   EXPECT_EQ(received.match_method(), v1::MATCH_METHOD_MANUAL);
-  (void)other;
 
   watch.context->TryCancel();
   EXPECT_EQ(watch.reader->Finish().error_code(), grpc::StatusCode::CANCELLED);

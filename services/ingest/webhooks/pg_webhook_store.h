@@ -83,7 +83,7 @@ class PgWebhookStore {
                                               const NewDelivery& delivery);
   absl::StatusOr<std::optional<StoredDelivery>> GetDelivery(const std::string& tenant_id,
                                                             const std::string& id);
-  // The delivery as the API shows it (body sanitized to UTF-8 when `with_body`).
+  // The delivery as the API shows it, body included (invalid UTF-8 shown as U+FFFD).
   absl::StatusOr<std::optional<v1::WebhookDelivery>> GetDeliveryView(const std::string& tenant_id,
                                                                      const std::string& id);
   struct ListQuery {

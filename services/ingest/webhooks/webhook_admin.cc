@@ -148,8 +148,8 @@ absl::StatusOr<v1::WebhookDelivery> WebhookAdmin::ReplayDelivery(const RequestCo
     return absl::FailedPreconditionError(
         "a rejected delivery is not JSON and cannot be processed; the sender must deliver again");
   }
-  ASSIGN_OR_RETURN(ProcessOutcome outcome, processor_->Process(context.tenant_id, id));
-  (void)outcome;
+  // The outcome is recorded on the delivery, which is what the caller gets back.
+  RETURN_IF_ERROR(processor_->Process(context.tenant_id, id).status());
   return GetDelivery(context, id);
 }
 

@@ -56,8 +56,7 @@ absl::StatusOr<MappedDelivery> MapWhippy(const nlohmann::json& body, const Deliv
   call.rank = rank;
   call.starts_call = rank == 1;
   call.ends_call = rank >= 2;
-  std::optional<std::string> type = Text(data, {"type"});
-  call.channel = type && ToLowerAscii(*type) == "call" ? "voice" : "voice";
+  call.channel = "voice";  // Whippy's call webhooks are voice calls (data.type "call")
   if (auto direction = Text(data, {"direction"})) call.direction = ToLowerAscii(*direction);
   // The customer is the caller on inbound calls and the callee on outbound ones.
   call.customer_phone = call.direction == "outbound" ? Text(data, {"to"}) : Text(data, {"from"});
