@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "aievents/v1/ai_event.pb.h"
+#include "common/pg_pipeline.h"
 
 namespace aievents {
 
@@ -15,6 +16,8 @@ extern const char kAiEventColumns[];
 
 // Converts a row selected with kAiEventColumns.
 v1::AiEvent AiEventFromRow(const pqxx::row& row);
+// The same for row `row` of a pipelined statement's result.
+v1::AiEvent AiEventFromRow(const PgRows& rows, int row);
 
 }  // namespace aievents
 

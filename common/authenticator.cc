@@ -12,7 +12,7 @@ namespace {
 constexpr char kLookupKey[] = "auth_lookup_key";
 constexpr size_t kMaxCacheEntries = 10000;
 
-std::string Metadata(const grpc::ServerContext& context, const char* name) {
+std::string Metadata(const grpc::ServerContextBase& context, const char* name) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find(name);
   return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
@@ -36,7 +36,7 @@ RequestContext Authenticator::InternalContext(const std::string& internal_token,
   return context;
 }
 
-absl::StatusOr<RequestContext> Authenticator::Authenticate(const grpc::ServerContext& context) {
+absl::StatusOr<RequestContext> Authenticator::Authenticate(const grpc::ServerContextBase& context) {
   std::string internal = Metadata(context, "x-internal-token");
   if (!internal.empty()) {
     std::string tenant = Metadata(context, "x-tenant-id");

@@ -35,7 +35,7 @@ class Authenticator {
 
   // Reads `x-api-key` or `authorization: Bearer` and `x-request-id` from the call's metadata.
   // UNAUTHENTICATED when the key is missing, unknown or revoked.
-  absl::StatusOr<RequestContext> Authenticate(const grpc::ServerContext& context);
+  absl::StatusOr<RequestContext> Authenticate(const grpc::ServerContextBase& context);
 
   // The same for a key already extracted.
   absl::StatusOr<RequestContext> AuthenticateKey(const std::string& api_key);

@@ -48,33 +48,46 @@ std::vector<FieldViolation> PrefixViolations(const std::string& prefix,
   return violations;
 }
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  auto code = static_cast<grpc::StatusCode>(status.code());
-  std::string message(status.message());
-  auto payload = status.GetPayload(kBadRequestTypeUrl);
-  if (!payload.has_value()) return grpc::Status(code, message);
+google::rpc::Status ToRpcStatus(const absl::Status& status) {
   google::rpc::Status details;
-  details.set_code(static_cast<int>(code));
-  details.set_message(message);
-  auto* any = details.add_details();
-  any->set_type_url(kBadRequestTypeUrl);
-  any->set_value(std::string(*payload));
-  return grpc::Status(code, message, details.SerializeAsString());
+  details.set_code(static_cast<int>(status.code()));
+  details.set_message(std::string(status.message()));
+  if (auto payload = status.GetPayload(kBadRequestTypeUrl)) {
+    auto* any = details.add_details();
+    any->set_type_url(kBadRequestTypeUrl);
+    any->set_value(std::string(*payload));
+  }
+  return details;
 }
 
-absl::Status FromGrpcStatus(const grpc::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  absl::Status result(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
-  if (status.error_details().empty()) return result;
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return result;
+absl::Status FromRpcStatus(const google::rpc::Status& details) {
+  if (details.code() == 0) return absl::OkStatus();
+  absl::Status result(static_cast<absl::StatusCode>(details.code()), details.message());
   for (const auto& any : details.details()) {
     if (any.type_url() == kBadRequestTypeUrl) {
       result.SetPayload(kBadRequestTypeUrl, absl::Cord(any.value()));
     }
   }
   return result;
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  auto code = static_cast<grpc::StatusCode>(status.code());
+  std::string message(status.message());
+  if (!status.GetPayload(kBadRequestTypeUrl).has_value()) return grpc::Status(code, message);
+  return grpc::Status(code, message, ToRpcStatus(status).SerializeAsString());
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  google::rpc::Status details;
+  if (status.error_details().empty() || !details.ParseFromString(status.error_details())) {
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  }
+  details.set_code(status.error_code());
+  details.set_message(status.error_message());
+  return FromRpcStatus(details);
 }
 
 }  // namespace aievents

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "google/rpc/status.pb.h"
 #include "grpcpp/support/status.h"
 
 namespace aievents {
@@ -28,6 +29,11 @@ std::vector<FieldViolation> GetFieldViolations(const absl::Status& status);
 // Prefixes every violation's field with `prefix` + "." (for a nested message).
 std::vector<FieldViolation> PrefixViolations(const std::string& prefix,
                                              std::vector<FieldViolation> violations);
+
+// absl::Status <-> google.rpc.Status, field violations as a google.rpc.BadRequest detail (the
+// form a status takes inside a message, e.g. one reply of a batch RPC).
+google::rpc::Status ToRpcStatus(const absl::Status& status);
+absl::Status FromRpcStatus(const google::rpc::Status& status);
 
 // absl::Status -> grpc::Status, the details (if any) as a serialized google.rpc.Status.
 grpc::Status ToGrpcStatus(const absl::Status& status);

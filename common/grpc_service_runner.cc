@@ -81,25 +81,27 @@ absl::StatusOr<std::unique_ptr<GrpcServiceRunner>> GrpcServiceRunner::Start(
     HttpServer::Options admin_options;
     admin_options.host = runner->options_.admin_host;
     admin_options.port = runner->options_.admin_port;
+    admin_options.threads = 1;  // metrics and probes only
     GrpcServiceRunner* self = runner.get();
-    auto admin = HttpServer::Start(admin_options, [self](const HttpRequest& request) {
-      HttpResponse response;
-      response.content_type = "text/plain; charset=utf-8";
-      if (request.path == "/metrics") {
-        response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        response.body = Metrics::Global().RenderPrometheus();
-      } else if (request.path == "/healthz") {
-        response.body = "ok\n";
-      } else if (request.path == "/readyz") {
-        std::lock_guard lock(self->mutex_);
-        response.status = self->ready_ ? 200 : 503;
-        response.body = self->ready_ ? "ready\n" : self->not_ready_reason_ + "\n";
-      } else {
-        response.status = 404;
-        response.body = "not found\n";
-      }
-      return response;
-    });
+    auto admin =
+        HttpServer::Start(admin_options, [self](const HttpRequest& request) -> HttpResponse {
+          HttpResponse response;
+          response.content_type = "text/plain; charset=utf-8";
+          if (request.path == "/metrics") {
+            response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+            response.body = Metrics::Global().RenderPrometheus();
+          } else if (request.path == "/healthz") {
+            response.body = "ok\n";
+          } else if (request.path == "/readyz") {
+            std::lock_guard lock(self->mutex_);
+            response.status = self->ready_ ? 200 : 503;
+            response.body = self->ready_ ? "ready\n" : self->not_ready_reason_ + "\n";
+          } else {
+            response.status = 404;
+            response.body = "not found\n";
+          }
+          return response;
+        });
     if (!admin.ok()) return admin.status();
     runner->admin_ = std::move(*admin);
   }

@@ -1,22 +1,39 @@
 #include "common/http_server.h"
 
-#include <sys/socket.h>
-#include <sys/time.h>
+#include <sys/resource.h>
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <future>
+#include <optional>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/http_connection.h"
 #include "common/log.h"
-#include "common/text.h"
 
 namespace aievents {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 using tcp = asio::ip::tcp;
+
+namespace {
+
+// Held connections are file descriptors: let the process use as many as its hard limit allows
+// (the soft limit is often 1024, below the connection cap).
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+// Over the cap, at most this many connections are being answered 503 at once; beyond that
+// they are closed without an answer, so a flood cannot pile up work.
+constexpr int kMaxRejecting = 256;
+// How long Shutdown() still waits for handlers after the drain period closed their sockets.
+constexpr auto kAbandonAfter = std::chrono::seconds(5);
+
+}  // namespace
 
 std::string HttpRequest::Header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);
@@ -24,173 +41,164 @@ std::string HttpRequest::Header(const std::string& lower_name) const {
 }
 
 struct HttpServer::Impl {
-  Options options;
-  HttpHandler handler;
-  asio::io_context io;
-  tcp::acceptor acceptor{io};
-  std::thread accept_thread;
-  std::atomic<bool> stopping{false};
+  std::shared_ptr<Core> core = std::make_shared<Core>();
+  // Connections hold `core`; the acceptor and the threads belong to the server alone.
+  std::optional<asio::strand<asio::io_context::executor_type>> accept_strand;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<asio::steady_timer> accept_retry;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::vector<std::thread> threads;
+  std::mutex shutdown_mutex;
+  bool shut_down = false;
 
-  std::mutex mutex;
-  std::condition_variable idle;
-  std::set<tcp::socket*> sockets;  // open connections, for shutdown
-  int active = 0;
-
-  void AcceptLoop() {
-    while (!stopping) {
-      tcp::socket socket(io);
-      boost::system::error_code ec;
-      acceptor.accept(socket, ec);
-      if (ec) {
-        if (stopping) return;
-        continue;
-      }
-      std::unique_lock lock(mutex);
-      if (active >= options.max_connections) {
-        lock.unlock();
-        WriteAndClose(socket, Error(503, "too many open connections; retry shortly"));
-        continue;
-      }
-      ++active;
-      lock.unlock();
-      std::thread([this, s = std::move(socket)]() mutable { Serve(std::move(s)); }).detach();
-    }
+  void Accept() {
+    acceptor->async_accept(asio::make_strand(core->io),
+                           [this](boost::system::error_code ec, tcp::socket socket) {
+                             if (!acceptor->is_open()) return;
+                             if (ec) {
+                               // Out of descriptors, say: wait instead of spinning.
+                               log::Warn("http_accept_failed", {{"error", ec.message()}});
+                               accept_retry->expires_after(std::chrono::milliseconds(50));
+                               accept_retry->async_wait([this](boost::system::error_code ec) {
+                                 if (!ec) Accept();
+                               });
+                               return;
+                             }
+                             OnAccepted(std::move(socket));
+                             Accept();
+                           });
   }
 
-  HttpResponse Error(int status, const std::string& message) {
-    if (options.error_response) return options.error_response(status, message);
-    HttpResponse response;
-    response.status = status;
-    response.content_type = "text/plain";
-    response.body = message + "\n";
-    return response;
-  }
-
-  static http::response<http::string_body> ToBeast(const HttpResponse& response, int version,
-                                                   bool keep_alive) {
-    http::response<http::string_body> out{static_cast<http::status>(response.status), version};
-    out.set(http::field::server, "aievents");
-    if (!response.body.empty() || response.status != 204) {
-      out.set(http::field::content_type, response.content_type);
-    }
-    for (const auto& [name, value] : response.headers) out.set(name, value);
-    out.body() = response.body;
-    out.keep_alive(keep_alive);
-    out.prepare_payload();
-    return out;
-  }
-
-  // Answers and closes. The client may still be sending a body we refused (413): closing with
-  // unread data would make the kernel send a reset that destroys our answer, so stop sending,
-  // then read and discard what is in flight (bounded in bytes and time) before closing.
-  void WriteAndClose(tcp::socket& socket, const HttpResponse& response) {
-    boost::system::error_code ec;
-    http::write(socket, ToBeast(response, 11, false), ec);
-    socket.shutdown(tcp::socket::shutdown_send, ec);
-    timeval drain_timeout{1, 0};
-    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &drain_timeout,
-               sizeof(drain_timeout));
-    char discard[16 * 1024];
-    for (size_t drained = 0; !ec && drained < 8 * 1024 * 1024;) {
-      drained += socket.read_some(asio::buffer(discard), ec);
-    }
-    socket.close(ec);
-  }
-
-  void Serve(tcp::socket socket) {
+  void OnAccepted(tcp::socket socket) {
+    std::shared_ptr<HttpConnection> connection;
+    bool rejecting = false;
     {
-      std::lock_guard lock(mutex);
-      sockets.insert(&socket);
+      std::lock_guard lock(core->mutex);
+      if (core->draining) return;  // `socket` closes as it goes out of scope
+      int open = static_cast<int>(core->connections.size()) - core->rejecting;
+      if (open >= core->options.max_connections) {
+        if (core->rejecting >= kMaxRejecting) return;
+        rejecting = true;
+        ++core->rejecting;
+      }
+      uint64_t id = core->next_id++;
+      connection = std::make_shared<HttpConnection>(std::move(socket), core, id, rejecting);
+      core->connections[id] = connection;
     }
-    timeval timeout{options.idle_timeout_seconds, 0};
-    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-    boost::system::error_code ec;
-    std::string remote = socket.remote_endpoint(ec).address().to_string();
-    beast::flat_buffer buffer;
-    while (!stopping) {
-      http::request_parser<http::string_body> parser;
-      parser.body_limit(options.max_body_bytes);
-      parser.header_limit(16 * 1024);
-      http::read_header(socket, buffer, parser, ec);
-      // Beast checks a declared Content-Length against body_limit while reading the header.
-      if (ec && ec != http::error::body_limit) break;  // closed, timed out, or garbage
-      if (!ec) http::read(socket, buffer, parser, ec);
-      if (ec == http::error::body_limit) {
-        WriteAndClose(socket, Error(413, absl::StrCat("request body exceeds the limit of ",
-                                                      options.max_body_bytes, " bytes")));
-        break;
+    asio::post(connection->executor(), [connection, rejecting] {
+      if (rejecting) {
+        connection->StartRejecting();
+      } else {
+        connection->Start();
       }
-      if (ec) {
-        WriteAndClose(socket, Error(400, absl::StrCat("malformed HTTP request: ", ec.message())));
-        break;
+    });
+  }
+
+  // Runs `action` on every live connection's strand.
+  template <typename Action>
+  void ForEachConnection(Action action) {
+    std::vector<std::shared_ptr<HttpConnection>> live;
+    {
+      std::lock_guard lock(core->mutex);
+      for (auto& [id, weak] : core->connections) {
+        if (auto connection = weak.lock()) live.push_back(std::move(connection));
       }
-      auto& message = parser.get();
-      HttpRequest request;
-      request.method = std::string(message.method_string());
-      std::string target(message.target());
-      size_t question = target.find('?');
-      request.path = target.substr(0, question);
-      if (question != std::string::npos) request.query = target.substr(question + 1);
-      for (const auto& field : message) {
-        request.headers[ToLowerAscii(std::string(field.name_string()))] =
-            std::string(field.value());
-      }
-      request.body = std::move(message.body());
-      request.remote_address = remote;
-      HttpResponse response;
-      try {
-        response = handler(request);
-      } catch (const std::exception& e) {
-        log::Error("http_handler_exception", {{"error", e.what()}, {"path", request.path}});
-        response = Error(500, "internal error");
-      }
-      bool keep_alive = message.keep_alive() && !stopping;
-      http::write(socket, ToBeast(response, message.version(), keep_alive), ec);
-      if (ec || !keep_alive) break;
     }
-    socket.shutdown(tcp::socket::shutdown_both, ec);
-    socket.close(ec);
-    std::lock_guard lock(mutex);
-    sockets.erase(&socket);
-    --active;
-    idle.notify_all();
+    for (auto& connection : live) {
+      asio::post(connection->executor(), [connection, action] { action(*connection); });
+    }
+  }
+
+  bool WaitForNoConnections(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(core->mutex);
+    return core->changed.wait_for(lock, timeout, [&] { return core->connections.empty(); });
   }
 };
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(Options options,
                                                               HttpHandler handler) {
+  return Start(std::move(options),
+               [handler = std::move(handler)](HttpRequest request, HttpResponder respond) {
+                 respond(handler(request));
+               });
+}
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(Options options,
+                                                              AsyncHttpHandler handler) {
+  RaiseOpenFileLimit();
   std::unique_ptr<HttpServer> server(new HttpServer());
   server->impl_ = std::make_unique<Impl>();
   Impl& impl = *server->impl_;
-  impl.options = std::move(options);
-  impl.handler = std::move(handler);
+  Core& core = *impl.core;
+  core.options = std::move(options);
+  core.handler = std::move(handler);
+  impl.accept_strand.emplace(asio::make_strand(core.io));
+  impl.acceptor.emplace(*impl.accept_strand);
+  impl.accept_retry.emplace(*impl.accept_strand);
+
   boost::system::error_code ec;
-  auto address = asio::ip::make_address(impl.options.host, ec);
-  if (ec) return absl::InvalidArgumentError(absl::StrCat("bad listen host: ", impl.options.host));
-  tcp::endpoint endpoint(address, static_cast<unsigned short>(impl.options.port));
-  impl.acceptor.open(endpoint.protocol(), ec);
-  if (!ec) impl.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) impl.acceptor.bind(endpoint, ec);
-  if (!ec) impl.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  auto address = asio::ip::make_address(core.options.host, ec);
+  if (ec) return absl::InvalidArgumentError(absl::StrCat("bad listen host: ", core.options.host));
+  tcp::endpoint endpoint(address, static_cast<unsigned short>(core.options.port));
+  impl.acceptor->open(endpoint.protocol(), ec);
+  if (!ec) impl.acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl.acceptor->bind(endpoint, ec);
+  if (!ec) impl.acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", impl.options.host, ":",
-                                               impl.options.port, ": ", ec.message()));
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", core.options.host, ":",
+                                               core.options.port, ": ", ec.message()));
   }
-  server->port_ = impl.acceptor.local_endpoint().port();
-  impl.accept_thread = std::thread([&impl] { impl.AcceptLoop(); });
+  server->port_ = impl.acceptor->local_endpoint().port();
+  impl.work.emplace(core.io.get_executor());
+  asio::post(*impl.accept_strand, [&impl] { impl.Accept(); });
+  int threads = core.options.threads > 0
+                    ? core.options.threads
+                    : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  for (int i = 0; i < threads; ++i) {
+    impl.threads.emplace_back([&core] { core.io.run(); });
+  }
   return server;
 }
 
+int HttpServer::open_connections() const {
+  std::lock_guard lock(impl_->core->mutex);
+  return static_cast<int>(impl_->core->connections.size()) - impl_->core->rejecting;
+}
+
 void HttpServer::Shutdown() {
-  if (!impl_ || impl_->stopping.exchange(true)) return;
-  boost::system::error_code ec;
-  // shutdown() wakes the blocking accept(); close() alone does not on Linux.
-  ::shutdown(impl_->acceptor.native_handle(), SHUT_RDWR);
-  if (impl_->accept_thread.joinable()) impl_->accept_thread.join();
-  impl_->acceptor.close(ec);
-  std::unique_lock lock(impl_->mutex);
-  for (tcp::socket* socket : impl_->sockets) socket->shutdown(tcp::socket::shutdown_both, ec);
-  impl_->idle.wait(lock, [&] { return impl_->active == 0; });
+  if (!impl_) return;
+  Impl& impl = *impl_;
+  std::lock_guard shutdown_lock(impl.shutdown_mutex);
+  if (impl.shut_down) return;
+  impl.shut_down = true;
+  Core& core = *impl.core;
+
+  // Stop accepting (the acceptor belongs to its strand).
+  std::promise<void> closed;
+  asio::post(*impl.accept_strand, [&] {
+    boost::system::error_code ec;
+    impl.acceptor->close(ec);
+    impl.accept_retry->cancel();
+    closed.set_value();
+  });
+  closed.get_future().wait();
+
+  core.draining = true;
+  impl.ForEachConnection([](HttpConnection& connection) { connection.Drain(); });
+  if (!impl.WaitForNoConnections(core.options.drain_timeout)) {
+    log::Warn("http_drain_timeout", {{"open_connections", std::to_string(open_connections())}});
+    if (core.options.on_drain_timeout) core.options.on_drain_timeout();
+    impl.ForEachConnection([](HttpConnection& connection) { connection.ForceClose(); });
+    if (!impl.WaitForNoConnections(kAbandonAfter)) {
+      log::Error("http_drain_abandoned",
+                 {{"reason", "a handler never answered"},
+                  {"open_connections", std::to_string(open_connections())}});
+    }
+  }
+  impl.work.reset();
+  core.io.stop();
+  for (std::thread& thread : impl.threads) thread.join();
+  impl.threads.clear();
 }
 
 HttpServer::~HttpServer() { Shutdown(); }

@@ -20,6 +20,9 @@ bool SetMinLevel(std::string_view level);
 
 void Write(Level level, std::string_view msg, const Fields& fields = {});
 
+inline void Debug(std::string_view msg, const Fields& fields = {}) {
+  Write(Level::kDebug, msg, fields);
+}
 inline void Info(std::string_view msg, const Fields& fields = {}) {
   Write(Level::kInfo, msg, fields);
 }

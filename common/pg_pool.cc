@@ -2,22 +2,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/pg_errors.h"
 
 namespace aievents {
 namespace {
 
-constexpr char kSetTenant[] = "aievents_set_tenant";
-
 absl::Status FromSqlError(const pqxx::sql_error& e) {
-  const std::string& state = e.sqlstate();
-  std::string message = absl::StrCat("database: ", e.what());
-  if (state == "40001" || state == "40P01") return absl::AbortedError(message);
-  if (state == "23505") return absl::AlreadyExistsError(message);
-  if (state.rfind("22", 0) == 0) return absl::InvalidArgumentError(message);
-  if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P03") {
-    return absl::UnavailableError(message);
-  }
-  return absl::InternalError(message);
+  return StatusFromSqlState(e.sqlstate(), e.what());
 }
 
 }  // namespace
@@ -43,7 +34,11 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire() {
   }
   try {
     auto conn = std::make_unique<pqxx::connection>(options_.database_url);
-    conn->prepare(kSetTenant, "SELECT set_config('app.tenant_id', $1, true)");
+    if (options_.generic_plans) {
+      pqxx::nontransaction setup(*conn);
+      setup.exec("SET plan_cache_mode = force_generic_plan");
+    }
+    conn->prepare(kScopeToTenant.name, kScopeToTenant.sql);
     for (const PgStatement& statement : options_.statements) {
       conn->prepare(statement.name, statement.sql);
     }
@@ -74,7 +69,7 @@ absl::Status PgPool::Run(std::optional<std::string_view> tenant_id, const Work& 
   absl::Status status;
   try {
     pqxx::work txn(*conn);
-    if (tenant_id.has_value()) txn.exec_prepared(kSetTenant, std::string(*tenant_id));
+    if (tenant_id.has_value()) ScopeToTenant(txn, *tenant_id);
     status = work(txn);
     if (status.ok()) txn.commit();
   } catch (const pqxx::in_doubt_error& e) {
@@ -98,6 +93,12 @@ absl::Status PgPool::InTenantTransaction(std::string_view tenant_id, const Work&
 }
 
 absl::Status PgPool::InSystemTransaction(const Work& work) { return Run(std::nullopt, work); }
+
+absl::Status PgPool::InGroupTransaction(const Work& work) { return Run(std::nullopt, work); }
+
+void PgPool::ScopeToTenant(pqxx::work& txn, std::string_view tenant_id) {
+  txn.exec_prepared(kScopeToTenant.name, std::string(tenant_id));
+}
 
 absl::Status PgPool::Ping() {
   return InSystemTransaction([](pqxx::work& txn) {

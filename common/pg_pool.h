@@ -27,6 +27,11 @@ struct PgStatement {
   const char* sql;
 };
 
+// The statement that scopes a transaction to a tenant (app.tenant_id, transaction-local);
+// prepared on every connection of both database layers.
+inline constexpr PgStatement kScopeToTenant = {"aievents_set_tenant",
+                                               "SELECT set_config('app.tenant_id', $1, true)"};
+
 class PgPool {
  public:
   struct Options {
@@ -35,6 +40,10 @@ class PgPool {
     std::vector<PgStatement> statements;
     // How long a caller waits for a free connection before UNAVAILABLE.
     std::chrono::milliseconds acquire_timeout{5000};
+    // Plan every prepared statement once (plan_cache_mode = force_generic_plan). Right for
+    // statements whose best plan does not depend on their values (key lookups, array inserts):
+    // PostgreSQL otherwise re-plans them on every execution, which costs more than running them.
+    bool generic_plans = false;
   };
 
   // Connections are opened lazily, so a service can start (and report NOT_SERVING) while the
@@ -48,6 +57,14 @@ class PgPool {
   // commit outcome UNAVAILABLE, serialization failure ABORTED, unique violation ALREADY_EXISTS,
   // invalid input syntax INVALID_ARGUMENT, anything else INTERNAL.
   absl::Status InTenantTransaction(std::string_view tenant_id, const Work& work);
+
+  // Runs `work` in one transaction that serves several tenants in turn (group commit): `work`
+  // calls ScopeToTenant() before each tenant's statements, so every statement still runs
+  // scoped to exactly one tenant, and all of them share one commit. Errors as above.
+  absl::Status InGroupTransaction(const Work& work);
+
+  // Scopes the statements that follow in `txn` to `tenant_id` (app.tenant_id, transaction-local).
+  static void ScopeToTenant(pqxx::work& txn, std::string_view tenant_id);
 
   // Runs `work` in a transaction that belongs to no tenant: for the cross-tenant lookups that
   // must happen before a tenant is known (API-key authentication) and for operator tools.

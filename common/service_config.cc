@@ -33,8 +33,10 @@ ServiceConfig LoadServiceConfig(ConfigSource& source, int default_grpc_port,
 }
 
 absl::StatusOr<std::unique_ptr<PgPool>> CreateServicePool(const ServiceConfig& config,
-                                                          std::vector<PgStatement> statements) {
+                                                          std::vector<PgStatement> statements,
+                                                          bool generic_plans) {
   PgPool::Options options;
+  options.generic_plans = generic_plans;
   options.database_url = config.database_url;
   options.size = config.db_pool_size;
   options.statements = std::move(statements);

@@ -31,9 +31,11 @@ struct ServiceConfig {
 ServiceConfig LoadServiceConfig(ConfigSource& source, int default_grpc_port,
                                 int default_admin_port);
 
-// A pool on `config.database_url` that prepares `statements` plus the authenticator's.
+// A pool on `config.database_url` that prepares `statements` plus the authenticator's;
+// `generic_plans` as PgPool::Options::generic_plans.
 absl::StatusOr<std::unique_ptr<PgPool>> CreateServicePool(const ServiceConfig& config,
-                                                          std::vector<PgStatement> statements);
+                                                          std::vector<PgStatement> statements,
+                                                          bool generic_plans = false);
 
 // Runner options for one gRPC service named `service_name`, ready when `readiness` is OK.
 GrpcServiceRunner::Options RunnerOptions(const ServiceConfig& config,

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string>
 
+#include "absl/synchronization/mutex.h"
 #include "common/config_source.h"
 #include "common/log.h"
 #include "common/signals.h"
@@ -18,6 +19,9 @@ template <typename Server, typename LoadConfig, typename LogLevel>
 int RunServiceMain(const std::string& name, int argc, char** argv, LoadConfig load_config,
                    LogLevel log_level) {
   BlockTerminationSignals();
+  // Debian's Abseil checks every absl::Mutex acquisition (gRPC's too) for lock-order cycles,
+  // a debugging aid that shows up in production profiles; tests keep it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   ConfigSource source = ConfigSource::FromProcess(argc, argv);
   auto config = load_config(source);
   if (source.HelpRequested()) {

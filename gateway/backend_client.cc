@@ -1,7 +1,5 @@
 #include "gateway/backend_client.h"
 
-#include <future>
-
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/field_violations.h"
@@ -11,58 +9,127 @@
 
 namespace aievents::gateway {
 
+// One call in flight: what the callback API needs to outlive the call.
+struct BackendClient::PendingCall {
+  grpc::ClientContext context;
+  grpc::ByteBuffer request;
+  grpc::ByteBuffer response;
+  Callback done;
+};
+
+namespace {
+
+// How long the destructor waits for cancelled calls to report back.
+constexpr auto kCancelGrace = std::chrono::seconds(5);
+
+}  // namespace
+
 BackendClient::BackendClient(const std::map<std::string, std::string>& addresses,
-                             absl::Duration timeout)
-    : timeout_(timeout) {
+                             absl::Duration timeout, absl::Duration health_interval)
+    : timeout_(timeout), health_interval_(health_interval) {
   for (const auto& [service, address] : addresses) {
     Backend backend;
     backend.channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
     backend.stub = std::make_unique<grpc::GenericStub>(backend.channel);
     backend.health = grpc::health::v1::Health::NewStub(backend.channel);
     backends_.emplace(service, std::move(backend));
+    health_[service] = absl::UnavailableError(absl::StrCat(service, " not checked yet"));
   }
+  health_poller_ = std::thread([this] { PollHealth(); });
 }
 
-absl::StatusOr<BackendClient::Reply> BackendClient::Call(
-    const std::string& service, const std::string& grpc_path, const std::string& request,
-    const std::vector<std::pair<std::string, std::string>>& metadata) {
+BackendClient::~BackendClient() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  health_poller_.join();
+  CancelAll();
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, kCancelGrace, [this] { return pending_.empty(); });
+}
+
+void BackendClient::Call(const std::string& service, const std::string& grpc_path,
+                         const std::string& request,
+                         const std::vector<std::pair<std::string, std::string>>& metadata,
+                         Callback done) {
   auto it = backends_.find(service);
   if (it == backends_.end()) {
-    return absl::UnimplementedError(absl::StrCat("no backend configured for ", service));
+    done(absl::UnimplementedError(absl::StrCat("no backend configured for ", service)));
+    return;
   }
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-  for (const auto& [key, value] : metadata) context.AddMetadata(key, value);
+  auto* call = new PendingCall();
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+      delete call;
+      done(absl::UnavailableError("the gateway is shutting down"));
+      return;
+    }
+    pending_.insert(call);
+  }
+  call->done = std::move(done);
+  call->context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  for (const auto& [key, value] : metadata) call->context.AddMetadata(key, value);
   grpc::Slice slice(request);
-  grpc::ByteBuffer request_buffer(&slice, 1);
-  grpc::ByteBuffer response_buffer;
-  std::promise<grpc::Status> done;
-  it->second.stub->UnaryCall(&context, grpc_path, grpc::StubOptions(), &request_buffer,
-                             &response_buffer,
-                             [&done](grpc::Status status) { done.set_value(std::move(status)); });
-  grpc::Status status = done.get_future().get();
-  if (!status.ok()) return FromGrpcStatus(status);
-  Reply reply;
-  std::vector<grpc::Slice> slices;
-  if (!response_buffer.Dump(&slices).ok()) {
-    return absl::InternalError("cannot read the backend's response");
-  }
-  for (const grpc::Slice& part : slices) {
-    reply.body.append(reinterpret_cast<const char*>(part.begin()), part.size());
-  }
-  for (const auto& [key, value] : context.GetServerInitialMetadata()) {
-    reply.initial_metadata.emplace(std::string(key.data(), key.size()),
-                                   std::string(value.data(), value.size()));
-  }
-  return reply;
+  call->request = grpc::ByteBuffer(&slice, 1);
+  it->second.stub->UnaryCall(
+      &call->context, grpc_path, grpc::StubOptions(), &call->request, &call->response,
+      [this, call](grpc::Status status) {
+        absl::StatusOr<Reply> result;
+        if (!status.ok()) {
+          result = FromGrpcStatus(status);
+        } else {
+          Reply reply;
+          std::vector<grpc::Slice> slices;
+          if (!call->response.Dump(&slices).ok()) {
+            result = absl::InternalError("cannot read the backend's response");
+          } else {
+            for (const grpc::Slice& part : slices) {
+              reply.body.append(reinterpret_cast<const char*>(part.begin()), part.size());
+            }
+            for (const auto& [key, value] : call->context.GetServerInitialMetadata()) {
+              reply.initial_metadata.emplace(std::string(key.data(), key.size()),
+                                             std::string(value.data(), value.size()));
+            }
+            result = std::move(reply);
+          }
+        }
+        call->done(std::move(result));
+        // Last touch of `this`: the destructor may return as soon as the lock is released.
+        {
+          std::lock_guard lock(mutex_);
+          pending_.erase(call);
+          changed_.notify_all();
+        }
+        delete call;
+      });
 }
 
-std::map<std::string, absl::Status> BackendClient::CheckHealth() {
-  std::map<std::string, absl::Status> health;
-  for (auto& [service, backend] : backends_) {
-    health[service] = CheckGrpcHealth(*backend.health, service, absl::Seconds(2));
+void BackendClient::CancelAll() {
+  std::lock_guard lock(mutex_);
+  for (PendingCall* call : pending_) call->context.TryCancel();
+}
+
+std::map<std::string, absl::Status> BackendClient::Health() {
+  std::lock_guard lock(mutex_);
+  return health_;
+}
+
+void BackendClient::PollHealth() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    std::map<std::string, absl::Status> health;
+    for (auto& [service, backend] : backends_) {
+      health[service] = CheckGrpcHealth(*backend.health, service, absl::Seconds(1));
+    }
+    lock.lock();
+    health_ = std::move(health);
+    changed_.wait_for(lock, absl::ToChronoMilliseconds(health_interval_),
+                      [this] { return stopping_; });
   }
-  return health;
 }
 
 }  // namespace aievents::gateway

@@ -1,11 +1,18 @@
-// Calls the backend gRPC services generically: serialized request in, serialized response and
-// initial metadata out, so the gateway needs no per-RPC code.
+// Calls the backend gRPC services generically and asynchronously: serialized request in,
+// serialized response and initial metadata out through a callback, so the gateway needs no
+// per-RPC code and no thread waits for a backend. Also keeps each backend's health, polled in
+// the background, for /readyz.
 #ifndef AIEVENTS_GATEWAY_BACKEND_CLIENT_H_
 #define AIEVENTS_GATEWAY_BACKEND_CLIENT_H_
 
+#include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -23,18 +30,28 @@ class BackendClient {
     std::string body;  // serialized response message
     std::multimap<std::string, std::string> initial_metadata;
   };
+  using Callback = std::function<void(absl::StatusOr<Reply>)>;
 
-  // `addresses` maps a fully-qualified service name to its host:port.
-  BackendClient(const std::map<std::string, std::string>& addresses, absl::Duration timeout);
+  // `addresses` maps a fully-qualified service name to its host:port; every call has
+  // `timeout`. Backend health is polled every `health_interval`.
+  BackendClient(const std::map<std::string, std::string>& addresses, absl::Duration timeout,
+                absl::Duration health_interval = absl::Milliseconds(500));
+  // Cancels the calls still in flight and waits (boundedly) for their callbacks.
+  ~BackendClient();
 
   // Calls `grpc_path` ("/aievents.v1.IngestService/CreateEvent") on the backend serving
-  // `service`, with `metadata` added to the call.
-  absl::StatusOr<Reply> Call(const std::string& service, const std::string& grpc_path,
-                             const std::string& request,
-                             const std::vector<std::pair<std::string, std::string>>& metadata);
+  // `service`, with `metadata` added. `done` runs exactly once, on a gRPC thread (or at once on
+  // this one when the service is unknown); it must not block.
+  void Call(const std::string& service, const std::string& grpc_path, const std::string& request,
+            const std::vector<std::pair<std::string, std::string>>& metadata, Callback done);
 
-  // Health of every backend by service name (OK when SERVING).
-  std::map<std::string, absl::Status> CheckHealth();
+  // Cancels every call in flight; their callbacks get CANCELLED. Used when the HTTP drain
+  // period ends.
+  void CancelAll();
+
+  // The latest health of every backend by service name (OK when SERVING); UNAVAILABLE
+  // "not checked yet" before the first poll completes.
+  std::map<std::string, absl::Status> Health();
 
  private:
   struct Backend {
@@ -42,9 +59,20 @@ class BackendClient {
     std::unique_ptr<grpc::GenericStub> stub;
     std::unique_ptr<grpc::health::v1::Health::Stub> health;
   };
+  struct PendingCall;
+
+  void PollHealth();
 
   std::map<std::string, Backend> backends_;
   absl::Duration timeout_;
+  absl::Duration health_interval_;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::set<PendingCall*> pending_;
+  std::map<std::string, absl::Status> health_;
+  bool stopping_ = false;
+  std::thread health_poller_;
 };
 
 }  // namespace aievents::gateway

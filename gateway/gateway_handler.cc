@@ -83,141 +83,9 @@ std::string HeaderCase(std::string name) {
   return name;
 }
 
-}  // namespace
-
-HttpResponse GatewayHandler::Handle(const HttpRequest& request) {
-  auto start = std::chrono::steady_clock::now();
-  std::string request_id = request.Header("x-request-id");
-  if (!IsUsableRequestId(request_id)) request_id = NewUuidV7();
-  std::string route_label = "unmatched";
-  HttpResponse response = Dispatch(request, request_id, route_label);
-  response.headers.emplace_back("x-request-id", request_id);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  Metrics::Global().Increment(
-      "aievents_http_requests_total",
-      {{"route", route_label}, {"status", std::to_string(response.status)}});
-  Metrics::Global().Observe("aievents_http_request_duration_seconds", {{"route", route_label}},
-                            seconds);
-  if (route_label != "/healthz" && route_label != "/readyz" && route_label != "/metrics") {
-    log::Info("http_request", {{"request_id", request_id},
-                               {"method", request.method},
-                               {"route", route_label},
-                               {"status", std::to_string(response.status)},
-                               {"duration_ms", absl::StrCat(seconds * 1000)},
-                               {"remote", request.remote_address}});
-  }
-  return response;
-}
-
-HttpResponse GatewayHandler::Readiness() {
-  nlohmann::ordered_json checks = nlohmann::ordered_json::object();
-  bool ready = true;
-  for (const auto& [service, status] : backends_->CheckHealth()) {
-    checks[service] = status.ok() ? "ok" : std::string(status.message());
-    ready = ready && status.ok();
-  }
-  return JsonResponse(ready ? 200 : 503,
-                      {{"status", ready ? "ready" : "not_ready"}, {"checks", checks}});
-}
-
-HttpResponse GatewayHandler::Dispatch(const HttpRequest& request, const std::string& request_id,
-                                      std::string& route_label) {
-  if (request.path == "/healthz" || request.path == "/readyz" || request.path == "/metrics") {
-    route_label = request.path;
-    if (request.method != "GET" && request.method != "HEAD") {
-      HttpResponse response = ErrorResponse(405, "METHOD_NOT_ALLOWED", "use GET");
-      response.headers.emplace_back("allow", "GET");
-      return response;
-    }
-    if (request.path == "/healthz") return JsonResponse(200, {{"status", "ok"}});
-    if (request.path == "/readyz") return Readiness();
-    HttpResponse response;
-    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    response.body = Metrics::Global().RenderPrometheus();
-    return response;
-  }
-
-  auto match = routes_->Match(request.method, request.path);
-  if (!match.ok()) {
-    if (match.status().code() == absl::StatusCode::kFailedPrecondition) {
-      HttpResponse response =
-          ErrorResponse(405, "METHOD_NOT_ALLOWED",
-                        absl::StrCat(request.method, " is not allowed on ", request.path,
-                                     "; allowed: ", match.status().message()));
-      response.headers.emplace_back("allow", std::string(match.status().message()));
-      return response;
-    }
-    return ErrorResponse(404, "NOT_FOUND",
-                         absl::StrCat("no endpoint ", request.method, " ", request.path));
-  }
-  const Route& route = *match->route;
-  route_label = absl::StrCat(route.rule.method(), " ", route.rule.path());
-
-  const v1::HttpRule& rule = route.rule;
-  size_t limit = rule.raw_body().empty() ? limits_.api_bytes : limits_.raw_bytes;
-  if (request.body.size() > limit) {
-    return ErrorResponse(413, "PAYLOAD_TOO_LARGE",
-                         absl::StrCat("request body exceeds the limit of ", limit, " bytes"));
-  }
-  std::vector<std::pair<std::string, std::string>> metadata = {{"x-request-id", request_id}};
-  if (!rule.public_()) {
-    std::optional<std::string> api_key =
-        ExtractApiKey(request.Header("x-api-key"), request.Header("authorization"));
-    if (!api_key.has_value()) {
-      return ErrorResponse(401, "UNAUTHENTICATED",
-                           "missing API key: send 'x-api-key: KEY' or 'Authorization: Bearer KEY'");
-    }
-    metadata.emplace_back("x-api-key", *api_key);
-  }
-
-  std::unique_ptr<Message> rpc_request = NewMessage(route.method->input_type());
-  const google::protobuf::Reflection* reflection = rpc_request->GetReflection();
-  std::vector<FieldViolation> violations;
-  if (!rule.raw_body().empty()) {
-    // Webhooks: the exact bytes (signatures cover them) and the headers, no parsing here.
-    const auto* body_field = route.method->input_type()->FindFieldByName(rule.raw_body());
-    if (body_field != nullptr) reflection->SetString(rpc_request.get(), body_field, request.body);
-    const auto* headers_field = route.method->input_type()->FindFieldByName(rule.headers());
-    if (headers_field != nullptr && headers_field->is_map()) {
-      for (const auto& [name, value] : request.headers) {
-        Message* entry = reflection->AddMessage(rpc_request.get(), headers_field);
-        entry->GetReflection()->SetString(entry, entry->GetDescriptor()->map_key(), name);
-        entry->GetReflection()->SetString(entry, entry->GetDescriptor()->map_value(), value);
-      }
-    }
-  } else if (rule.body() == "*" && request.body.empty()) {
-    // A body-taking RPC with nothing to say (":disable", ":replay") may send no body at all.
-  } else if (rule.body() == "*") {
-    if (!IsJsonContentType(request.Header("content-type"))) {
-      return ErrorResponse(415, "UNSUPPORTED_MEDIA_TYPE",
-                           absl::StrCat("Content-Type must be application/json, got '",
-                                        request.Header("content-type"), "'"));
-    }
-    nlohmann::json body;
-    try {
-      body = nlohmann::json::parse(request.body);
-    } catch (const nlohmann::json::parse_error& e) {
-      return ErrorResponse(400, "INVALID_ARGUMENT", absl::StrCat("malformed JSON: ", e.what()));
-    }
-    violations = JsonToMessage(body, *rpc_request);
-  } else {
-    violations = ApplyQuery(request.query, *rpc_request);
-  }
-  for (const auto& [name, value] : match->path_params) {
-    for (FieldViolation& v : SetFieldFromText(name, value, *rpc_request)) {
-      violations.push_back(std::move(v));
-    }
-  }
-  if (!violations.empty()) {
-    violations = MergeViolations(std::move(violations),
-                                 ServiceViolations(route.method->full_name(), *rpc_request));
-    return ErrorResponseFromStatus(InvalidArgumentWithViolations(violations));
-  }
-
-  auto reply = backends_->Call(route.method->service()->full_name(), route.GrpcPath(),
-                               rpc_request->SerializeAsString(), metadata);
+// The HTTP answer for a backend's reply to the RPC of `route`.
+HttpResponse RenderReply(const Route& route, const absl::StatusOr<BackendClient::Reply>& reply) {
   if (!reply.ok()) return ErrorResponseFromStatus(reply.status());
-
   std::unique_ptr<Message> rpc_response = NewMessage(route.method->output_type());
   if (!rpc_response->ParseFromString(reply->body)) {
     return ErrorResponse(502, "INTERNAL", "the backend sent a response the gateway cannot read");
@@ -242,6 +110,175 @@ HttpResponse GatewayHandler::Dispatch(const HttpRequest& request, const std::str
     }
   }
   return response;
+}
+
+}  // namespace
+
+void GatewayHandler::Handle(HttpRequest request, HttpResponder respond) {
+  auto start = std::chrono::steady_clock::now();
+  std::string request_id = request.Header("x-request-id");
+  if (!IsUsableRequestId(request_id)) request_id = NewUuidV7();
+  std::string method = request.method;
+  std::string remote = request.remote_address;
+  Dispatch(
+      request, request_id,
+      [start, request_id, method, remote, respond = std::move(respond)](HttpResponse response,
+                                                                        std::string route_label) {
+        response.headers.emplace_back("x-request-id", request_id);
+        bool has_retry_after = false;
+        for (const auto& header : response.headers) {
+          has_retry_after = has_retry_after || header.first == "retry-after";
+        }
+        // Overload and unavailability are temporary: tell clients when to come back.
+        if ((response.status == 429 || response.status == 503) && !has_retry_after) {
+          response.headers.emplace_back("retry-after", "1");
+        }
+        double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        Metrics::Global().Increment(
+            "aievents_http_requests_total",
+            {{"route", route_label}, {"status", std::to_string(response.status)}});
+        Metrics::Global().Observe("aievents_http_request_duration_seconds",
+                                  {{"route", route_label}}, seconds);
+        if (route_label != "/healthz" && route_label != "/readyz" && route_label != "/metrics") {
+          log::Info("http_request", {{"request_id", request_id},
+                                     {"method", method},
+                                     {"route", route_label},
+                                     {"status", std::to_string(response.status)},
+                                     {"duration_ms", absl::StrCat(seconds * 1000)},
+                                     {"remote", remote}});
+        }
+        respond(std::move(response));
+      });
+}
+
+HttpResponse GatewayHandler::Readiness() {
+  nlohmann::ordered_json checks = nlohmann::ordered_json::object();
+  bool ready = true;
+  for (const auto& [service, status] : backends_->Health()) {
+    checks[service] = status.ok() ? "ok" : std::string(status.message());
+    ready = ready && status.ok();
+  }
+  return JsonResponse(ready ? 200 : 503,
+                      {{"status", ready ? "ready" : "not_ready"}, {"checks", checks}});
+}
+
+void GatewayHandler::Dispatch(const HttpRequest& request, const std::string& request_id,
+                              Completion complete) {
+  std::string route_label = "unmatched";
+  // Every answer that needs no backend goes out through here.
+  auto answer = [&](HttpResponse response) { complete(std::move(response), route_label); };
+  if (request.path == "/healthz" || request.path == "/readyz" || request.path == "/metrics") {
+    route_label = request.path;
+    if (request.method != "GET" && request.method != "HEAD") {
+      HttpResponse response = ErrorResponse(405, "METHOD_NOT_ALLOWED", "use GET");
+      response.headers.emplace_back("allow", "GET");
+      return answer(std::move(response));
+    }
+    if (request.path == "/healthz") return answer(JsonResponse(200, {{"status", "ok"}}));
+    if (request.path == "/readyz") return answer(Readiness());
+    HttpResponse response;
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = Metrics::Global().RenderPrometheus();
+    return answer(std::move(response));
+  }
+
+  auto match = routes_->Match(request.method, request.path);
+  if (!match.ok()) {
+    if (match.status().code() == absl::StatusCode::kFailedPrecondition) {
+      HttpResponse response =
+          ErrorResponse(405, "METHOD_NOT_ALLOWED",
+                        absl::StrCat(request.method, " is not allowed on ", request.path,
+                                     "; allowed: ", match.status().message()));
+      response.headers.emplace_back("allow", std::string(match.status().message()));
+      return answer(std::move(response));
+    }
+    return answer(ErrorResponse(404, "NOT_FOUND",
+                                absl::StrCat("no endpoint ", request.method, " ", request.path)));
+  }
+  const Route& route = *match->route;
+  route_label = absl::StrCat(route.rule.method(), " ", route.rule.path());
+
+  const v1::HttpRule& rule = route.rule;
+  size_t limit = rule.raw_body().empty() ? limits_.api_bytes : limits_.raw_bytes;
+  if (request.body.size() > limit) {
+    return answer(
+        ErrorResponse(413, "PAYLOAD_TOO_LARGE",
+                      absl::StrCat("request body exceeds the limit of ", limit, " bytes")));
+  }
+  std::vector<std::pair<std::string, std::string>> metadata = {{"x-request-id", request_id}};
+  if (!rule.public_()) {
+    std::optional<std::string> api_key =
+        ExtractApiKey(request.Header("x-api-key"), request.Header("authorization"));
+    if (!api_key.has_value()) {
+      return answer(
+          ErrorResponse(401, "UNAUTHENTICATED",
+                        "missing API key: send 'x-api-key: KEY' or 'Authorization: Bearer KEY'"));
+    }
+    metadata.emplace_back("x-api-key", *api_key);
+  }
+
+  std::unique_ptr<Message> rpc_request = NewMessage(route.method->input_type());
+  const google::protobuf::Reflection* reflection = rpc_request->GetReflection();
+  std::vector<FieldViolation> violations;
+  if (!rule.raw_body().empty()) {
+    // Webhooks: the exact bytes (signatures cover them) and the headers, no parsing here.
+    const auto* body_field = route.method->input_type()->FindFieldByName(rule.raw_body());
+    if (body_field != nullptr) reflection->SetString(rpc_request.get(), body_field, request.body);
+    const auto* headers_field = route.method->input_type()->FindFieldByName(rule.headers());
+    if (headers_field != nullptr && headers_field->is_map()) {
+      for (const auto& [name, value] : request.headers) {
+        Message* entry = reflection->AddMessage(rpc_request.get(), headers_field);
+        entry->GetReflection()->SetString(entry, entry->GetDescriptor()->map_key(), name);
+        entry->GetReflection()->SetString(entry, entry->GetDescriptor()->map_value(), value);
+      }
+    }
+  } else if (rule.body() == "*" && request.body.empty()) {
+    // A body-taking RPC with nothing to say (":disable", ":replay") may send no body at all.
+  } else if (rule.body() == "*") {
+    if (!IsJsonContentType(request.Header("content-type"))) {
+      return answer(ErrorResponse(415, "UNSUPPORTED_MEDIA_TYPE",
+                                  absl::StrCat("Content-Type must be application/json, got '",
+                                               request.Header("content-type"), "'")));
+    }
+    nlohmann::json body;
+    try {
+      body = nlohmann::json::parse(request.body);
+    } catch (const nlohmann::json::parse_error& e) {
+      return answer(
+          ErrorResponse(400, "INVALID_ARGUMENT", absl::StrCat("malformed JSON: ", e.what())));
+    }
+    violations = JsonToMessage(body, *rpc_request);
+  } else {
+    violations = ApplyQuery(request.query, *rpc_request);
+  }
+  for (const auto& [name, value] : match->path_params) {
+    for (FieldViolation& v : SetFieldFromText(name, value, *rpc_request)) {
+      violations.push_back(std::move(v));
+    }
+  }
+  if (!violations.empty()) {
+    violations = MergeViolations(std::move(violations),
+                                 ServiceViolations(route.method->full_name(), *rpc_request));
+    return answer(ErrorResponseFromStatus(InvalidArgumentWithViolations(violations)));
+  }
+
+  auto render = [&route, route_label,
+                 complete = std::move(complete)](absl::StatusOr<BackendClient::Reply> reply) {
+    complete(RenderReply(route, reply), route_label);
+  };
+  if (!route.batch_path.empty()) {
+    // Concurrent calls with the same credentials travel together (see CallBatcher); the
+    // credentials are the metadata after x-request-id, which each call keeps for itself.
+    std::vector<std::pair<std::string, std::string>> credentials(metadata.begin() + 1,
+                                                                 metadata.end());
+    batcher_->Call(route.method->service()->full_name(), route.batch_path,
+                   rpc_request->SerializeAsString(), request_id, std::move(credentials),
+                   std::move(render));
+    return;
+  }
+  backends_->Call(route.method->service()->full_name(), route.GrpcPath(),
+                  rpc_request->SerializeAsString(), metadata, std::move(render));
 }
 
 }  // namespace aievents::gateway

@@ -1,6 +1,7 @@
 // Turns one HTTP request into one backend RPC and its reply back into HTTP: routing from the
 // proto options, API-key presence, content type, strict JSON transcoding, error mapping,
-// request ids, access logs and metrics. Also serves /healthz, /readyz and /metrics.
+// request ids, access logs and metrics. Also serves /healthz, /readyz and /metrics. Never
+// blocks: the backend call is asynchronous and the answer is sent from its callback.
 #ifndef AIEVENTS_GATEWAY_GATEWAY_HANDLER_H_
 #define AIEVENTS_GATEWAY_GATEWAY_HANDLER_H_
 
@@ -8,6 +9,7 @@
 
 #include "common/http_server.h"
 #include "gateway/backend_client.h"
+#include "gateway/call_batcher.h"
 #include "gateway/route_table.h"
 
 namespace aievents::gateway {
@@ -20,18 +22,23 @@ struct BodyLimits {
 
 class GatewayHandler {
  public:
-  GatewayHandler(const RouteTable* routes, BackendClient* backends, BodyLimits limits)
-      : routes_(routes), backends_(backends), limits_(limits) {}
+  GatewayHandler(const RouteTable* routes, BackendClient* backends, CallBatcher* batcher,
+                 BodyLimits limits)
+      : routes_(routes), backends_(backends), batcher_(batcher), limits_(limits) {}
 
-  HttpResponse Handle(const HttpRequest& request);
+  // Answers through `respond`, at once or when the backend call completes.
+  void Handle(HttpRequest request, HttpResponder respond);
 
  private:
-  HttpResponse Dispatch(const HttpRequest& request, const std::string& request_id,
-                        std::string& route_label);
+  // The answer and the route label it is counted under.
+  using Completion = std::function<void(HttpResponse, std::string route_label)>;
+
+  void Dispatch(const HttpRequest& request, const std::string& request_id, Completion complete);
   HttpResponse Readiness();
 
   const RouteTable* routes_;
   BackendClient* backends_;
+  CallBatcher* batcher_;
   BodyLimits limits_;
 };
 

@@ -39,8 +39,20 @@ GatewayConfig LoadGatewayConfig(ConfigSource& source) {
   config.max_webhook_body_bytes =
       source.Int("max-webhook-body-bytes", 1024 * 1024, 1024, 64 * 1024 * 1024,
                  "largest webhook delivery accepted; larger gets 413");
-  config.max_connections =
-      source.Int("max-connections", 1024, 1, 100000, "open client connections; more get 503");
+  config.max_connections = source.Int("max-connections", 4096, 1, 1000000,
+                                      "open client connections; more get 503 with Retry-After");
+  config.http_threads = source.Int("http-threads", 0, 0, 256, "HTTP I/O threads (0: one per core)");
+  config.header_timeout_ms =
+      source.Int("header-timeout-ms", 10000, 100, 600000,
+                 "a request's headers must arrive within this (from connect or first byte)");
+  config.body_timeout_ms = source.Int("body-timeout-ms", 30000, 100, 600000,
+                                      "a request's body must arrive within this after its headers");
+  config.idle_timeout_ms =
+      source.Int("idle-timeout-ms", 60000, 100, 3600000,
+                 "a kept-alive connection with no request is closed after this");
+  config.drain_timeout_ms =
+      source.Int("drain-timeout-ms", 20000, 0, 600000,
+                 "on SIGTERM, how long in-flight requests may finish before connections close");
   config.log_level = source.String("log-level", "info", "debug, info, warn or error");
   return config;
 }
@@ -61,8 +73,9 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
       absl::Milliseconds(config.backend_timeout_ms));
   BodyLimits limits{static_cast<size_t>(config.max_body_bytes),
                     static_cast<size_t>(config.max_webhook_body_bytes)};
-  server->handler_ =
-      std::make_unique<GatewayHandler>(&server->routes_, server->backends_.get(), limits);
+  server->batcher_ = std::make_unique<CallBatcher>(server->backends_.get(), CallBatcher::Options{});
+  server->handler_ = std::make_unique<GatewayHandler>(&server->routes_, server->backends_.get(),
+                                                      server->batcher_.get(), limits);
   Metrics::Global().DescribeCounter("aievents_http_requests_total",
                                     "HTTP requests answered, by route and status.");
   Metrics::Global().DescribeHistogram("aievents_http_request_duration_seconds",
@@ -72,16 +85,25 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
   options.port = config.listen_port;
   options.max_body_bytes = std::max(limits.api_bytes, limits.raw_bytes);
   options.max_connections = config.max_connections;
+  options.threads = config.http_threads;
+  options.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
+  options.body_timeout = std::chrono::milliseconds(config.body_timeout_ms);
+  options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
+  options.drain_timeout = std::chrono::milliseconds(config.drain_timeout_ms);
+  BackendClient* backends = server->backends_.get();
+  options.on_drain_timeout = [backends] { backends->CancelAll(); };
   options.error_response = [](int status, const std::string& message) {
     const char* code = status == 413   ? "PAYLOAD_TOO_LARGE"
+                       : status == 431 ? "REQUEST_HEADER_FIELDS_TOO_LARGE"
                        : status == 503 ? "UNAVAILABLE"
                        : status == 500 ? "INTERNAL"
                                        : "INVALID_ARGUMENT";
     return ErrorResponse(status, code, message);
   };
   GatewayHandler* handler = server->handler_.get();
-  ASSIGN_OR_RETURN(server->http_, HttpServer::Start(options, [handler](const HttpRequest& request) {
-                     return handler->Handle(request);
+  ASSIGN_OR_RETURN(server->http_, HttpServer::Start(options, [handler](HttpRequest request,
+                                                                       HttpResponder respond) {
+                     handler->Handle(std::move(request), std::move(respond));
                    }));
   log::Info("started", {{"service", "gateway"}, {"port", std::to_string(server->port())}});
   return server;

@@ -9,6 +9,7 @@
 #include "common/config_source.h"
 #include "common/http_server.h"
 #include "gateway/backend_client.h"
+#include "gateway/call_batcher.h"
 #include "gateway/gateway_handler.h"
 #include "gateway/route_table.h"
 
@@ -23,7 +24,12 @@ struct GatewayConfig {
   int backend_timeout_ms = 10000;
   int max_body_bytes = 64 * 1024;
   int max_webhook_body_bytes = 1024 * 1024;
-  int max_connections = 1024;
+  int max_connections = 4096;
+  int http_threads = 0;  // 0: one per core
+  int header_timeout_ms = 10000;
+  int body_timeout_ms = 30000;
+  int idle_timeout_ms = 60000;
+  int drain_timeout_ms = 20000;
   std::string log_level = "info";
 };
 
@@ -34,12 +40,18 @@ class GatewayServer {
   static absl::StatusOr<std::unique_ptr<GatewayServer>> Start(const GatewayConfig& config);
 
   int port() const { return http_->port(); }
+  int open_connections() const { return http_->open_connections(); }
+  // Graceful drain (see HttpServer::Shutdown); backend calls still running when the drain
+  // period ends are cancelled.
   void Shutdown() { http_->Shutdown(); }
 
  private:
   GatewayServer() = default;
 
+  // Destroyed bottom-up: the HTTP server drains first, then the backend client cancels and
+  // awaits its calls, whose callbacks may still use the batcher and the routes.
   RouteTable routes_;
+  std::unique_ptr<CallBatcher> batcher_;
   std::unique_ptr<BackendClient> backends_;
   std::unique_ptr<GatewayHandler> handler_;
   std::unique_ptr<HttpServer> http_;

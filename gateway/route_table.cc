@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "aievents/v1/batch.pb.h"
 
 namespace aievents::gateway {
 namespace {
@@ -77,6 +78,16 @@ absl::StatusOr<RouteTable> RouteTable::Build(
           return absl::InvalidArgumentError(absl::StrCat(method->full_name(), ": path variable {",
                                                          field, "} is not a request field"));
         }
+      }
+      if (!route.rule.batch_rpc().empty()) {
+        const auto* batch = service->FindMethodByName(route.rule.batch_rpc());
+        if (batch == nullptr || batch->input_type() != v1::BatchRequest::descriptor() ||
+            batch->output_type() != v1::BatchResponse::descriptor()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(method->full_name(), ": batch_rpc ", route.rule.batch_rpc(),
+                           " is not a BatchRequest -> BatchResponse method of ", service->name()));
+        }
+        route.batch_path = absl::StrCat("/", service->full_name(), "/", batch->name());
       }
       table.routes_.push_back(std::move(route));
     }

@@ -20,6 +20,8 @@ struct Route {
   // The template split on '/': a literal, or "{field}" bound to a request field.
   std::vector<std::string> segments;
   std::string verb;  // custom verb after the last variable (":associate"), without ':'
+  // The gRPC path of the rule's batch_rpc, or "" when it has none.
+  std::string batch_path;
 
   // "/{package}.{Service}/{Method}", the gRPC path.
   std::string GrpcPath() const;

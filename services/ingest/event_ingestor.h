@@ -1,30 +1,32 @@
-// The write path's logic: validate, settle the idempotency key, match, store exactly once.
+// The write path's logic: validate, settle the idempotency key, and hand the event to group
+// commit, which matches and stores it exactly once. No read before the write: a repeated key
+// is found by the insert itself (ON CONFLICT), not by a lookup first.
 #ifndef AIEVENTS_SERVICES_INGEST_EVENT_INGESTOR_H_
 #define AIEVENTS_SERVICES_INGEST_EVENT_INGESTOR_H_
+
+#include <functional>
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/ingest_service.pb.h"
 #include "common/request_context.h"
-#include "services/ingest/matching_client.h"
-#include "services/ingest/pg_event_store.h"
+#include "services/ingest/event_batcher.h"
 
 namespace aievents::ingest {
 
 class EventIngestor {
  public:
-  EventIngestor(PgEventStore* store, MatchingClient* matching)
-      : store_(store), matching_(matching) {}
+  explicit EventIngestor(EventBatcher* batcher) : batcher_(batcher) {}
+
+  using Done = std::function<void(absl::StatusOr<v1::CreateEventResponse>)>;
 
   // 1. Validate (every violation at once). 2. Use the client's idempotency key or derive one.
-  // 3. A key already stored for this tenant returns that event (replayed), without matching.
-  // 4. Match the customer. 5. Insert; a concurrent request that won the race on the same key
-  // makes this one a replay too. Returns only after the commit.
-  absl::StatusOr<v1::CreateEventResponse> Create(const RequestContext& context,
-                                                 const v1::CreateEventRequest& request);
+  // 3. Queue for group commit. `done` runs once: right away for invalid input or when the
+  // queue sheds load (UNAVAILABLE), otherwise after the event's batch committed, with the
+  // stored event (`replayed` when the key was already stored). It must not block.
+  void Create(const RequestContext& context, const v1::CreateEventRequest& request, Done done);
 
  private:
-  PgEventStore* store_;
-  MatchingClient* matching_;
+  EventBatcher* batcher_;
 };
 
 }  // namespace aievents::ingest

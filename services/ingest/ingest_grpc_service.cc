@@ -1,20 +1,117 @@
 #include "services/ingest/ingest_grpc_service.h"
 
-#include "common/grpc_handler.h"
+#include <atomic>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "common/field_violations.h"
+#include "common/ids.h"
+#include "common/log.h"
 
 namespace aievents::ingest {
+namespace {
 
-grpc::Status IngestGrpcService::CreateEvent(grpc::ServerContext* context,
-                                            const v1::CreateEventRequest* request,
-                                            v1::CreateEventResponse* response) {
-  grpc::Status status = HandleAuthenticated(
-      "CreateEvent", *authenticator_, context, response,
-      [&](const RequestContext& caller) { return ingestor_->Create(caller, *request); });
-  if (status.ok() && response->replayed()) {
-    context->AddInitialMetadata("x-http-code", "200");
-    context->AddInitialMetadata("x-http-header-idempotent-replayed", "true");
+constexpr int kMaxBatchCalls = 1000;
+
+// The initial metadata CreateEvent sends with `result` (see the proto).
+std::vector<std::pair<const char*, const char*>> AnswerMetadata(
+    const absl::StatusOr<v1::CreateEventResponse>& result) {
+  if (result.ok() && result->replayed()) {
+    return {{"x-http-code", "200"}, {"x-http-header-idempotent-replayed", "true"}};
   }
-  return status;
+  if (!result.ok() && result.status().code() == absl::StatusCode::kUnavailable) {
+    return {{"x-http-header-retry-after", "1"}};
+  }
+  return {};
+}
+
+void LogServerError(const absl::Status& status, const RequestContext& caller) {
+  if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnknown) {
+    log::Error("rpc_failed", {{"method", "CreateEvent"},
+                              {"request_id", caller.request_id},
+                              {"tenant", caller.tenant_id},
+                              {"error", status.ToString()}});
+  }
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* IngestGrpcService::CreateEvent(grpc::CallbackServerContext* context,
+                                                         const v1::CreateEventRequest* request,
+                                                         v1::CreateEventResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<RequestContext> caller = authenticator_->Authenticate(*context);
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
+  ingestor_->Create(*caller, *request,
+                    [context, reactor, response,
+                     caller = *caller](absl::StatusOr<v1::CreateEventResponse> result) {
+                      for (const auto& [key, value] : AnswerMetadata(result)) {
+                        context->AddInitialMetadata(key, value);
+                      }
+                      if (!result.ok()) {
+                        LogServerError(result.status(), caller);
+                        reactor->Finish(ToGrpcStatus(result.status()));
+                        return;
+                      }
+                      *response = *std::move(result);
+                      reactor->Finish(grpc::Status::OK);
+                    });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* IngestGrpcService::CreateEventBatch(grpc::CallbackServerContext* context,
+                                                              const v1::BatchRequest* request,
+                                                              v1::BatchResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<RequestContext> caller = authenticator_->Authenticate(*context);
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
+  int calls = request->calls_size();
+  if (calls > kMaxBatchCalls) {
+    reactor->Finish(ToGrpcStatus(InvalidArgumentWithViolations(
+        {{"calls", absl::StrCat("must have at most ", kMaxBatchCalls, " entries")}})));
+    return reactor;
+  }
+  if (calls == 0) {
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  // Every reply exists before any call completes: completions (on commit threads) each fill
+  // their own, and the last one finishes the RPC.
+  for (int i = 0; i < calls; ++i) response->add_replies();
+  auto unanswered = std::make_shared<std::atomic<int>>(calls);
+  for (int i = 0; i < calls; ++i) {
+    const v1::BatchedCall& call = request->calls(i);
+    RequestContext call_context = *caller;
+    call_context.request_id = call.request_id().empty() ? NewUuidV7() : call.request_id();
+    auto answer = [reactor, reply = response->mutable_replies(i), unanswered,
+                   call_context](absl::StatusOr<v1::CreateEventResponse> result) {
+      for (const auto& [key, value] : AnswerMetadata(result)) {
+        (*reply->mutable_initial_metadata())[key] = value;
+      }
+      if (result.ok()) {
+        reply->set_response(result->SerializeAsString());
+      } else {
+        LogServerError(result.status(), call_context);
+      }
+      *reply->mutable_status() = ToRpcStatus(result.status());
+      if (unanswered->fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        reactor->Finish(grpc::Status::OK);
+      }
+    };
+    v1::CreateEventRequest event;
+    if (!event.ParseFromString(call.request())) {
+      answer(absl::InvalidArgumentError("calls[].request is not a serialized CreateEventRequest"));
+      continue;
+    }
+    ingestor_->Create(call_context, event, answer);
+  }
+  return reactor;
 }
 
 }  // namespace aievents::ingest

@@ -12,6 +12,24 @@ IngestConfig LoadIngestConfig(ConfigSource& source) {
       source.String("matching-address", "127.0.0.1:50052", "host:port of the matching service");
   config.matching_timeout_ms = source.Int("matching-timeout-ms", 5000, 100, 60000,
                                           "deadline of each call to the matching service");
+  EventBatcher::Options& batching = config.batching;
+  batching.max_batch_events =
+      source.Int("batch-max-events", 500, 1, 1000, "most events committed in one transaction");
+  batching.max_batch_delay = absl::Microseconds(
+      source.Int("batch-max-delay-us", 2000, 0, 1000000,
+                 "longest an event waits for others to share its commit, while another batch "
+                 "is being committed (an idle service commits at once)"));
+  batching.max_inflight_batches =
+      source.Int("batch-max-inflight", 4, 1, 64, "batches being matched and committed at once");
+  batching.max_queued_events =
+      source.Int("queue-max-events", 10000, 1, 10000000,
+                 "events waiting for a batch beyond which new ones get UNAVAILABLE (HTTP 503)");
+  batching.max_queue_wait = absl::Milliseconds(
+      source.Int("queue-max-wait-ms", 500, 1, 600000,
+                 "when the oldest waiting event has waited this long, new ones get UNAVAILABLE"));
+  config.commit_threads = source.Int("commit-threads", 4, 1, 64,
+                                     "threads running commit transactions (each holds a "
+                                     "database connection while it commits)");
   return config;
 }
 
@@ -19,21 +37,35 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
   std::unique_ptr<IngestServer> server(new IngestServer());
   std::vector<PgStatement> statements = PgEventStore::Statements();
   for (const PgStatement& statement : PgWebhookStore::Statements()) statements.push_back(statement);
-  ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, std::move(statements)));
+  // Every ingest statement is a key lookup or an array insert: plan each once.
+  ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, std::move(statements),
+                                                    /*generic_plans=*/true));
   server->authenticator_ = std::make_unique<Authenticator>(
       server->pool_.get(), absl::Seconds(config.service.auth_cache_seconds),
       config.service.internal_token);
-  server->store_ = std::make_unique<PgEventStore>(server->pool_.get());
+  PgPipelinePool::Options pipeline;
+  pipeline.database_url = config.service.database_url;
+  pipeline.size = config.commit_threads;
+  pipeline.statements = PgEventStore::Statements();
+  ASSIGN_OR_RETURN(server->pipeline_, PgPipelinePool::Create(std::move(pipeline)));
+  server->store_ = std::make_unique<PgEventStore>(server->pipeline_.get());
   server->matching_ = std::make_unique<GrpcMatchingClient>(
       config.matching_address, absl::Milliseconds(config.matching_timeout_ms));
-  server->ingestor_ =
-      std::make_unique<EventIngestor>(server->store_.get(), server->matching_.get());
+  server->committer_ =
+      std::make_unique<BatchCommitter>(server->store_.get(), server->matching_.get(),
+                                       config.commit_threads, config.service.internal_token);
+  BatchCommitter* committer = server->committer_.get();
+  server->batcher_ = std::make_unique<EventBatcher>(
+      config.batching, [committer](std::vector<PendingEvent> batch, std::function<void()> done) {
+        committer->Commit(std::move(batch), std::move(done));
+      });
+  server->ingestor_ = std::make_unique<EventIngestor>(server->batcher_.get());
   server->service_ =
       std::make_unique<IngestGrpcService>(server->authenticator_.get(), server->ingestor_.get());
   server->webhooks_ = std::make_unique<PgWebhookStore>(server->pool_.get());
   server->processor_ = std::make_unique<WebhookProcessor>(
-      server->pool_.get(), server->webhooks_.get(), server->store_.get(), server->matching_.get(),
-      config.service.internal_token);
+      server->pool_.get(), server->webhooks_.get(), server->store_.get(), server->batcher_.get(),
+      server->matching_.get(), config.service.internal_token);
   server->receiver_ =
       std::make_unique<WebhookReceiver>(server->webhooks_.get(), server->processor_.get());
   server->webhook_admin_ =

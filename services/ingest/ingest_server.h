@@ -9,8 +9,11 @@
 #include "common/authenticator.h"
 #include "common/config_source.h"
 #include "common/grpc_service_runner.h"
+#include "common/pg_pipeline.h"
 #include "common/pg_pool.h"
 #include "common/service_config.h"
+#include "services/ingest/batch_committer.h"
+#include "services/ingest/event_batcher.h"
 #include "services/ingest/event_ingestor.h"
 #include "services/ingest/ingest_grpc_service.h"
 #include "services/ingest/webhooks/inbox_worker.h"
@@ -26,6 +29,9 @@ struct IngestConfig {
   // host:port of the matching service.
   std::string matching_address = "127.0.0.1:50052";
   int matching_timeout_ms = 5000;
+  // Group commit (see EventBatcher) and the threads that run its transactions.
+  EventBatcher::Options batching;
+  int commit_threads = 4;
 };
 
 IngestConfig LoadIngestConfig(ConfigSource& source);
@@ -36,18 +42,24 @@ class IngestServer {
 
   int grpc_port() const { return runner_->grpc_port(); }
   int admin_port() const { return runner_->admin_port(); }
+  // Stops the inbox worker, then the gRPC server (whose in-flight calls still commit), then
+  // commits whatever is queued.
   void Shutdown() {
-    runner_->Shutdown();
     inbox_worker_.reset();
+    runner_->Shutdown();
+    batcher_->Shutdown();
   }
 
  private:
   IngestServer() = default;
 
   std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<PgPipelinePool> pipeline_;  // group commit's connections
   std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<PgEventStore> store_;
   std::unique_ptr<MatchingClient> matching_;
+  std::unique_ptr<BatchCommitter> committer_;
+  std::unique_ptr<EventBatcher> batcher_;
   std::unique_ptr<EventIngestor> ingestor_;
   std::unique_ptr<IngestGrpcService> service_;
   std::unique_ptr<PgWebhookStore> webhooks_;

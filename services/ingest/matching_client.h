@@ -3,8 +3,10 @@
 #ifndef AIEVENTS_SERVICES_INGEST_MATCHING_CLIENT_H_
 #define AIEVENTS_SERVICES_INGEST_MATCHING_CLIENT_H_
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/matching_service.grpc.pb.h"
@@ -23,6 +25,17 @@ class MatchingClient {
   virtual absl::StatusOr<v1::MatchCustomerResponse> Match(const RequestContext& context,
                                                           const v1::CustomerLookup& lookup) = 0;
 
+  // The outcome of one lookup of a batch: its match, or INVALID_ARGUMENT naming the lookup's
+  // bad fields ("customer_lookup.phone").
+  using LookupOutcome = absl::StatusOr<v1::MatchCustomerResponse>;
+  using BatchCallback = std::function<void(absl::StatusOr<std::vector<LookupOutcome>>)>;
+
+  // Resolves every lookup in one MatchCustomers call for the tenant of `context`, without
+  // blocking: `done` runs once, on a gRPC thread, with one outcome per lookup in order (or
+  // the error of the whole call). `done` must not block.
+  virtual void MatchBatch(const RequestContext& context, std::vector<v1::CustomerLookup> lookups,
+                          BatchCallback done) = 0;
+
   // OK when the matching service reports SERVING.
   virtual absl::Status CheckHealth() = 0;
 };
@@ -35,6 +48,8 @@ class GrpcMatchingClient : public MatchingClient {
 
   absl::StatusOr<v1::MatchCustomerResponse> Match(const RequestContext& context,
                                                   const v1::CustomerLookup& lookup) override;
+  void MatchBatch(const RequestContext& context, std::vector<v1::CustomerLookup> lookups,
+                  BatchCallback done) override;
   absl::Status CheckHealth() override;
 
  private:

@@ -7,13 +7,17 @@
 #include "common/ai_event_row.h"
 #include "common/proto_enum_names.h"
 #include "common/rfc3339.h"
+#include "common/status_macros.h"
 #include "common/text.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace aievents::ingest {
 namespace {
 
-constexpr char kFindByKey[] = "ai_events_find_by_key";
+using google::protobuf::util::TimeUtil;
+
 constexpr char kFindByKeys[] = "ai_events_find_by_keys";
+constexpr char kFindConflicts[] = "ai_events_find_conflicts";
 constexpr char kInsertBatch[] = "ai_events_insert_batch";
 constexpr char kUpsertCall[] = "ai_events_upsert_call";
 
@@ -55,22 +59,53 @@ std::vector<std::optional<std::string>> ColumnValues(const NewEvent& item) {
   };
 }
 
+// The stored event of a row just inserted: what was sent, plus the two timestamps as the
+// database holds them (microseconds). Equal to what AiEventFromRow reads back later.
+v1::AiEvent EventFromInsert(const NewEvent& item, int64_t occurred_us, int64_t received_us) {
+  const ValidatedEvent& e = *item.event;
+  const v1::MatchCustomerResponse& m = *item.match;
+  v1::AiEvent event;
+  event.set_id(item.id);
+  if (m.has_customer_id()) event.set_customer_id(m.customer_id());
+  event.set_match_method(m.match_method());
+  if (m.has_matched_value()) event.set_matched_value(m.matched_value());
+  event.set_event_type(e.event_type);
+  event.set_source(e.source);
+  event.set_summary(e.summary);
+  event.set_raw_payload(e.raw_payload);
+  if (e.confidence) event.set_confidence(*e.confidence);
+  if (e.source_eid) event.set_source_eid(*e.source_eid);
+  event.set_idempotency_key(item.idempotency_key);
+  *event.mutable_occurred_at() = TimeUtil::MicrosecondsToTimestamp(occurred_us);
+  *event.mutable_received_at() = TimeUtil::MicrosecondsToTimestamp(received_us);
+  v1::CustomerLookup* lookup = event.mutable_customer_lookup();
+  if (e.lookup.has_email()) lookup->set_email(e.lookup.email());
+  if (e.lookup.has_phone()) lookup->set_phone(e.lookup.phone());
+  if (e.lookup.has_first_name()) lookup->set_first_name(e.lookup.first_name());
+  if (e.lookup.has_last_name()) lookup->set_last_name(e.lookup.last_name());
+  if (e.lookup.has_customer_id()) lookup->set_customer_id(e.lookup.customer_id());
+  return event;
+}
+
 }  // namespace
 
 std::vector<PgStatement> PgEventStore::Statements() {
-  static const std::string find_by_key = absl::StrCat(
-      "SELECT ", kAiEventColumns, " FROM ai_events WHERE tenant_id = $1 AND idempotency_key = $2");
   static const std::string find_by_keys =
       absl::StrCat("SELECT ", kAiEventColumns,
                    " FROM ai_events WHERE tenant_id = $1 AND idempotency_key = ANY($2::text[])");
+  static const std::string find_conflicts =
+      absl::StrCat("SELECT ", kAiEventColumns,
+                   " FROM ai_events WHERE tenant_id = $1 AND idempotency_key = ANY($2::text[])"
+                   " AND id <> ALL($3::uuid[])");
   static const std::string insert_batch = absl::StrCat(
       "INSERT INTO ai_events (", kInsertColumns, ")",
       " SELECT $1::uuid, * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[],"
       " $6::text[], $7::text[], $8::text[], $9::text[], $10::float8[], $11::text[], $12::text[],"
       " $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],"
       " $19::text[], $20::text[], $21::text[])"
-      " ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING ",
-      kAiEventColumns);
+      " ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id::text,"
+      " (extract(epoch FROM occurred_at) * 1000000)::bigint,"
+      " (extract(epoch FROM received_at) * 1000000)::bigint");
   // A call's event is rebuilt from all of its deliveries each time one arrives, so the new
   // content replaces the old; the customer only moves to a found match, never off a manual one.
   static const std::string upsert_call = absl::StrCat(
@@ -96,77 +131,94 @@ std::vector<PgStatement> PgEventStore::Statements() {
       " lookup_name_normalized = EXCLUDED.lookup_name_normalized"
       " RETURNING ",
       kAiEventColumns);
-  return {{kFindByKey, find_by_key.c_str()},
+  return {{kFindConflicts, find_conflicts.c_str()},
           {kFindByKeys, find_by_keys.c_str()},
           {kInsertBatch, insert_batch.c_str()},
           {kUpsertCall, upsert_call.c_str()}};
 }
 
-absl::StatusOr<std::optional<v1::AiEvent>> PgEventStore::FindByIdempotencyKey(
-    const std::string& tenant_id, const std::string& idempotency_key) {
-  std::optional<v1::AiEvent> found;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    pqxx::result rows = txn.exec_prepared(kFindByKey, tenant_id, idempotency_key);
-    if (!rows.empty()) found = AiEventFromRow(rows[0]);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return found;
-}
-
 absl::StatusOr<std::vector<StoredEvent>> PgEventStore::InsertBatch(
     const std::string& tenant_id, const std::vector<NewEvent>& events) {
-  std::vector<Column> columns(kColumns);
-  for (const NewEvent& item : events) {
-    std::vector<std::optional<std::string>> values = ColumnValues(item);
-    for (int i = 0; i < kColumns; ++i) columns[i].push_back(std::move(values[i]));
-  }
-  std::vector<std::string> arrays;
-  for (const Column& column : columns) arrays.push_back(PgArrayLiteral(column));
+  std::vector<TenantRows> tenants(1);
+  tenants[0].tenant_id = tenant_id;
+  tenants[0].rows = events;
+  ASSIGN_OR_RETURN(auto stored, InsertBatches(tenants));
+  return std::move(stored.front());
+}
 
-  std::vector<StoredEvent> stored(events.size());
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    std::map<std::string, v1::AiEvent> by_key;
-    pqxx::result inserted = txn.exec_prepared(
-        kInsertBatch, tenant_id, arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], arrays[5],
-        arrays[6], arrays[7], arrays[8], arrays[9], arrays[10], arrays[11], arrays[12], arrays[13],
-        arrays[14], arrays[15], arrays[16], arrays[17], arrays[18], arrays[19]);
-    for (const pqxx::row& row : inserted) {
-      v1::AiEvent event = AiEventFromRow(row);
-      by_key[event.idempotency_key()] = std::move(event);
+absl::StatusOr<std::vector<std::vector<StoredEvent>>> PgEventStore::InsertBatches(
+    const std::vector<TenantRows>& tenants) {
+  // Per tenant: scope, insert, and the rows already stored under the keys that conflicted
+  // (those whose id is not one of ours: the insert ran first, so this read sees what it
+  // waited for). All of it is one transaction in one round trip.
+  std::vector<PgCall> calls;
+  for (const TenantRows& tenant : tenants) {
+    std::vector<Column> columns(kColumns);
+    Column keys, ids;
+    for (const NewEvent& item : tenant.rows) {
+      std::vector<std::optional<std::string>> values = ColumnValues(item);
+      for (int i = 0; i < kColumns; ++i) columns[i].push_back(std::move(values[i]));
+      keys.push_back(item.idempotency_key);
+      ids.push_back(item.id);
     }
+    calls.push_back(ScopeToTenantCall(tenant.tenant_id));
+    PgCall insert{kInsertBatch, {tenant.tenant_id}};
+    for (const Column& column : columns) insert.params.push_back(PgArrayLiteral(column));
+    calls.push_back(std::move(insert));
+    calls.push_back(
+        {kFindConflicts, {tenant.tenant_id, PgArrayLiteral(keys), PgArrayLiteral(ids)}});
+  }
+  ASSIGN_OR_RETURN(std::vector<PgRows> results, pipeline_->RunTransaction(calls));
+
+  std::vector<std::vector<StoredEvent>> stored(tenants.size());
+  for (size_t t = 0; t < tenants.size(); ++t) {
+    const std::vector<NewEvent>& rows = tenants[t].rows;
+    const PgRows& inserted = results[3 * t + 1];
+    const PgRows& existing = results[3 * t + 2];
+    // Inserted rows come back as (id, occurred_at, received_at): the rest is what was sent.
+    std::map<std::string, int, std::less<>> inserted_by_id;
+    for (int r = 0; r < inserted.size(); ++r) inserted_by_id[std::string(inserted.Text(r, 0))] = r;
+    std::map<std::string, v1::AiEvent> existing_by_key;
+    for (int r = 0; r < existing.size(); ++r) {
+      v1::AiEvent event = AiEventFromRow(existing, r);
+      existing_by_key[event.idempotency_key()] = std::move(event);
+    }
+    stored[t].resize(rows.size());
     Column missing;
-    for (const NewEvent& item : events) {
-      if (!by_key.contains(item.idempotency_key)) missing.push_back(item.idempotency_key);
-    }
-    std::map<std::string, v1::AiEvent> existing;
-    if (!missing.empty()) {
-      // Conflicts: the rows were committed by other transactions (ON CONFLICT waited for them),
-      // so this new statement's snapshot sees them.
-      pqxx::result rows = txn.exec_prepared(kFindByKeys, tenant_id, PgArrayLiteral(missing));
-      for (const pqxx::row& row : rows) {
-        v1::AiEvent event = AiEventFromRow(row);
-        existing[event.idempotency_key()] = std::move(event);
-      }
-    }
-    for (size_t i = 0; i < events.size(); ++i) {
-      const std::string& key = events[i].idempotency_key;
-      auto own = by_key.find(key);
-      // The first event of the batch with a key is the one inserted; later ones replay it.
-      if (own != by_key.end() && own->second.id() == events[i].id) {
-        stored[i] = {own->second, true};
-      } else if (own != by_key.end()) {
-        stored[i] = {own->second, false};
-      } else if (auto it = existing.find(key); it != existing.end()) {
-        stored[i] = {it->second, false};
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (auto it = inserted_by_id.find(rows[i].id); it != inserted_by_id.end()) {
+        stored[t][i] = {
+            EventFromInsert(rows[i], inserted.Int64(it->second, 1), inserted.Int64(it->second, 2)),
+            true};
+      } else if (auto it = existing_by_key.find(rows[i].idempotency_key);
+                 it != existing_by_key.end()) {
+        stored[t][i] = {it->second, false};
       } else {
-        return absl::AbortedError(
-            absl::StrCat("idempotency key conflicted but no stored event was found: ", key));
+        missing.push_back(rows[i].idempotency_key);
       }
     }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+    if (missing.empty()) continue;
+    // Committed by another transaction while the read above was already under way: read again.
+    ASSIGN_OR_RETURN(std::vector<PgRows> again,
+                     pipeline_->RunTransaction(
+                         {ScopeToTenantCall(tenants[t].tenant_id),
+                          {kFindByKeys, {tenants[t].tenant_id, PgArrayLiteral(missing)}}}));
+    for (int r = 0; r < again[1].size(); ++r) {
+      v1::AiEvent event = AiEventFromRow(again[1], r);
+      existing_by_key[event.idempotency_key()] = std::move(event);
+    }
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (stored[t][i].event.id().empty()) {
+        auto it = existing_by_key.find(rows[i].idempotency_key);
+        if (it == existing_by_key.end()) {
+          return absl::AbortedError(
+              absl::StrCat("idempotency key conflicted but no stored event was found: ",
+                           rows[i].idempotency_key));
+        }
+        stored[t][i] = {it->second, false};
+      }
+    }
+  }
   return stored;
 }
 

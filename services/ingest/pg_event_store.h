@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "aievents/v1/ai_event.pb.h"
 #include "aievents/v1/matching_service.pb.h"
+#include "common/pg_pipeline.h"
 #include "common/pg_pool.h"
 #include "services/ingest/event_validator.h"
 
@@ -31,18 +32,30 @@ struct StoredEvent {
   bool inserted;  // false: the key already existed and `event` is the earlier one
 };
 
+// One tenant's share of a group commit: rows with distinct idempotency keys.
+struct TenantRows {
+  std::string tenant_id;
+  std::vector<NewEvent> rows;
+};
+
 class PgEventStore {
  public:
-  explicit PgEventStore(PgPool* pool) : pool_(pool) {}
+  // Group commit's inserts go through `pipeline`; a vendor call's upsert runs inside a
+  // transaction the caller holds.
+  explicit PgEventStore(PgPipelinePool* pipeline) : pipeline_(pipeline) {}
 
+  // The statements both pools must prepare.
   static std::vector<PgStatement> Statements();
 
-  // The tenant's event stored under `idempotency_key`, if any.
-  absl::StatusOr<std::optional<v1::AiEvent>> FindByIdempotencyKey(
-      const std::string& tenant_id, const std::string& idempotency_key);
+  // Inserts every tenant's rows in one transaction (each tenant's statements scoped to it) and
+  // returns, per tenant, one StoredEvent per row, in order: the new row, or the row already
+  // stored under its key. Per tenant that is one INSERT ... ON CONFLICT DO NOTHING RETURNING
+  // and, only when some keys existed, one read of those. Returns only after COMMIT succeeded;
+  // any error means nothing was stored.
+  absl::StatusOr<std::vector<std::vector<StoredEvent>>> InsertBatches(
+      const std::vector<TenantRows>& tenants);
 
-  // Inserts `events` in one transaction and returns one StoredEvent per input, in order. Returns
-  // only after COMMIT succeeded; any error means nothing of the batch was stored.
+  // InsertBatches for one tenant.
   absl::StatusOr<std::vector<StoredEvent>> InsertBatch(const std::string& tenant_id,
                                                        const std::vector<NewEvent>& events);
 
@@ -52,7 +65,7 @@ class PgEventStore {
   v1::AiEvent UpsertCallEvent(pqxx::work& txn, const std::string& tenant_id, const NewEvent& event);
 
  private:
-  PgPool* pool_;
+  PgPipelinePool* pipeline_;
 };
 
 }  // namespace aievents::ingest

@@ -18,6 +18,7 @@ namespace aievents::matching {
 namespace {
 
 constexpr size_t kMaxCandidates = 10;
+constexpr size_t kMaxBatchLookups = 1000;
 constexpr int kDefaultSearchSize = 10;
 constexpr int kMaxSearchSize = 50;
 
@@ -80,6 +81,42 @@ absl::StatusOr<v1::MatchCustomerResponse> CustomerDirectory::Match(
   response.set_match_method(match->method);
   response.set_matched_value(match->matched_value);
   return response;
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<v1::MatchCustomerResponse>>>
+CustomerDirectory::MatchBatch(const RequestContext& context,
+                              const std::vector<const v1::CustomerLookup*>& lookups) {
+  if (lookups.size() > kMaxBatchLookups) {
+    return InvalidArgumentWithViolations(
+        {{"customer_lookups", absl::StrCat("must have at most ", kMaxBatchLookups, " entries")}});
+  }
+  std::vector<absl::StatusOr<v1::MatchCustomerResponse>> results;
+  std::vector<v1::NormalizedLookup> usable;
+  std::vector<size_t> usable_index;
+  for (size_t i = 0; i < lookups.size(); ++i) {
+    auto normalized = Normalize(*lookups[i]);
+    if (!normalized.ok()) {
+      results.push_back(InvalidArgumentWithViolations(
+          PrefixViolations("customer_lookup", GetFieldViolations(normalized.status()))));
+      continue;
+    }
+    v1::MatchCustomerResponse response;
+    response.set_match_method(v1::MATCH_METHOD_NONE);
+    *response.mutable_normalized_lookup() = *normalized;
+    results.push_back(std::move(response));
+    usable.push_back(*std::move(normalized));
+    usable_index.push_back(i);
+  }
+  ASSIGN_OR_RETURN(std::vector<std::optional<CustomerMatch>> matches,
+                   store_->FindMatches(context.tenant_id, usable));
+  for (size_t j = 0; j < matches.size(); ++j) {
+    if (!matches[j].has_value()) continue;
+    v1::MatchCustomerResponse& response = *results[usable_index[j]];
+    response.set_customer_id(matches[j]->customer_id);
+    response.set_match_method(matches[j]->method);
+    response.set_matched_value(matches[j]->matched_value);
+  }
+  return results;
 }
 
 absl::StatusOr<CustomerRecord> CustomerDirectory::BuildRecord(const std::string& id,

@@ -24,6 +24,12 @@ class CustomerDirectory {
   absl::StatusOr<v1::MatchCustomerResponse> Match(const RequestContext& context,
                                                   const v1::CustomerLookup& lookup);
 
+  // Match for many lookups at once (one query): one result per lookup, in order, each the
+  // match or INVALID_ARGUMENT naming the lookup's bad fields ("customer_lookup.phone"). The
+  // outer status fails only for the whole batch (database unreachable, too many lookups).
+  absl::StatusOr<std::vector<absl::StatusOr<v1::MatchCustomerResponse>>> MatchBatch(
+      const RequestContext& context, const std::vector<const v1::CustomerLookup*>& lookups);
+
   // Creates a customer, then re-matches the unmatched events it now matches.
   absl::StatusOr<v1::Customer> Create(const RequestContext& context,
                                       const v1::CreateCustomerRequest& request);

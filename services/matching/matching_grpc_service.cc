@@ -1,6 +1,7 @@
 #include "services/matching/matching_grpc_service.h"
 
 #include "common/grpc_handler.h"
+#include "google/rpc/error_details.pb.h"
 
 namespace aievents::matching {
 
@@ -11,6 +12,36 @@ grpc::Status MatchingGrpcService::MatchCustomer(grpc::ServerContext* context,
                              [&](const RequestContext& caller) {
                                return directory_->Match(caller, request->customer_lookup());
                              });
+}
+
+grpc::Status MatchingGrpcService::MatchCustomers(grpc::ServerContext* context,
+                                                 const v1::MatchCustomersRequest* request,
+                                                 v1::MatchCustomersResponse* response) {
+  return HandleAuthenticated(
+      "MatchCustomers", *authenticator_, context, response,
+      [&](const RequestContext& caller) -> absl::StatusOr<v1::MatchCustomersResponse> {
+        std::vector<const v1::CustomerLookup*> lookups;
+        for (const v1::CustomerLookup& lookup : request->customer_lookups()) {
+          lookups.push_back(&lookup);
+        }
+        auto results = directory_->MatchBatch(caller, lookups);
+        if (!results.ok()) return results.status();
+        v1::MatchCustomersResponse out;
+        for (auto& result : *results) {
+          v1::LookupResult* item = out.add_results();
+          if (result.ok()) {
+            *item->mutable_match() = *std::move(result);
+            continue;
+          }
+          google::rpc::BadRequest* invalid = item->mutable_invalid();
+          for (const FieldViolation& violation : GetFieldViolations(result.status())) {
+            auto* field = invalid->add_field_violations();
+            field->set_field(violation.field);
+            field->set_description(violation.description);
+          }
+        }
+        return out;
+      });
 }
 
 grpc::Status MatchingGrpcService::CreateCustomer(grpc::ServerContext* context,

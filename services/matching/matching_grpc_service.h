@@ -15,6 +15,9 @@ class MatchingGrpcService final : public v1::MatchingService::Service {
 
   grpc::Status MatchCustomer(grpc::ServerContext* context, const v1::MatchCustomerRequest* request,
                              v1::MatchCustomerResponse* response) override;
+  grpc::Status MatchCustomers(grpc::ServerContext* context,
+                              const v1::MatchCustomersRequest* request,
+                              v1::MatchCustomersResponse* response) override;
   grpc::Status CreateCustomer(grpc::ServerContext* context,
                               const v1::CreateCustomerRequest* request,
                               v1::Customer* response) override;

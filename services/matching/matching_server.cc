@@ -11,6 +11,9 @@ MatchingConfig LoadMatchingConfig(ConfigSource& source) {
   config.default_phone_region =
       source.String("default-phone-region", "US",
                     "ISO 3166 region assumed for phone numbers written without a country code");
+  config.match_connections =
+      source.Int("match-connections", 4, 1, 64,
+                 "PostgreSQL connections for batched matching (MatchCustomers), besides the pool");
   return config;
 }
 
@@ -22,7 +25,12 @@ absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
   server->authenticator_ = std::make_unique<Authenticator>(
       server->pool_.get(), absl::Seconds(config.service.auth_cache_seconds),
       config.service.internal_token);
-  server->store_ = std::make_unique<PgCustomerStore>(server->pool_.get());
+  PgPipelinePool::Options pipeline;
+  pipeline.database_url = config.service.database_url;
+  pipeline.size = config.match_connections;
+  pipeline.statements = PgCustomerStore::Statements();
+  ASSIGN_OR_RETURN(server->pipeline_, PgPipelinePool::Create(std::move(pipeline)));
+  server->store_ = std::make_unique<PgCustomerStore>(server->pool_.get(), server->pipeline_.get());
   server->directory_ =
       std::make_unique<CustomerDirectory>(server->store_.get(), server->phones_.get());
   server->service_ =

@@ -10,6 +10,7 @@
 #include "common/authenticator.h"
 #include "common/config_source.h"
 #include "common/grpc_service_runner.h"
+#include "common/pg_pipeline.h"
 #include "common/pg_pool.h"
 #include "common/service_config.h"
 #include "services/matching/customer_directory.h"
@@ -21,6 +22,8 @@ struct MatchingConfig {
   ServiceConfig service;
   // ISO 3166 region for phone numbers written without a country code.
   std::string default_phone_region = "US";
+  // Connections of the pipelined pool that serves MatchCustomers.
+  int match_connections = 4;
 };
 
 MatchingConfig LoadMatchingConfig(ConfigSource& source);
@@ -37,6 +40,7 @@ class MatchingServer {
   MatchingServer() = default;
 
   std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<PgPipelinePool> pipeline_;
   std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<PhoneNormalizer> phones_;
   std::unique_ptr<PgCustomerStore> store_;

@@ -1,6 +1,7 @@
 #include "services/matching/pg_customer_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace aievents::matching {
@@ -13,6 +14,7 @@ constexpr char kGetCustomer[] = "customers_get";
 constexpr char kLockCustomer[] = "customers_lock";
 constexpr char kUpdateCustomer[] = "customers_update";
 constexpr char kMatchCustomer[] = "customers_match";
+constexpr char kMatchCustomers[] = "customers_match_batch";
 constexpr char kRematch[] = "ai_events_rematch";
 constexpr char kEventLookup[] = "ai_events_lookup";
 constexpr char kCandidates[] = "customers_candidates";
@@ -90,6 +92,16 @@ std::vector<PgStatement> PgCustomerStore::Statements() {
        " (SELECT c.id, 0 AS rank, 'customer_id' AS method, c.id::text AS value FROM customers c"
        "   WHERE c.tenant_id = $1 AND c.id = $5::uuid) UNION ALL " AIEVENTS_MATCH_BRANCHES(
            "$1", "$2", "$3", "$4") ") AS candidates ORDER BY rank LIMIT 1"},
+      // The same rules for a whole batch: one row per lookup that matched, by its position.
+      // Parameters: tenant, then one array per lookup part (NULL where absent).
+      {kMatchCustomers,
+       "SELECT l.idx, m.id::text, m.method, m.value"
+       " FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::uuid[])"
+       "   AS l(idx, email, phone, name, customer_id)"
+       " CROSS JOIN LATERAL (SELECT id, method, value FROM ("
+       "   (SELECT c.id, 0 AS rank, 'customer_id' AS method, c.id::text AS value FROM customers c"
+       "     WHERE c.tenant_id = $1 AND c.id = l.customer_id) UNION ALL " AIEVENTS_MATCH_BRANCHES(
+           "$1", "l.email", "l.phone", "l.name") ") AS candidates ORDER BY rank LIMIT 1) AS m"},
       // For every unmatched event sharing a key with the customer, the full match rules run
       // (LATERAL), and the events that now match are linked and recorded. The UPDATE re-checks
       // customer_id IS NULL, so an event associated meanwhile is left alone.
@@ -221,6 +233,40 @@ absl::StatusOr<std::optional<CustomerMatch>> PgCustomerStore::FindMatch(
   });
   if (!status.ok()) return status;
   return match;
+}
+
+absl::StatusOr<std::vector<std::optional<CustomerMatch>>> PgCustomerStore::FindMatches(
+    const std::string& tenant_id, const std::vector<v1::NormalizedLookup>& lookups) {
+  std::vector<std::optional<CustomerMatch>> matches(lookups.size());
+  if (lookups.empty()) return matches;
+  std::vector<std::optional<std::string>> index, email, phone, name, customer_id;
+  for (size_t i = 0; i < lookups.size(); ++i) {
+    const v1::NormalizedLookup& lookup = lookups[i];
+    index.push_back(std::to_string(i));
+    email.push_back(OptionalIf(lookup.has_email(), lookup.email()));
+    phone.push_back(OptionalIf(lookup.has_phone_e164(), lookup.phone_e164()));
+    name.push_back(OptionalIf(lookup.has_name(), lookup.name()));
+    customer_id.push_back(OptionalIf(lookup.has_customer_id(), lookup.customer_id()));
+  }
+  // One round trip: the tenant scope and the query.
+  ASSIGN_OR_RETURN(
+      std::vector<PgRows> results,
+      pipeline_->RunTransaction(
+          {ScopeToTenantCall(tenant_id),
+           {kMatchCustomers,
+            {tenant_id, PgArrayLiteral(index), PgArrayLiteral(email), PgArrayLiteral(phone),
+             PgArrayLiteral(name), PgArrayLiteral(customer_id)}}}));
+  const PgRows& rows = results[1];
+  for (int r = 0; r < rows.size(); ++r) {
+    int64_t i = rows.Int64(r, 0);
+    if (i < 0 || static_cast<size_t>(i) >= matches.size()) {
+      return absl::InternalError("match query returned a bad index");
+    }
+    matches[i] =
+        CustomerMatch{std::string(rows.Text(r, 1)), MethodFromName(std::string(rows.Text(r, 2))),
+                      std::string(rows.Text(r, 3))};
+  }
+  return matches;
 }
 
 absl::StatusOr<int> PgCustomerStore::RematchUnmatched(const std::string& tenant_id,

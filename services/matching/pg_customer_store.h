@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "aievents/v1/customer.pb.h"
 #include "aievents/v1/matching_service.pb.h"
+#include "common/pg_pipeline.h"
 #include "common/pg_pool.h"
 
 namespace aievents::matching {
@@ -61,9 +62,10 @@ struct Actor {
 
 class PgCustomerStore {
  public:
-  explicit PgCustomerStore(PgPool* pool) : pool_(pool) {}
+  // Batched matching (FindMatches) goes through `pipeline`, everything else through `pool`.
+  PgCustomerStore(PgPool* pool, PgPipelinePool* pipeline) : pool_(pool), pipeline_(pipeline) {}
 
-  // The statements the pool must prepare.
+  // The statements both pools must prepare.
   static std::vector<PgStatement> Statements();
 
   // Inserts the record (id and normalized forms already set); returns it with created_at.
@@ -84,6 +86,11 @@ class PgCustomerStore {
   // parts of `lookup` are skipped. nullopt when nobody matches.
   absl::StatusOr<std::optional<CustomerMatch>> FindMatch(const std::string& tenant_id,
                                                          const v1::NormalizedLookup& lookup);
+
+  // FindMatch for many lookups with one query in one round trip; one result per lookup, in
+  // order.
+  absl::StatusOr<std::vector<std::optional<CustomerMatch>>> FindMatches(
+      const std::string& tenant_id, const std::vector<v1::NormalizedLookup>& lookups);
 
   // Links every unmatched event whose stored lookup shares a key with `customer` and that now
   // matches somebody under the normal rules (the full rules run per event, so precedence and
@@ -108,6 +115,7 @@ class PgCustomerStore {
 
  private:
   PgPool* pool_;
+  PgPipelinePool* pipeline_;
 };
 
 }  // namespace aievents::matching

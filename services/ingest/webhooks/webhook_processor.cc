@@ -1,5 +1,6 @@
 #include "services/ingest/webhooks/webhook_processor.h"
 
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,9 @@
 
 namespace aievents::ingest {
 namespace {
+
+// How long processing waits for group commit to store a vendor event.
+constexpr auto kCommitWait = std::chrono::seconds(10);
 
 bool HasIdentifier(const v1::CustomerLookup& lookup) {
   return lookup.has_email() || lookup.has_phone() || lookup.has_customer_id() ||
@@ -60,6 +64,25 @@ absl::StatusOr<v1::MatchCustomerResponse> WebhookProcessor::MatchTolerant(
     }
   }
   return absl::InvalidArgumentError("the vendor's customer details cannot be matched");
+}
+
+absl::StatusOr<StoredEvent> WebhookProcessor::CommitThroughBatch(const std::string& tenant_id,
+                                                                 const ValidatedEvent& event) {
+  auto result = std::make_shared<std::promise<absl::StatusOr<StoredEvent>>>();
+  std::future<absl::StatusOr<StoredEvent>> future = result->get_future();
+  PendingEvent pending;
+  pending.caller = Authenticator::InternalContext(internal_token_, tenant_id, "webhook");
+  pending.event = event;
+  pending.idempotency_key = *event.idempotency_key;
+  pending.done = [result](absl::StatusOr<StoredEvent> stored) {
+    result->set_value(std::move(stored));
+  };
+  if (absl::Status queued = batcher_->Submit(std::move(pending)); !queued.ok()) return queued;
+  if (future.wait_for(kCommitWait) != std::future_status::ready) {
+    // The delivery stays pending; the inbox worker retries it, and the key makes that safe.
+    return absl::DeadlineExceededError("the event was not committed in time");
+  }
+  return future.get();
 }
 
 absl::StatusOr<ProcessOutcome> WebhookProcessor::Process(const std::string& tenant_id,
@@ -158,12 +181,18 @@ absl::StatusOr<ProcessOutcome> WebhookProcessor::ProcessStandalone(
   absl::StatusOr<ValidatedEvent> event = ValidateCreateEvent(to_validate);
   if (!event.ok()) return event.status();
   if (!matchable) event->lookup.Clear();
-  absl::StatusOr<v1::MatchCustomerResponse> match = MatchTolerant(tenant_id, event->lookup);
-  if (!match.ok()) return match.status();
-  NewEvent row{NewUuidV7(), *event->idempotency_key, &*event, &*match};
-  absl::StatusOr<std::vector<StoredEvent>> stored = events_->InsertBatch(tenant_id, {row});
+  absl::StatusOr<StoredEvent> stored = CommitThroughBatch(tenant_id, *event);
+  if (!stored.ok() && stored.status().code() == absl::StatusCode::kInvalidArgument) {
+    // libphonenumber has the last word on phones: drop what matching refused, keep the rest.
+    for (const FieldViolation& violation : GetFieldViolations(stored.status())) {
+      if (violation.field == "customer_lookup.phone") event->lookup.clear_phone();
+      if (violation.field == "customer_lookup.email") event->lookup.clear_email();
+    }
+    if (!HasIdentifier(event->lookup)) event->lookup.Clear();
+    stored = CommitThroughBatch(tenant_id, *event);
+  }
   if (!stored.ok()) return stored.status();
-  std::string event_id = stored->front().event.id();
+  std::string event_id = stored->event.id();
   absl::Status marked =
       webhooks_->MarkDelivery(tenant_id, delivery.id, v1::DELIVERY_STATUS_PROCESSED, "", event_id);
   if (!marked.ok()) return marked;

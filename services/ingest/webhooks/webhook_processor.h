@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/pg_pool.h"
+#include "services/ingest/event_batcher.h"
 #include "services/ingest/matching_client.h"
 #include "services/ingest/pg_event_store.h"
 #include "services/ingest/webhooks/pg_webhook_store.h"
@@ -25,11 +26,14 @@ struct ProcessOutcome {
 class WebhookProcessor {
  public:
   // `internal_token` authenticates the calls to matching made on the tenant's behalf.
+  // Standalone vendor events (not part of a call) are stored through `batcher`, so they share
+  // group commit with API events; a call's event is merged under its per-call lock instead.
   WebhookProcessor(PgPool* pool, PgWebhookStore* webhooks, PgEventStore* events,
-                   MatchingClient* matching, std::string internal_token)
+                   EventBatcher* batcher, MatchingClient* matching, std::string internal_token)
       : pool_(pool),
         webhooks_(webhooks),
         events_(events),
+        batcher_(batcher),
         matching_(matching),
         internal_token_(std::move(internal_token)) {}
 
@@ -46,6 +50,9 @@ class WebhookProcessor {
   absl::StatusOr<ProcessOutcome> ProcessStandalone(const std::string& tenant_id,
                                                    const StoredDelivery& delivery,
                                                    const v1::CreateEventRequest& request);
+  // Matches and stores `event` through group commit and waits (boundedly) for the outcome.
+  absl::StatusOr<StoredEvent> CommitThroughBatch(const std::string& tenant_id,
+                                                 const ValidatedEvent& event);
   // Matches what can be matched: unusable email or phone values are dropped rather than
   // failing the delivery (vendors send "anonymous" callers), and an empty lookup is no match.
   absl::StatusOr<v1::MatchCustomerResponse> MatchTolerant(const std::string& tenant_id,
@@ -54,6 +61,7 @@ class WebhookProcessor {
   PgPool* pool_;
   PgWebhookStore* webhooks_;
   PgEventStore* events_;
+  EventBatcher* batcher_;
   MatchingClient* matching_;
   std::string internal_token_;
 };

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# The ingestion benchmark (`make bench`): runs against the stack `make up` started (durable
+# PostgreSQL under .data/, every service, the gateway on 127.0.0.1:8080) and prints numbers; it
+# asserts nothing. See docs/performance.md for what each line means and the figures measured.
+#
+#   bash bench/run-ingest-bench.sh [--duration=15] [--tenants=4] [--customers=100000]
+#                                  [--rate=5000] [--only=mix,replay,open,grpc,pgbench,edge]
+#                                  [--fill-rows=N]
+#
+# --fill-rows=N bulk-loads the bench tenants' events up to N rows (straight SQL, like a
+# restore) and runs the closed-loop mix again, to compare throughput on a full table.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+duration=15
+tenants=4
+customers=100000
+rate=5000
+only="mix,replay,open,grpc,pgbench,edge"
+fill_rows=0
+for arg in "$@"; do
+  case "$arg" in
+    --duration=*) duration="${arg#*=}" ;;
+    --tenants=*) tenants="${arg#*=}" ;;
+    --customers=*) customers="${arg#*=}" ;;
+    --rate=*) rate="${arg#*=}" ;;
+    --only=*) only="${arg#*=}" ;;
+    --fill-rows=*) fill_rows="${arg#*=}" ;;
+    *) echo "unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
+wants() { [[ ",$only," == *",$1,"* ]]; }
+
+PG_PORT="${PG_PORT:-55432}"
+DB_URL="${AIEVENTS_DATABASE_URL:-postgresql://aievents@127.0.0.1:$PG_PORT/aievents}"
+GATEWAY="http://127.0.0.1:${AIEVENTS_LISTEN_PORT:-8080}"
+INGEST_GRPC="127.0.0.1:50051"
+ADMIN="$root/build/tools/admin/aievents-admin"
+state="$root/.data/bench"
+mkdir -p "$state"
+psql_db() { psql "$DB_URL" -v ON_ERROR_STOP=1 -qtA "$@"; }
+
+if ! curl -fsS "$GATEWAY/readyz" >/dev/null 2>&1; then
+  echo "bench: the stack is not up; run 'make up' first (make bench does)" >&2
+  exit 1
+fi
+for tool in wrk pgbench psql; do
+  command -v "$tool" >/dev/null || [ -x "/usr/lib/postgresql/15/bin/$tool" ] || {
+    echo "bench: $tool is missing; make bench installs it" >&2
+    exit 1
+  }
+done
+export PATH="$PATH:/usr/lib/postgresql/15/bin"
+
+# --- tenants, keys and customers (made once, kept in .data/bench) ---
+tenant_file="$state/tenants-$customers"
+if [ ! -s "$tenant_file" ] || [ "$(wc -l <"$tenant_file")" -lt "$tenants" ]; then
+  : >"$tenant_file"
+  for i in $(seq 1 "$tenants"); do
+    tenant="$("$ADMIN" create-tenant --name="bench-$i" --database-url="$DB_URL")"
+    key="$("$ADMIN" create-key --tenant="$tenant" --label=bench --database-url="$DB_URL" 2>/dev/null)"
+    started=$(date +%s.%N)
+    psql_db -v tenant="$tenant" -v count="$customers" -f bench/ingest/seed_customers.sql
+    printf 'bench: seeded %s customers for tenant %s in %.1f s\n' "$customers" "$tenant" \
+      "$(echo "$(date +%s.%N) - $started" | bc)"
+    echo "$tenant $key" >>"$tenant_file"
+  done
+fi
+mapfile -t tenant_ids < <(head -n "$tenants" "$tenant_file" | cut -d' ' -f1)
+mapfile -t api_keys < <(head -n "$tenants" "$tenant_file" | cut -d' ' -f2)
+BENCH_KEYS="$(IFS=,; echo "${api_keys[*]}")"
+export BENCH_KEYS BENCH_CUSTOMERS="$customers"
+
+# The seeded forms must be what matching computes: one event per rule must match.
+check_rule() {
+  local lookup="$1" expected="$2"
+  local body="{\"customer_lookup\": $lookup, \"ai_event\": {\"event_type\": \"note\", \"source\": \"bench-check\", \"summary\": \"seed check\", \"raw_payload\": \"{}\", \"occurred_at\": \"2026-01-01T00:00:00Z\"}}"
+  local method
+  method="$(curl -sS -X POST "$GATEWAY/v1/ai-events" -H "x-api-key: ${api_keys[0]}" \
+    -H 'content-type: application/json' -d "$body" | grep -o '"match_method":"[a-z_]*"' || true)"
+  if [ "$method" != "\"match_method\":\"$expected\"" ]; then
+    echo "bench: seeded customers do not match by $expected (got '$method'); re-seed with rm -r .data/bench" >&2
+    exit 1
+  fi
+}
+check_rule '{"email": "Customer42@Bench.example"}' email
+check_rule '{"phone": "+1 (555) 000-0042"}' phone
+check_rule '{"first_name": "Bench", "last_name": "Person42"}' name
+
+# --- process accounting: CPU seconds and peak RSS of each process of the suite ---
+declare -A pids
+for service in gateway ingest matching timeline; do
+  pids[$service]="$(cat "$root/.data/run/$service.pid")"
+done
+postmaster="$(head -n1 "$root/.data/pg/postmaster.pid")"
+clock_ticks="$(getconf CLK_TCK)"
+cpu_ticks() {  # utime + stime of a pid
+  awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+postgres_ticks() {  # the postmaster and every backend it started
+  local total=0 pid
+  for pid in $postmaster $(pgrep -P "$postmaster"); do
+    total=$((total + $(cpu_ticks "$pid")))
+  done
+  echo "$total"
+}
+declare -A before
+snapshot() {
+  for service in "${!pids[@]}"; do before[$service]="$(cpu_ticks "${pids[$service]}")"; done
+  before[postgres]="$(postgres_ticks)"
+}
+report_cpu() {  # $1 = seconds of load
+  local line="  cpu-seconds:" service now
+  for service in gateway ingest matching timeline; do
+    now="$(cpu_ticks "${pids[$service]}")"
+    line+=" $service=$(echo "scale=1; ($now - ${before[$service]}) / $clock_ticks" | bc)"
+  done
+  now="$(postgres_ticks)"
+  line+=" postgres=$(echo "scale=1; ($now - ${before[postgres]}) / $clock_ticks" | bc)"
+  echo "$line (over $1 s on $(nproc) cores)"
+  line="  peak-rss-mb:"
+  for service in gateway ingest matching timeline; do
+    line+=" $service=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/${pids[$service]}/status")"
+  done
+  echo "$line"
+}
+
+events_in_bench() {
+  psql_db -c "SELECT count(*) FROM ai_events WHERE tenant_id IN ($(printf "'%s'," "${tenant_ids[@]}" | sed 's/,$//'))"
+}
+
+run_wrk() {  # $1 = mode, $2 = seconds
+  BENCH_MODE="$1" BENCH_RUN="run$(date +%s%N)" wrk -t2 -c64 -d"$2"s --timeout 10s \
+    -s bench/ingest/events.lua "$GATEWAY" | grep '^RESULT' | sed 's/^RESULT /  /'
+}
+
+echo "bench: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \
+  "$tenants tenants x $customers customers, $(events_in_bench) bench events stored"
+mix_rps=""
+if wants mix; then
+  echo "closed loop, event mix (wrk -t2 -c64 -d${duration}s):"
+  snapshot
+  result="$(run_wrk mix "$duration")"
+  echo "$result"
+  mix_rps="$(echo "$result" | grep -o 'rps=[0-9]*' | cut -d= -f2)"
+  report_cpu "$duration"
+fi
+if wants replay; then
+  run_wrk replay 3 >/dev/null  # stores the 1,000 keys per tenant that are replayed
+  echo "closed loop, idempotent replays (wrk -t2 -c64 -d${duration}s):"
+  snapshot
+  run_wrk replay "$duration"
+  report_cpu "$duration"
+fi
+if wants open; then
+  echo "open loop at $rate events/s (bench/open_loop, ${duration}s):"
+  snapshot
+  "$root/build/bench/open_loop" --url="$GATEWAY/v1/ai-events" --keys="$BENCH_KEYS" \
+    --customers="$customers" --rate="$rate" --seconds="$duration" | sed 's/^/  /'
+  report_cpu "$duration"
+fi
+if wants grpc; then
+  echo "gRPC straight to ingest (bench/grpc_ingest_load, 64 calls in flight, ${duration}s):"
+  snapshot
+  "$root/build/bench/grpc_ingest_load" --target="$INGEST_GRPC" --keys="$BENCH_KEYS" \
+    --customers="$customers" --concurrency=64 --seconds="$duration" | sed 's/^/  /'
+  report_cpu "$duration"
+fi
+if wants pgbench; then
+  echo "pgbench, one event per transaction (set tenant, match by email, insert; -M prepared -c32 -j2 -T${duration}):"
+  pg_tps="$(pgbench "$DB_URL" -n -M prepared -c 32 -j 2 -T "$duration" \
+    -D tenant="${tenant_ids[0]}" -D customers="$customers" -f bench/ingest/pgbench_event.sql 2>&1 |
+    awk '/^tps/ {printf "%.0f", $3}')"
+  echo "  tps=$pg_tps"
+  if [ -n "$mix_rps" ] && [ -n "$pg_tps" ]; then
+    echo "  suite/pgbench = $(echo "scale=2; $mix_rps / $pg_tps" | bc)x (HTTP mix events/s over pgbench events/s)"
+  fi
+fi
+if wants edge; then
+  echo "edge: 1,100 idle + 200 partial connections while normal requests run (bench/edge_load):"
+  snapshot
+  "$root/build/bench/edge_load" --host=127.0.0.1 --port="${AIEVENTS_LISTEN_PORT:-8080}" \
+    --key="${api_keys[0]}" --idle=1100 --partial=200 --seconds="$duration" | sed 's/^/  /'
+  report_cpu "$duration"
+fi
+if [ "$fill_rows" -gt 0 ]; then
+  have="$(events_in_bench)"
+  if [ "$have" -lt "$fill_rows" ]; then
+    echo "filling the bench tenants to $fill_rows events (bulk SQL)..."
+    started=$(date +%s)
+    per_tenant=$(((fill_rows - have) / tenants + 1))
+    for tenant in "${tenant_ids[@]}"; do
+      psql_db -v tenant="$tenant" -v count="$per_tenant" -v customers="$customers" \
+        -f bench/ingest/fill_events.sql
+    done
+    echo "  filled in $(($(date +%s) - started)) s; $(events_in_bench) bench events stored"
+  fi
+  echo "closed loop, event mix on the full table (wrk -t2 -c64 -d${duration}s):"
+  snapshot
+  run_wrk mix "$duration"
+  report_cpu "$duration"
+fi
