@@ -133,6 +133,11 @@ void HttpConnection::OnHeader(beast::error_code ec) {
   if (ec && IsMalformed(ec)) return Reject(400, "malformed HTTP request: " + ec.message());
   if (ec) return Close();  // deadline missed, client gone, or shutting down
   if (draining_) return Close();
+  // Beast accepts repeated identical Content-Length headers (RFC 9112 allows either); a proxy
+  // in front may pick another framing, so refuse them (request smuggling).
+  if (parser_->get().count(http::field::content_length) > 1) {
+    return Reject(400, "malformed HTTP request: more than one Content-Length header");
+  }
   state_ = State::kReadingBody;
   version_ = parser_->get().version();
   if (!parser_->is_done() &&

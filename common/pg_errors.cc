@@ -6,7 +6,9 @@
 namespace aievents {
 
 absl::Status StatusFromSqlState(absl::string_view sqlstate, absl::string_view message) {
-  std::string text = absl::StrCat("database: ", message);
+  // The first line only: DETAIL lines may quote the row, with customer data in it.
+  absl::string_view first_line = message.substr(0, message.find('\n'));
+  std::string text = absl::StrCat("database: ", first_line);
   if (sqlstate == "40001" || sqlstate == "40P01") return absl::AbortedError(text);
   if (sqlstate == "23505") return absl::AlreadyExistsError(text);
   if (absl::StartsWith(sqlstate, "22")) return absl::InvalidArgumentError(text);

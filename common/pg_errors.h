@@ -10,8 +10,9 @@ namespace aievents {
 
 // Serialization failure or deadlock (40001, 40P01) ABORTED; unique violation (23505)
 // ALREADY_EXISTS; data exceptions (22xxx) INVALID_ARGUMENT; connection failures (08xxx) and
-// server shutdown (57P01, 57P03) UNAVAILABLE; anything else INTERNAL. The message is prefixed
-// "database: ".
+// server shutdown (57P01, 57P03) UNAVAILABLE; anything else INTERNAL. The message is the
+// error's first line, prefixed "database: " (DETAIL lines may quote row data: customer data
+// stays out of statuses and logs).
 absl::Status StatusFromSqlState(absl::string_view sqlstate, absl::string_view message);
 
 }  // namespace aievents

@@ -8,6 +8,48 @@
 
 namespace aievents::gateway {
 
+CallBatcher::CallBatcher(BackendClient* backends, Options options)
+    : backends_(backends), options_(options), timer_([this] { RunTimer(); }) {}
+
+CallBatcher::~CallBatcher() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  timer_.join();
+}
+
+void CallBatcher::RunTimer() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    // The lane whose oldest waiting call is due first.
+    Clock::time_point due = Clock::time_point::max();
+    std::string due_key;
+    for (const auto& [key, lane] : lanes_) {
+      if (lane.waiting.empty()) continue;
+      Clock::time_point lane_due = lane.waiting.front().since + options_.max_wait;
+      if (lane_due < due) {
+        due = lane_due;
+        due_key = key;
+      }
+    }
+    if (due_key.empty()) {
+      changed_.wait(lock);
+      continue;
+    }
+    if (Clock::now() < due) {
+      changed_.wait_until(lock, due);
+      continue;
+    }
+    Lane& lane = lanes_[due_key];
+    std::vector<Waiting> batch = TakeBatch(lane);
+    lock.unlock();
+    Send(due_key, lane, std::move(batch));
+    lock.lock();
+  }
+}
+
 void CallBatcher::Call(const std::string& service, const std::string& batch_path,
                        std::string request, std::string request_id,
                        std::vector<std::pair<std::string, std::string>> credentials,
@@ -24,8 +66,13 @@ void CallBatcher::Call(const std::string& service, const std::string& batch_path
       lane->batch_path = batch_path;
       lane->credentials = std::move(credentials);
     }
-    lane->waiting.push_back({std::move(request), std::move(request_id), std::move(done)});
-    if (lane->inflight >= options_.max_inflight) return;  // leaves when a batch comes back
+    lane->waiting.push_back(
+        {std::move(request), std::move(request_id), std::move(done), Clock::now()});
+    if (lane->inflight >= options_.max_inflight) {
+      // Leaves when a batch comes back, or when the timer finds it waited max_wait.
+      if (lane->waiting.size() == 1) changed_.notify_all();
+      return;
+    }
     batch = TakeBatch(*lane);
   }
   // Lanes are only erased when idle, and this one has a batch in flight now.

@@ -4,15 +4,18 @@
 // a batch only when they carry the same credentials, so every call is still authorized as its
 // own client.
 //
-// No call waits for a timer: while fewer than `max_inflight` batches of the same route and
-// credentials are out, a call leaves at once (alone, at low load); otherwise it waits for one
-// of them to come back and then leaves with everything that queued meanwhile.
+// While fewer than `max_inflight` batches of the same route and credentials are out, a call
+// leaves at once (alone, at low load: no added latency). Otherwise it waits for one of them to
+// come back, or at most `max_wait`, and then leaves with everything that queued meanwhile.
 #ifndef AIEVENTS_GATEWAY_CALL_BATCHER_H_
 #define AIEVENTS_GATEWAY_CALL_BATCHER_H_
 
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -24,10 +27,13 @@ class CallBatcher {
  public:
   struct Options {
     int max_calls = 500;   // calls in one batch
-    int max_inflight = 4;  // batches out at once per route and credentials
+    int max_inflight = 4;  // batches out at once per route and credentials, before waiting
+    std::chrono::microseconds max_wait{2000};  // longest a call waits for a free slot
   };
 
-  CallBatcher(BackendClient* backends, Options options) : backends_(backends), options_(options) {}
+  CallBatcher(BackendClient* backends, Options options);
+  // Stops the timer. Destroy it after the HTTP server drained: then nothing waits here.
+  ~CallBatcher();
 
   // Calls `batch_path` ("/aievents.v1.IngestService/CreateEventBatch") on the backend serving
   // `service` with `request` (the serialized unary request) among a batch. `credentials` is
@@ -38,10 +44,12 @@ class CallBatcher {
             BackendClient::Callback done);
 
  private:
+  using Clock = std::chrono::steady_clock;
   struct Waiting {
     std::string request;
     std::string request_id;
     BackendClient::Callback done;
+    Clock::time_point since;
   };
   struct Lane {  // one route and set of credentials
     std::string service;
@@ -55,11 +63,16 @@ class CallBatcher {
   std::vector<Waiting> TakeBatch(Lane& lane);
   void Send(const std::string& key, const Lane& lane, std::vector<Waiting> batch);
   void Completed(const std::string& key);
+  // Sends the batches whose oldest call has waited max_wait.
+  void RunTimer();
 
   BackendClient* backends_;
   Options options_;
   std::mutex mutex_;
+  std::condition_variable changed_;
   std::map<std::string, Lane> lanes_;
+  bool stopping_ = false;
+  std::thread timer_;
 };
 
 }  // namespace aievents::gateway

@@ -58,6 +58,11 @@ int EventBatcher::queued() const {
   return static_cast<int>(queue_.size());
 }
 
+int EventBatcher::inflight() const {
+  std::lock_guard lock(mutex_);
+  return inflight_;
+}
+
 void EventBatcher::Run() {
   std::unique_lock lock(mutex_);
   while (true) {

@@ -61,8 +61,9 @@ class EventBatcher {
   // Stops taking events, commits what is queued and waits until every batch is answered.
   void Shutdown();
 
-  // Events waiting to be batched (for metrics and tests).
+  // Events waiting to be batched, and batches being committed (for metrics and tests).
   int queued() const;
+  int inflight() const;
 
  private:
   void Run();

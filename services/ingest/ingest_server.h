@@ -42,6 +42,8 @@ class IngestServer {
 
   int grpc_port() const { return runner_->grpc_port(); }
   int admin_port() const { return runner_->admin_port(); }
+  // Group commit's queue and the batches being committed.
+  const EventBatcher& batcher() const { return *batcher_; }
   // Stops the inbox worker, then the gRPC server (whose in-flight calls still commit), then
   // commits whatever is queued.
   void Shutdown() {

@@ -142,3 +142,85 @@ TEST(GrpcContract, ReplaysAreFlaggedInBodyAndMetadata) {
 
 }  // namespace
 }  // namespace aievents::testing
+
+namespace aievents::testing {
+namespace {
+
+TEST(GrpcContract, MatchCustomersAnswersEveryLookupInOrder) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  auto other = suite.NewTenant();
+  std::string by_email = CreateCustomer(suite, tenant.api_key, {{"email", "batch@example.com"}});
+  std::string by_phone = CreateCustomer(suite, tenant.api_key, {{"phone", "+1 555 010 2030"}});
+  CreateCustomer(suite, other.api_key, {{"email", "theirs@example.com"}});
+  auto stub = v1::MatchingService::NewStub(Channel(suite.matching_port()));
+  grpc::ClientContext context;
+  context.AddMetadata("x-api-key", tenant.api_key);
+  v1::MatchCustomersRequest request;
+  request.add_customer_lookups()->set_email("Batch@Example.com");
+  request.add_customer_lookups()->set_phone("not a phone");  // unusable: violations, not failure
+  request.add_customer_lookups()->set_phone("(555) 010-2030");
+  request.add_customer_lookups()->set_email("theirs@example.com");  // another tenant's
+  v1::MatchCustomersResponse response;
+  grpc::Status status = stub->MatchCustomers(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.results_size(), 4);
+  EXPECT_EQ(response.results(0).match().customer_id(), by_email);
+  EXPECT_EQ(response.results(0).match().match_method(), v1::MATCH_METHOD_EMAIL);
+  EXPECT_EQ(response.results(0).match().normalized_lookup().email(), "batch@example.com");
+  ASSERT_TRUE(response.results(1).has_invalid());
+  EXPECT_EQ(response.results(1).invalid().field_violations(0).field(), "customer_lookup.phone");
+  EXPECT_EQ(response.results(2).match().customer_id(), by_phone);
+  EXPECT_EQ(response.results(2).match().match_method(), v1::MATCH_METHOD_PHONE);
+  EXPECT_EQ(response.results(3).match().match_method(), v1::MATCH_METHOD_NONE)
+      << "another tenant's customer never matches";
+  EXPECT_FALSE(response.results(3).match().has_customer_id());
+}
+
+TEST(GrpcContract, CreateEventBatchAnswersEachCallAsCreateEventWould) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  auto stub = v1::IngestService::NewStub(Channel(suite.ingest_port()));
+  v1::BatchRequest request;
+  v1::CreateEventRequest invalid = ValidRequest("batch-invalid");
+  invalid.mutable_ai_event()->clear_source();
+  for (const v1::CreateEventRequest& call :
+       {ValidRequest("batch-1"), invalid, ValidRequest("batch-1"), ValidRequest("batch-2")}) {
+    v1::BatchedCall* batched = request.add_calls();
+    batched->set_request(call.SerializeAsString());
+    batched->set_request_id("req-" + call.ai_event().idempotency_key());
+  }
+  request.add_calls()->set_request("not a protobuf message \xff");
+  grpc::ClientContext context;
+  context.AddMetadata("x-api-key", tenant.api_key);
+  v1::BatchResponse response;
+  grpc::Status status = stub->CreateEventBatch(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.replies_size(), 5);
+  v1::CreateEventResponse first, repeat, second;
+  EXPECT_EQ(response.replies(0).status().code(), 0);
+  ASSERT_TRUE(first.ParseFromString(response.replies(0).response()));
+  EXPECT_FALSE(first.replayed());
+  EXPECT_TRUE(response.replies(0).initial_metadata().empty());
+  // The invalid call fails alone, with its violations.
+  EXPECT_EQ(response.replies(1).status().code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(GetFieldViolations(FromRpcStatus(response.replies(1).status())).at(0).field,
+            "ai_event.source");
+  // The same key twice in one batch: one row, the second call a replay of it.
+  ASSERT_TRUE(repeat.ParseFromString(response.replies(2).response()));
+  EXPECT_TRUE(repeat.replayed());
+  EXPECT_EQ(repeat.event().id(), first.event().id());
+  EXPECT_EQ(response.replies(2).initial_metadata().at("x-http-code"), "200");
+  EXPECT_EQ(response.replies(2).initial_metadata().at("x-http-header-idempotent-replayed"), "true");
+  ASSERT_TRUE(second.ParseFromString(response.replies(3).response()));
+  EXPECT_NE(second.event().id(), first.event().id());
+  EXPECT_EQ(response.replies(4).status().code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(CountEvents(suite, tenant.id), 2);
+
+  grpc::ClientContext anonymous;
+  EXPECT_EQ(stub->CreateEventBatch(&anonymous, request, &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+}  // namespace
+}  // namespace aievents::testing

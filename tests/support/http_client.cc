@@ -48,4 +48,14 @@ HttpResult HttpRequest(int port, const std::string& method, const std::string& t
   return result;
 }
 
+bool HttpRequestRefused(int port) {
+  boost::asio::io_context io;
+  tcp::socket socket(io);
+  beast::error_code ec;
+  socket.connect(
+      tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)),
+      ec);
+  return ec == boost::asio::error::connection_refused;
+}
+
 }  // namespace aievents::testing

@@ -22,6 +22,9 @@ HttpResult HttpRequest(int port, const std::string& method, const std::string& t
                        const std::string& body = "",
                        const std::map<std::string, std::string>& headers = {});
 
+// True when nothing accepts connections on `port` any more (the connection is refused).
+bool HttpRequestRefused(int port);
+
 }  // namespace aievents::testing
 
 #endif  // AIEVENTS_TESTS_SUPPORT_HTTP_CLIENT_H_

@@ -42,6 +42,8 @@ ServiceConfig TestServiceConfig(const std::string& database_url) {
 
 std::string Suite::internal_token() const { return InternalToken(); }
 
+ServiceConfig Suite::service_config() const { return TestServiceConfig(database_url()); }
+
 std::unique_ptr<Suite> Suite::Start() {
   log::SetMinLevel("warn");
   std::unique_ptr<Suite> suite(new Suite());

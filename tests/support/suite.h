@@ -42,6 +42,9 @@ class Suite {
   }
 
   const std::string& database_url() const { return database_->url(); }
+  // The settings every service of the suite was started with; a test that starts another
+  // replica with settings of its own starts from these.
+  ServiceConfig service_config() const;
   // The internal token every service of the suite is configured with.
   std::string internal_token() const;
   int gateway_port() const { return gateway_->port(); }

@@ -1,0 +1,411 @@
+// The asynchronous HTTP server on real sockets: malformed requests answered, every phase
+// deadline enforced, the connection cap answered without blocking accepts, no thread per
+// connection, and a graceful drain. Deadlines are set short (hundreds of milliseconds) so the
+// tests are quick; the bounds the tests wait are generous and only stop a hung test.
+#include "common/http_server.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace aievents {
+namespace {
+
+using std::chrono::milliseconds;
+
+// A raw TCP client: what a browser, a vendor or an attacker can send, byte for byte.
+class RawClient {
+ public:
+  explicit RawClient(int port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  }
+  ~RawClient() { close(fd_); }
+
+  bool connected() const { return connected_; }
+  void Send(const std::string& bytes) { (void)send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
+
+  // Reads until the server closes the connection or `limit` passes; `closed` says which.
+  std::string ReadUntilClosed(milliseconds limit, bool* closed) {
+    std::string out;
+    *closed = false;
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      pollfd waiting{fd_, POLLIN, 0};
+      int left = static_cast<int>(
+          std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now())
+              .count());
+      if (poll(&waiting, 1, std::max(left, 1)) <= 0) continue;
+      char buffer[4096];
+      ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
+      if (n <= 0) {
+        *closed = true;
+        return out;
+      }
+      out.append(buffer, static_cast<size_t>(n));
+    }
+    return out;
+  }
+
+  // Reads until `text` has arrived (or `limit` passes).
+  std::string ReadUntil(const std::string& text, milliseconds limit) {
+    std::string out;
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (out.find(text) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      pollfd waiting{fd_, POLLIN, 0};
+      if (poll(&waiting, 1, 50) <= 0) continue;
+      char buffer[4096];
+      ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
+      if (n <= 0) break;
+      out.append(buffer, static_cast<size_t>(n));
+    }
+    return out;
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+};
+
+constexpr milliseconds kGenerous{10000};
+
+std::string Lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+constexpr char kGet[] = "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n";
+
+HttpServer::Options FastOptions() {
+  HttpServer::Options options;
+  options.port = 0;
+  options.threads = 2;
+  options.max_body_bytes = 1024;
+  options.header_timeout = milliseconds(300);
+  options.body_timeout = milliseconds(300);
+  options.idle_timeout = milliseconds(300);
+  options.drain_timeout = milliseconds(5000);
+  return options;
+}
+
+std::unique_ptr<HttpServer> StartServer(HttpServer::Options options, HttpHandler handler) {
+  auto server = HttpServer::Start(std::move(options), std::move(handler));
+  EXPECT_TRUE(server.ok()) << server.status();
+  return std::move(*server);
+}
+
+HttpResponse Ok(const HttpRequest& request) {
+  HttpResponse response;
+  response.content_type = "text/plain";
+  response.body = "ok " + request.body;
+  return response;
+}
+
+int ThreadCount() {
+  int count = 0;
+  DIR* tasks = opendir("/proc/self/task");
+  while (dirent* entry = readdir(tasks)) count += entry->d_name[0] != '.';
+  closedir(tasks);
+  return count;
+}
+
+TEST(HttpServer, ServesKeepAliveRequests) {
+  auto server = StartServer(FastOptions(), Ok);
+  RawClient client(server->port());
+  client.Send(kGet);
+  EXPECT_NE(client.ReadUntil("ok ", kGenerous).find("200 OK"), std::string::npos);
+  client.Send(kGet);  // same connection
+  EXPECT_NE(client.ReadUntil("ok ", kGenerous).find("200 OK"), std::string::npos);
+}
+
+struct MalformedCase {
+  const char* name;
+  std::string request;
+  int status;
+};
+
+TEST(HttpServer, MalformedRequestsAreAnsweredAndClosed) {
+  std::vector<MalformedCase> cases = {
+      {"NUL in a header", std::string("GET /ok HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n", 40), 400},
+      {"header without a colon", "GET /ok HTTP/1.1\r\nHost x\r\n\r\n", 400},
+      {"bad Content-Length", "POST /ok HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400},
+      {"duplicate Content-Length",
+       "POST /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nhi", 400},
+      {"conflicting Content-Length",
+       "POST /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nhi", 400},
+      {"chunked plus Content-Length",
+       "POST /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n",
+       400},
+      {"LF-only line endings", "GET /ok HTTP/1.1\nHost: x\n\n", 400},
+      {"not HTTP at all", "HELLO\r\n\r\n", 400},
+      {"headers over 16 KiB",
+       "GET /ok HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(17 * 1024, 'a') + "\r\n\r\n", 431},
+      {"declared body over the limit",
+       "POST /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n", 413},
+      {"chunked body over the limit",
+       "POST /ok HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" +
+           std::string(0x800, 'a') + "\r\n0\r\n\r\n",
+       413},
+  };
+  HttpServer::Options options = FastOptions();
+  options.error_response = [](int status, const std::string& message) {
+    HttpResponse response;
+    response.status = status;
+    response.body = "{\"error\": \"" + message + "\"}";
+    return response;
+  };
+  auto server = StartServer(options, Ok);
+  for (const MalformedCase& test : cases) {
+    SCOPED_TRACE(test.name);
+    RawClient client(server->port());
+    client.Send(test.request);
+    bool closed = false;
+    std::string answer = client.ReadUntilClosed(kGenerous, &closed);
+    EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 " + std::to_string(test.status)) << answer;
+    EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("{\"error\""), std::string::npos) << answer;
+    EXPECT_TRUE(closed);
+  }
+}
+
+TEST(HttpServer, ConnectionThatSendsNothingIsClosedAtTheHeaderDeadline) {
+  auto server = StartServer(FastOptions(), Ok);
+  RawClient client(server->port());
+  bool closed = false;
+  EXPECT_EQ(client.ReadUntilClosed(kGenerous, &closed), "");
+  EXPECT_TRUE(closed);
+}
+
+TEST(HttpServer, PartialRequestLineIsClosedAtTheHeaderDeadline) {
+  auto server = StartServer(FastOptions(), Ok);
+  RawClient client(server->port());
+  client.Send("POST /v1/ai-ev");
+  bool closed = false;
+  client.ReadUntilClosed(kGenerous, &closed);
+  EXPECT_TRUE(closed);
+}
+
+TEST(HttpServer, SlowBodyIsClosedAtTheBodyDeadline) {
+  HttpServer::Options options = FastOptions();
+  options.header_timeout = milliseconds(10000);  // only the body deadline can end this one
+  auto server = StartServer(options, Ok);
+  RawClient client(server->port());
+  client.Send("POST /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly ten b");
+  bool closed = false;
+  EXPECT_EQ(client.ReadUntilClosed(kGenerous, &closed), "");
+  EXPECT_TRUE(closed);
+}
+
+TEST(HttpServer, IdleKeptAliveConnectionIsClosedAtTheIdleDeadline) {
+  HttpServer::Options options = FastOptions();
+  options.header_timeout = milliseconds(10000);  // only the idle deadline can end this one
+  auto server = StartServer(options, Ok);
+  RawClient client(server->port());
+  client.Send(kGet);
+  ASSERT_NE(client.ReadUntil("ok ", kGenerous).find("200 OK"), std::string::npos);
+  bool closed = false;
+  EXPECT_EQ(client.ReadUntilClosed(kGenerous, &closed), "");
+  EXPECT_TRUE(closed);
+}
+
+TEST(HttpServer, RequestSentInPiecesWithinItsDeadlinesIsServed) {
+  HttpServer::Options options = FastOptions();
+  options.header_timeout = milliseconds(5000);
+  options.body_timeout = milliseconds(5000);
+  auto server = StartServer(options, Ok);
+  RawClient client(server->port());
+  client.Send("POST /ok HTTP/1.1\r\nHo");
+  std::this_thread::sleep_for(milliseconds(100));
+  client.Send("st: x\r\nContent-Length: 4\r\n\r\nda");
+  std::this_thread::sleep_for(milliseconds(100));
+  client.Send("ta");
+  EXPECT_NE(client.ReadUntil("ok data", kGenerous).find("ok data"), std::string::npos);
+}
+
+TEST(HttpServer, ExpectContinueGetsAnInterimAnswer) {
+  auto server = StartServer(FastOptions(), Ok);
+  RawClient client(server->port());
+  client.Send("POST /ok HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+  EXPECT_NE(client.ReadUntil("100 Continue", kGenerous).find("HTTP/1.1 100 Continue"),
+            std::string::npos);
+  client.Send("body");
+  EXPECT_NE(client.ReadUntil("ok body", kGenerous).find("ok body"), std::string::npos);
+}
+
+TEST(HttpServer, OverTheCapAnswers503WithoutBlockingNewConnections) {
+  HttpServer::Options options = FastOptions();
+  options.max_connections = 2;
+  options.header_timeout = milliseconds(60000);  // the held connections stay open
+  auto server = StartServer(options, Ok);
+  auto first = std::make_unique<RawClient>(server->port());
+  RawClient second(server->port());
+  ASSERT_TRUE(first->connected() && second.connected());
+  // Over the cap, and silent: it gets its 503 and must not hold up anyone else.
+  RawClient silent(server->port());
+  std::string refused = silent.ReadUntil("\r\n\r\n", kGenerous);
+  EXPECT_EQ(refused.substr(0, 12), "HTTP/1.1 503") << refused;
+  EXPECT_NE(Lower(refused).find("retry-after: 1"), std::string::npos) << refused;
+  // A slot frees up: the next connection is served at once.
+  first.reset();
+  for (int attempt = 0; attempt < 100 && server->open_connections() > 1; ++attempt) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  RawClient next(server->port());
+  next.Send(kGet);
+  EXPECT_NE(next.ReadUntil("ok ", kGenerous).find("200 OK"), std::string::npos);
+}
+
+TEST(HttpServer, HeldConnectionsDoNotCostThreads) {
+  HttpServer::Options options = FastOptions();
+  options.header_timeout = milliseconds(60000);
+  auto server = StartServer(options, Ok);
+  int threads = ThreadCount();
+  std::vector<std::unique_ptr<RawClient>> held;
+  for (int i = 0; i < 300; ++i) {
+    held.push_back(std::make_unique<RawClient>(server->port()));
+    if (i % 2 == 0) held.back()->Send("POST /ok HT");  // half send a partial request line
+  }
+  for (int attempt = 0; attempt < 200 && server->open_connections() < 300; ++attempt) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_EQ(server->open_connections(), 300);
+  EXPECT_EQ(ThreadCount(), threads);
+  RawClient normal(server->port());  // and an ordinary request is still served
+  normal.Send(kGet);
+  EXPECT_NE(normal.ReadUntil("ok ", kGenerous).find("200 OK"), std::string::npos);
+}
+
+TEST(HttpServer, HandlerMayAnswerFromAnotherThread) {
+  std::vector<std::thread> answering;
+  std::mutex mutex;
+  auto server = HttpServer::Start(FastOptions(), [&](HttpRequest, HttpResponder respond) {
+    std::lock_guard lock(mutex);
+    answering.emplace_back([respond] {
+      std::this_thread::sleep_for(milliseconds(50));
+      HttpResponse response;
+      response.body = "later";
+      respond(response);
+    });
+  });
+  ASSERT_TRUE(server.ok());
+  RawClient client((*server)->port());
+  client.Send(kGet);
+  EXPECT_NE(client.ReadUntil("later", kGenerous).find("later"), std::string::npos);
+  (*server)->Shutdown();
+  for (std::thread& thread : answering) thread.join();
+}
+
+// A handler that holds every request until the test lets it go.
+class HeldHandler {
+ public:
+  void Handle(HttpRequest request, HttpResponder respond) {
+    std::lock_guard lock(mutex_);
+    held_.push_back(std::move(respond));
+    arrived_.notify_all();
+  }
+  bool WaitForRequests(size_t count) {
+    std::unique_lock lock(mutex_);
+    return arrived_.wait_for(lock, kGenerous, [&] { return held_.size() >= count; });
+  }
+  void ReleaseAll() {
+    std::vector<HttpResponder> held;
+    {
+      std::lock_guard lock(mutex_);
+      held.swap(held_);
+    }
+    for (HttpResponder& respond : held) {
+      HttpResponse response;
+      response.body = "finished";
+      respond(response);
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable arrived_;
+  std::vector<HttpResponder> held_;
+};
+
+TEST(HttpServer, ShutdownFinishesInFlightRequestsAndClosesTheRest) {
+  HeldHandler handler;
+  HttpServer::Options options = FastOptions();
+  options.header_timeout = milliseconds(60000);
+  options.idle_timeout = milliseconds(60000);
+  options.drain_timeout = milliseconds(60000);
+  auto started = HttpServer::Start(options, [&](HttpRequest request, HttpResponder respond) {
+    handler.Handle(std::move(request), std::move(respond));
+  });
+  ASSERT_TRUE(started.ok());
+  HttpServer& server = **started;
+  RawClient idle(server.port());
+  RawClient in_flight(server.port());
+  in_flight.Send(kGet);
+  ASSERT_TRUE(handler.WaitForRequests(1));
+
+  auto stopped = std::async(std::launch::async, [&] { server.Shutdown(); });
+  // The idle connection is closed at once, not after the drain period.
+  bool closed = false;
+  EXPECT_EQ(idle.ReadUntilClosed(kGenerous, &closed), "");
+  EXPECT_TRUE(closed);
+  // New connections are refused.
+  bool refused = false;
+  for (int attempt = 0; attempt < 100 && !refused; ++attempt) {
+    RawClient late(server.port());
+    refused = !late.connected();
+    if (!refused) std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_TRUE(refused);
+  EXPECT_EQ(stopped.wait_for(milliseconds(200)), std::future_status::timeout)
+      << "Shutdown must wait for the request in flight";
+  // The request in flight gets its whole answer, told that the connection ends.
+  handler.ReleaseAll();
+  std::string answer = in_flight.ReadUntilClosed(kGenerous, &closed);
+  EXPECT_NE(answer.find("200 OK"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("finished"), std::string::npos) << answer;
+  EXPECT_EQ(stopped.wait_for(kGenerous), std::future_status::ready);
+}
+
+TEST(HttpServer, DrainPeriodEndsWhateverHandlersDo) {
+  HeldHandler handler;
+  HttpServer::Options options = FastOptions();
+  options.drain_timeout = milliseconds(300);
+  std::atomic<bool> drain_timed_out = false;
+  options.on_drain_timeout = [&] {
+    drain_timed_out = true;
+    handler.ReleaseAll();  // what the gateway does: cancel what the handlers wait for
+  };
+  auto started = HttpServer::Start(options, [&](HttpRequest request, HttpResponder respond) {
+    handler.Handle(std::move(request), std::move(respond));
+  });
+  ASSERT_TRUE(started.ok());
+  RawClient stuck((*started)->port());
+  stuck.Send(kGet);
+  ASSERT_TRUE(handler.WaitForRequests(1));
+  auto stopped = std::async(std::launch::async, [&] { (*started)->Shutdown(); });
+  EXPECT_EQ(stopped.wait_for(kGenerous), std::future_status::ready);
+  EXPECT_TRUE(drain_timed_out);
+  bool closed = false;
+  stuck.ReadUntilClosed(kGenerous, &closed);
+  EXPECT_TRUE(closed);
+}
+
+}  // namespace
+}  // namespace aievents
