@@ -4,12 +4,17 @@
 #include <chrono>
 #include <cstdint>
 
+#include "absl/random/random.h"
 #include "common/crypto.h"
 
 namespace aievents {
 
 std::string NewUuidV7() {
-  std::string bytes = RandomBytes(16);
+  // Ids need uniqueness, not secrecy: a per-thread generator seeded from the OS is enough, and
+  // unlike the OpenSSL generator (kept for keys and tokens) it takes no lock.
+  thread_local absl::BitGen random;
+  std::string bytes(16, '\0');
+  for (char& byte : bytes) byte = static_cast<char>(absl::Uniform<uint8_t>(random));
   uint64_t millis = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::system_clock::now().time_since_epoch())
                         .count();

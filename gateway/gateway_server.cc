@@ -53,6 +53,14 @@ GatewayConfig LoadGatewayConfig(ConfigSource& source) {
   config.drain_timeout_ms =
       source.Int("drain-timeout-ms", 20000, 0, 600000,
                  "on SIGTERM, how long in-flight requests may finish before connections close");
+  config.batching.max_calls = source.Int("call-batch-max-calls", 500, 1, 1000,
+                                         "most calls sent to a backend in one batch RPC");
+  config.batching.max_inflight =
+      source.Int("call-batch-max-inflight", 4, 1, 64,
+                 "batch RPCs out at once per route and API key before calls wait to be batched");
+  config.batching.max_wait = std::chrono::microseconds(
+      source.Int("call-batch-max-wait-us", 2000, 0, 1000000,
+                 "longest a call waits for a batch slot before it is sent anyway"));
   config.log_level = source.String("log-level", "info", "debug, info, warn or error");
   return config;
 }
@@ -73,7 +81,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
       absl::Milliseconds(config.backend_timeout_ms));
   BodyLimits limits{static_cast<size_t>(config.max_body_bytes),
                     static_cast<size_t>(config.max_webhook_body_bytes)};
-  server->batcher_ = std::make_unique<CallBatcher>(server->backends_.get(), CallBatcher::Options{});
+  server->batcher_ = std::make_unique<CallBatcher>(server->backends_.get(), config.batching);
   server->handler_ = std::make_unique<GatewayHandler>(&server->routes_, server->backends_.get(),
                                                       server->batcher_.get(), limits);
   Metrics::Global().DescribeCounter("aievents_http_requests_total",

@@ -30,6 +30,7 @@ struct GatewayConfig {
   int body_timeout_ms = 30000;
   int idle_timeout_ms = 60000;
   int drain_timeout_ms = 20000;
+  CallBatcher::Options batching;
   std::string log_level = "info";
 };
 

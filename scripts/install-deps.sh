@@ -8,6 +8,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libpqxx-dev libgtest-dev libgmock-dev
   libphonenumber-dev libicu-dev libboost-dev nlohmann-json3-dev libssl-dev libbenchmark-dev
+  libjemalloc-dev
   postgresql postgresql-contrib
 )
 

@@ -39,7 +39,10 @@ class EventBatcher {
   struct Options {
     int max_batch_events = 500;
     absl::Duration max_batch_delay = absl::Milliseconds(2);
-    int max_inflight_batches = 4;
+    // One at a time: while a batch commits, the next one fills, so batches grow with the load.
+    // On the 2-core development machine more batches in flight only made them smaller and
+    // cost more CPU per event (docs/performance.md).
+    int max_inflight_batches = 1;
     // Shedding: new events are refused while this many are queued, or while the oldest queued
     // one has waited longer than max_queue_wait.
     int max_queued_events = 10000;

@@ -20,7 +20,7 @@ IngestConfig LoadIngestConfig(ConfigSource& source) {
                  "longest an event waits for others to share its commit, while another batch "
                  "is being committed (an idle service commits at once)"));
   batching.max_inflight_batches =
-      source.Int("batch-max-inflight", 4, 1, 64, "batches being matched and committed at once");
+      source.Int("batch-max-inflight", 1, 1, 64, "batches being matched and committed at once");
   batching.max_queued_events =
       source.Int("queue-max-events", 10000, 1, 10000000,
                  "events waiting for a batch beyond which new ones get UNAVAILABLE (HTTP 503)");
