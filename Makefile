@@ -9,7 +9,7 @@ export AIEVENTS_DATABASE_URL ?= $(DB_URL)
 # The shared secret for service-to-service calls (webhook processing), made once per checkout.
 INTERNAL_TOKEN_FILE := $(DATA_DIR)/internal-token
 
-.PHONY: up down test build deps db migrate dev-key services clean format
+.PHONY: up down test bench build deps db migrate dev-key services clean format
 
 up: deps build db migrate services dev-key
 	@echo
@@ -60,6 +60,12 @@ down:
 
 test: deps build
 	@bash scripts/run-tests.sh
+
+# The ingestion benchmark against the stack `make up` starts (see bench/README.md); prints
+# numbers, asserts nothing. BENCH_ARGS passes options, e.g. BENCH_ARGS=--fill-rows=10000000.
+bench: up
+	@bash scripts/install-deps.sh --bench
+	@bash bench/run-ingest-bench.sh $(BENCH_ARGS)
 
 format:
 	@clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -61,13 +61,10 @@ class EdgeLoad {
   }
 
   void StartWorker() {
-    auto stream = std::make_shared<beast::tcp_stream>(io_);
-    stream->async_connect(endpoint_, [=, this](beast::error_code ec) {
-      if (ec) {
-        ++worker_errors_;
-        return;
-      }
-      Request(stream);
+    auto worker = std::make_shared<Worker>(io_);
+    worker->stream.async_connect(endpoint_, [=, this](beast::error_code ec) {
+      if (ec) return Failed(worker, ec);
+      Request(worker);
     });
   }
 
@@ -79,6 +76,7 @@ class EdgeLoad {
     }
     std::cout << "ordinary requests: " << ok_latency_.count() << " ok in " << seconds_
               << " s, statuses:" << counts << " errors=" << worker_errors_
+              << (last_error_.empty() ? "" : " (last: " + last_error_ + ")")
               << " latency: " << ok_latency_.Format() << "\n";
     std::cout << "idle connections: " << idle << " opened, " << idle_refused_ << " refused, "
               << idle_closed_.count()
@@ -105,47 +103,56 @@ class EdgeLoad {
     });
   }
 
-  void Request(std::shared_ptr<beast::tcp_stream> stream) {
+  // One keep-alive connection sending ordinary requests one after another.
+  struct Worker {
+    explicit Worker(asio::io_context& io) : stream(io) {}
+    beast::tcp_stream stream;
+    beast::flat_buffer buffer;
+    http::request<http::string_body> request;
+    http::response<http::string_body> response;
+    Clock::time_point start;
+  };
+
+  void Request(std::shared_ptr<Worker> worker) {
     if (Clock::now() >= end_) return;
-    auto request =
-        std::make_shared<http::request<http::string_body>>(http::verb::post, "/v1/ai-events", 11);
-    request->set(http::field::host, "127.0.0.1");
-    request->set(http::field::content_type, "application/json");
-    request->set("x-api-key", key_);
-    request->body() = aievents::bench::EventMix::JsonBody(mix_.Next());
-    request->prepare_payload();
-    auto start = Clock::now();
-    stream->expires_after(std::chrono::seconds(30));
-    http::async_write(*stream, *request, [=, this](beast::error_code ec, size_t) {
-      if (ec) return Failed(stream);
-      auto buffer = std::make_shared<beast::flat_buffer>();
-      auto response = std::make_shared<http::response<http::string_body>>();
-      http::async_read(*stream, *buffer, *response, [=, this](beast::error_code ec, size_t) {
-        (void)request;
-        if (ec) return Failed(stream);
-        int status = response->result_int();
-        statuses_[status]++;
-        if (status >= 200 && status < 300) {
-          ok_latency_.Add(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-        }
-        if (!response->keep_alive()) {
-          StartWorker();
-          return;
-        }
-        Request(stream);
-      });
+    worker->request = {http::verb::post, "/v1/ai-events", 11};
+    worker->request.set(http::field::host, "127.0.0.1");
+    worker->request.set(http::field::content_type, "application/json");
+    worker->request.set("x-api-key", key_);
+    worker->request.body() = aievents::bench::EventMix::JsonBody(mix_.Next());
+    worker->request.prepare_payload();
+    worker->start = Clock::now();
+    worker->stream.expires_after(std::chrono::seconds(30));
+    http::async_write(worker->stream, worker->request, [=, this](beast::error_code ec, size_t) {
+      if (ec) return Failed(worker, ec);
+      worker->response = {};
+      http::async_read(
+          worker->stream, worker->buffer, worker->response,
+          [=, this](beast::error_code ec, size_t) {
+            if (ec) return Failed(worker, ec);
+            int status = worker->response.result_int();
+            statuses_[status]++;
+            if (status >= 200 && status < 300) {
+              ok_latency_.Add(
+                  std::chrono::duration<double, std::milli>(Clock::now() - worker->start).count());
+            }
+            if (!worker->response.keep_alive()) return StartWorker();
+            Request(worker);
+          });
     });
   }
 
-  void Failed(std::shared_ptr<beast::tcp_stream> stream) {
+  void Failed(std::shared_ptr<Worker> worker, const beast::error_code& ec) {
     ++worker_errors_;
+    last_error_ = ec.message();
     beast::error_code ignored;
-    stream->socket().close(ignored);
+    worker->stream.socket().close(ignored);
     if (Clock::now() < end_) StartWorker();
   }
 
  public:
   void SetEnd(Clock::time_point end) { end_ = end; }
+  bool Done() const { return Clock::now() >= end_; }
   void CloseHeld() {
     for (auto& socket : held_) {
       beast::error_code ignored;
@@ -163,6 +170,7 @@ class EdgeLoad {
   std::vector<std::shared_ptr<tcp::socket>> held_;
   std::map<int, int64_t> statuses_;
   int worker_errors_ = 0;
+  std::string last_error_;
   aievents::bench::LatencySummary ok_latency_;
 };
 
@@ -198,7 +206,16 @@ int main(int argc, char** argv) {
   io.run_for(std::chrono::milliseconds(500));
   load.SetEnd(Clock::now() + std::chrono::seconds(seconds));
   for (int i = 0; i < workers; ++i) load.StartWorker();
-  io.run_for(std::chrono::seconds(hold));
+  // Until every held connection was closed by the server and the ordinary traffic is over
+  // (or --hold-seconds, whichever comes first).
+  auto give_up = Clock::now() + std::chrono::seconds(hold);
+  while (Clock::now() < give_up) {
+    io.run_for(std::chrono::milliseconds(200));
+    bool all_closed =
+        static_cast<int>(load.idle_closed_.count()) + load.idle_refused_ >= idle &&
+        static_cast<int>(load.partial_closed_.count()) + load.partial_refused_ >= partial;
+    if (all_closed && load.Done()) break;
+  }
   load.CloseHeld();
   load.Print(idle, partial);
   return 0;

@@ -95,7 +95,9 @@ absl::StatusOr<pg_conn*> PgPipelinePool::Acquire() {
     if (!ok) return fail(absl::StrCat("cannot prepare ", statement.name, ": ", error));
   }
   if (options_.generic_plans) {
-    PGresult* set = PQexec(conn, "SET plan_cache_mode = force_generic_plan");
+    // As in PgPool: plans made once must not be sequential scans chosen on empty tables.
+    PGresult* set =
+        PQexec(conn, "SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off");
     bool ok = PQresultStatus(set) == PGRES_COMMAND_OK;
     PQclear(set);
     if (!ok) return fail("cannot set plan_cache_mode");
@@ -139,8 +141,12 @@ absl::StatusOr<std::vector<PgRows>> PgPipelinePool::Run(pg_conn* conn,
     std::vector<const char*> values;
     values.reserve(call.params.size());
     for (const auto& param : call.params) values.push_back(param ? param->c_str() : nullptr);
-    if (PQsendQueryPrepared(conn, call.statement, static_cast<int>(values.size()), values.data(),
-                            nullptr, nullptr, 0) != 1) {
+    int sent = call.plan_each_time
+                   ? PQsendQueryParams(conn, call.statement, static_cast<int>(values.size()),
+                                       nullptr, values.data(), nullptr, nullptr, 0)
+                   : PQsendQueryPrepared(conn, call.statement, static_cast<int>(values.size()),
+                                         values.data(), nullptr, nullptr, 0);
+    if (sent != 1) {
       return lost("database connection lost: ");
     }
   }

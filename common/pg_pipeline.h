@@ -34,6 +34,10 @@ namespace aievents {
 struct PgCall {
   const char* statement;
   std::vector<std::optional<std::string>> params;
+  // When true, `statement` is SQL text planned for these parameter values at each execution
+  // instead of a prepared statement's name: for a statement whose right plan depends on the
+  // table's statistics, which a plan made once (generic plans) would freeze.
+  bool plan_each_time = false;
 };
 
 // The call that scopes the statements after it to `tenant_id` (see kScopeToTenant).

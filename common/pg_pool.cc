@@ -37,6 +37,10 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire() {
     if (options_.generic_plans) {
       pqxx::nontransaction setup(*conn);
       setup.exec("SET plan_cache_mode = force_generic_plan");
+      // A generic plan is made once, maybe while the tables are still empty, when a sequential
+      // scan looks cheapest; it would stay that way as they grow. Without sequential scans it
+      // can only choose among the indexes, which stay right.
+      setup.exec("SET enable_seqscan = off");
     }
     conn->prepare(kScopeToTenant.name, kScopeToTenant.sql);
     for (const PgStatement& statement : options_.statements) {

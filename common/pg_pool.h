@@ -43,6 +43,8 @@ class PgPool {
     // Plan every prepared statement once (plan_cache_mode = force_generic_plan). Right for
     // statements whose best plan does not depend on their values (key lookups, array inserts):
     // PostgreSQL otherwise re-plans them on every execution, which costs more than running them.
+    // Sequential scans are turned off on these connections: a plan made once while a table is
+    // empty would otherwise keep scanning it whole as it grows.
     bool generic_plans = false;
   };
 

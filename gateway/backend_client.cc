@@ -118,15 +118,46 @@ std::map<std::string, absl::Status> BackendClient::Health() {
 }
 
 void BackendClient::PollHealth() {
+  // One round checks every backend at once (asynchronously), so a round takes at most one
+  // check's deadline and shutdown can cancel it.
+  struct Check {
+    grpc::ClientContext context;
+    grpc::health::v1::HealthCheckRequest request;
+    grpc::health::v1::HealthCheckResponse response;
+    absl::Status result;
+  };
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    lock.unlock();
-    std::map<std::string, absl::Status> health;
+    std::map<std::string, std::unique_ptr<Check>> checks;
+    int remaining = static_cast<int>(backends_.size());
     for (auto& [service, backend] : backends_) {
-      health[service] = CheckGrpcHealth(*backend.health, service, absl::Seconds(1));
+      auto check = std::make_unique<Check>();
+      check->context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+      check->request.set_service(service);
+      Check* raw = check.get();
+      std::string name = service;
+      backend.health->async()->Check(
+          &raw->context, &raw->request, &raw->response,
+          [this, raw, name, &remaining](grpc::Status status) {
+            if (!status.ok()) {
+              raw->result = absl::UnavailableError(
+                  absl::StrCat(name, " unreachable: ", status.error_message()));
+            } else if (raw->response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+              raw->result = absl::UnavailableError(absl::StrCat(name, " is not serving"));
+            }
+            std::lock_guard lock(mutex_);
+            --remaining;
+            changed_.notify_all();
+          });
+      checks.emplace(service, std::move(check));
     }
-    lock.lock();
-    health_ = std::move(health);
+    changed_.wait(lock, [&] { return remaining == 0 || stopping_; });
+    if (remaining > 0) {
+      for (auto& [service, check] : checks) check->context.TryCancel();
+      changed_.wait(lock, [&] { return remaining == 0; });
+      return;
+    }
+    for (auto& [service, check] : checks) health_[service] = check->result;
     changed_.wait_for(lock, absl::ToChronoMilliseconds(health_interval_),
                       [this] { return stopping_; });
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages aievents needs to build, run and test, skipping what is
-# already there. Must run as root (make up / make test do).
+# already there. Must run as root (make up / make test do). With --bench, also what the
+# benchmarks use (make bench).
 set -euo pipefail
 
 PACKAGES=(
@@ -11,6 +12,10 @@ PACKAGES=(
   libjemalloc-dev
   postgresql postgresql-contrib
 )
+
+if [ "${1:-}" = "--bench" ]; then
+  PACKAGES=(wrk bc procps linux-perf)
+fi
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -3,12 +3,17 @@
 -- development machine (docs/performance.md): the tenant foreign key, the per-row notify
 -- trigger and the unmatched-key indexes on rows that lack the key were a third of it.
 
--- The tenant foreign key locked the tenant's row for every event: a share lock on one hot row
--- that every concurrent commit of the tenant takes (multixacts, WAL for each lock). Events are
--- written only by the ingest service, for the tenant of an authenticated key, and tenants are
--- never deleted, so the row always exists. (The customer foreign key stays: its rows are many,
--- and it guards the link that matching and association maintain.)
+-- Each foreign key of ai_events locked its parent row for every event: a row lock is a WAL
+-- record and a dirtied page of the parent table, and a row that concurrent commits lock
+-- together becomes a multixact. The tenant's row is locked by every commit of the tenant; a
+-- customer's by every event matched to it. Neither check protects anything the code does not
+-- already ensure: events are written only for the tenant of an authenticated key; every
+-- customer_id written comes from a customer read in the same operation (matching's query,
+-- association's existence check, re-matching's query); and tenants and customers are never
+-- deleted (a deletion feature must unlink or remove their events first; see
+-- docs/matching-and-idempotency.md). ai_event_associations keeps its foreign keys: it is not on the hot path.
 ALTER TABLE ai_events DROP CONSTRAINT ai_events_tenant_id_fkey;
+ALTER TABLE ai_events DROP CONSTRAINT ai_events_tenant_id_customer_id_fkey;
 
 -- Re-matching looks unmatched events up by a key they have; an event without that key never
 -- needs an entry in that key's index.

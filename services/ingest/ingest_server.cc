@@ -37,9 +37,8 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
   std::unique_ptr<IngestServer> server(new IngestServer());
   std::vector<PgStatement> statements = PgEventStore::Statements();
   for (const PgStatement& statement : PgWebhookStore::Statements()) statements.push_back(statement);
-  // Every ingest statement is a key lookup or an array insert: plan each once.
-  ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, std::move(statements),
-                                                    /*generic_plans=*/true));
+  // The hot path has its own pool (pipeline_); this one serves authentication and webhooks.
+  ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, std::move(statements)));
   server->authenticator_ = std::make_unique<Authenticator>(
       server->pool_.get(), absl::Seconds(config.service.auth_cache_seconds),
       config.service.internal_token);

@@ -16,10 +16,29 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-constexpr char kFindByKeys[] = "ai_events_find_by_keys";
-constexpr char kFindConflicts[] = "ai_events_find_conflicts";
 constexpr char kInsertBatch[] = "ai_events_insert_batch";
 constexpr char kUpsertCall[] = "ai_events_upsert_call";
+
+// The rows stored under some keys (FindByKeysSql), or under some keys except ours
+// (FindConflictsSql). Planned at each execution, not
+// prepared: prepared statements here get plans made once, and one made while ai_events was
+// empty (a new deployment's first minute, before autovacuum's first ANALYZE) used any index
+// on tenant_id and filtered on the key, reading every row of the tenant for each batch as the
+// table grew. Planned with real statistics, it probes the idempotency index once per key.
+const std::string& FindByKeysSql() {
+  static const std::string sql =
+      absl::StrCat("SELECT ", kAiEventColumns,
+                   " FROM ai_events WHERE tenant_id = $1 AND idempotency_key = ANY($2::text[])");
+  return sql;
+}
+
+const std::string& FindConflictsSql() {
+  static const std::string sql =
+      absl::StrCat("SELECT ", kAiEventColumns,
+                   " FROM ai_events WHERE tenant_id = $1 AND idempotency_key = ANY($2::text[])"
+                   " AND id <> ALL($3::uuid[])");
+  return sql;
+}
 
 // The inserted columns after tenant_id, in the order ColumnValues() returns them.
 constexpr char kInsertColumns[] =
@@ -90,13 +109,6 @@ v1::AiEvent EventFromInsert(const NewEvent& item, int64_t occurred_us, int64_t r
 }  // namespace
 
 std::vector<PgStatement> PgEventStore::Statements() {
-  static const std::string find_by_keys =
-      absl::StrCat("SELECT ", kAiEventColumns,
-                   " FROM ai_events WHERE tenant_id = $1 AND idempotency_key = ANY($2::text[])");
-  static const std::string find_conflicts =
-      absl::StrCat("SELECT ", kAiEventColumns,
-                   " FROM ai_events WHERE tenant_id = $1 AND idempotency_key = ANY($2::text[])"
-                   " AND id <> ALL($3::uuid[])");
   static const std::string insert_batch = absl::StrCat(
       "INSERT INTO ai_events (", kInsertColumns, ")",
       " SELECT $1::uuid, * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[],"
@@ -131,10 +143,7 @@ std::vector<PgStatement> PgEventStore::Statements() {
       " lookup_name_normalized = EXCLUDED.lookup_name_normalized"
       " RETURNING ",
       kAiEventColumns);
-  return {{kFindConflicts, find_conflicts.c_str()},
-          {kFindByKeys, find_by_keys.c_str()},
-          {kInsertBatch, insert_batch.c_str()},
-          {kUpsertCall, upsert_call.c_str()}};
+  return {{kInsertBatch, insert_batch.c_str()}, {kUpsertCall, upsert_call.c_str()}};
 }
 
 absl::StatusOr<std::vector<StoredEvent>> PgEventStore::InsertBatch(
@@ -165,8 +174,9 @@ absl::StatusOr<std::vector<std::vector<StoredEvent>>> PgEventStore::InsertBatche
     PgCall insert{kInsertBatch, {tenant.tenant_id}};
     for (const Column& column : columns) insert.params.push_back(PgArrayLiteral(column));
     calls.push_back(std::move(insert));
-    calls.push_back(
-        {kFindConflicts, {tenant.tenant_id, PgArrayLiteral(keys), PgArrayLiteral(ids)}});
+    calls.push_back({FindConflictsSql().c_str(),
+                     {tenant.tenant_id, PgArrayLiteral(keys), PgArrayLiteral(ids)},
+                     /*plan_each_time=*/true});
   }
   ASSIGN_OR_RETURN(std::vector<PgRows> results, pipeline_->RunTransaction(calls));
 
@@ -200,9 +210,10 @@ absl::StatusOr<std::vector<std::vector<StoredEvent>>> PgEventStore::InsertBatche
     if (missing.empty()) continue;
     // Committed by another transaction while the read above was already under way: read again.
     ASSIGN_OR_RETURN(std::vector<PgRows> again,
-                     pipeline_->RunTransaction(
-                         {ScopeToTenantCall(tenants[t].tenant_id),
-                          {kFindByKeys, {tenants[t].tenant_id, PgArrayLiteral(missing)}}}));
+                     pipeline_->RunTransaction({ScopeToTenantCall(tenants[t].tenant_id),
+                                                {FindByKeysSql().c_str(),
+                                                 {tenants[t].tenant_id, PgArrayLiteral(missing)},
+                                                 /*plan_each_time=*/true}}));
     for (int r = 0; r < again[1].size(); ++r) {
       v1::AiEvent event = AiEventFromRow(again[1], r);
       existing_by_key[event.idempotency_key()] = std::move(event);

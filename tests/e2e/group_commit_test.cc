@@ -4,9 +4,10 @@
 // shutting down finishes the requests it has in flight.
 //
 // Tests that need a batch held open start their own ingest replica (and gateway) with settings
-// of their own, sharing the suite's database and matching service, and hold the batch with a
-// row lock: an event matched to a customer cannot commit while that customer's row is locked
-// FOR UPDATE (its foreign-key check waits), so the events that follow queue behind it.
+// of their own, sharing the suite's database and matching service, and hold the batch with the
+// unique index: while another transaction holds an uncommitted row under an idempotency key,
+// an insert of that key waits for it (ON CONFLICT must know the outcome), so the event with
+// that key waits in its commit and the events after it queue behind it (one batch in flight).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -85,16 +86,19 @@ class Replica {
   std::unique_ptr<gateway::GatewayServer> gateway_;
 };
 
-// Holds a customer's row locked FOR UPDATE until Release(): events matched to that customer
-// wait in their commit.
-class CustomerRowLock {
+// Holds an uncommitted row of `tenant` under `key` until Release() (which rolls it back): an
+// event with that key waits in its commit until then, and then is stored as new.
+class KeyLock {
  public:
-  CustomerRowLock(const std::string& url, const std::string& tenant, const std::string& customer)
+  KeyLock(const std::string& url, const std::string& tenant, const std::string& key)
       : connection_(url), transaction_(connection_) {
-    transaction_.exec_params("SELECT 1 FROM customers WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
-                             tenant, customer);
+    transaction_.exec_params(
+        "INSERT INTO ai_events (tenant_id, id, match_method, event_type, source, summary,"
+        " raw_payload, idempotency_key, occurred_at)"
+        " VALUES ($1, gen_random_uuid(), 'none', 'note', 'test', 'lock', '{}', $2, now())",
+        tenant, key);
   }
-  void Release() { transaction_.commit(); }
+  void Release() { transaction_.abort(); }
 
  private:
   pqxx::connection connection_;
@@ -184,7 +188,7 @@ TEST(GroupCommit, AnEventTheDatabaseRefusesDoesNotFailItsBatch) {
   batching.max_inflight_batches = 1;
   batching.max_batch_events = 100;
   Replica replica(suite, batching);
-  CustomerRowLock lock(suite.database_url(), tenant.id, customer);
+  KeyLock lock(suite.database_url(), tenant.id, "blocker");
   nlohmann::json held_lookup = {{"email", "held@example.com"}};
   auto blocker = std::async(std::launch::async, [&] {
     return ConcurrentHttpRequests(
@@ -229,7 +233,7 @@ TEST(GroupCommit, OverloadAnswers503WithRetryAfterAndRecovers) {
   batching.max_inflight_batches = 1;
   batching.max_queued_events = 5;
   Replica replica(suite, batching);
-  CustomerRowLock lock(suite.database_url(), tenant.id, customer);
+  KeyLock lock(suite.database_url(), tenant.id, "blocker");
   nlohmann::json lookup = {{"email", "busy@example.com"}};
   auto blocker = std::async(std::launch::async, [&] {
     return ConcurrentHttpRequests(
@@ -274,7 +278,7 @@ TEST(GroupCommit, GatewayShutdownFinishesRequestsInFlight) {
   auto tenant = suite.NewTenant();
   std::string customer = CreateCustomer(suite, tenant.api_key, {{"email", "drain@example.com"}});
   auto replica = std::make_unique<Replica>(suite, ingest::EventBatcher::Options{});
-  CustomerRowLock lock(suite.database_url(), tenant.id, customer);
+  KeyLock lock(suite.database_url(), tenant.id, "drain-0");
   std::vector<HttpCall> calls;
   for (int i = 0; i < 11; ++i) {
     calls.push_back(EventCall(

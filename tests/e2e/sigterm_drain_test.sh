@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SIGTERM stops the gateway process within its drain period whatever its clients do: it holds
+# idle connections and half-sent requests open, and the process must still exit, cleanly,
+# within --drain-timeout-ms plus a few seconds of slack. (The drain's treatment of requests in
+# flight is covered in tests/unit/http_server_test.cc and tests/e2e/group_commit_test.cc.)
+#   sigterm_drain_test.sh PATH/TO/aievents-gateway
+set -euo pipefail
+gateway="${1:?path to aievents-gateway}"
+
+port=0
+while :; do
+  port=$((20000 + RANDOM % 30000))
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+done
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+# Backends that do not exist: this test is about the HTTP edge only.
+"$gateway" --listen-port="$port" --drain-timeout-ms=2000 --header-timeout-ms=60000 \
+  --ingest-address=127.0.0.1:1 --matching-address=127.0.0.1:1 --timeline-address=127.0.0.1:1 \
+  2>"$log" &
+pid=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+# Twenty idle connections and ten that stop halfway through their request line.
+fds=()
+for _ in $(seq 1 20); do
+  exec {fd}<>"/dev/tcp/127.0.0.1/$port"
+  fds+=("$fd")
+done
+for _ in $(seq 1 10); do
+  exec {fd}<>"/dev/tcp/127.0.0.1/$port"
+  printf 'POST /v1/ai-ev' >&"$fd"
+  fds+=("$fd")
+done
+
+started=$(date +%s%N)
+kill -TERM "$pid"
+status=0
+wait "$pid" || status=$?
+elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+for fd in "${fds[@]}"; do exec {fd}>&-; done
+
+echo "gateway exited with status $status after $elapsed_ms ms (drain period 2000 ms)"
+cat "$log" >&2
+if [ "$status" -ne 0 ]; then
+  cat "$log"
+  exit 1
+fi
+if [ "$elapsed_ms" -gt 7000 ]; then
+  echo "FAIL: SIGTERM took longer than the drain period plus 5 s" >&2
+  exit 1
+fi
