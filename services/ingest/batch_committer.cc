@@ -4,9 +4,11 @@
 #include <atomic>
 #include <map>
 
+#include "absl/time/clock.h"
 #include "common/authenticator.h"
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/metrics.h"
 
 namespace aievents::ingest {
 
@@ -22,6 +24,8 @@ struct BatchCommitter::TenantBatch {
 };
 
 struct BatchCommitter::Batch {
+  absl::Time started = absl::Now();
+  absl::Time matched;  // when the last matching answer arrived
   std::vector<TenantBatch> tenants;
   std::atomic<size_t> unanswered{0};  // tenants whose matching call is still out
   std::function<void()> committed;
@@ -32,7 +36,15 @@ BatchCommitter::BatchCommitter(PgEventStore* store, MatchingClient* matching, in
     : store_(store),
       matching_(matching),
       internal_token_(std::move(internal_token)),
-      workers_(commit_threads) {}
+      workers_(commit_threads) {
+  // Where a batch's time goes: an operator tuning batch sizes or commit threads reads these.
+  Metrics::Global().DescribeHistogram("aievents_ingest_batch_match_seconds",
+                                      "Time from a batch leaving the queue to its last matching "
+                                      "answer (all tenants asked at once).");
+  Metrics::Global().DescribeHistogram("aievents_ingest_batch_store_seconds",
+                                      "Time from a batch's last matching answer until it is "
+                                      "committed: commit-thread wait plus the transaction.");
+}
 
 void BatchCommitter::Commit(std::vector<PendingEvent> events, std::function<void()> committed) {
   auto batch = std::make_shared<Batch>();
@@ -74,6 +86,9 @@ void BatchCommitter::MatchTenant(std::shared_ptr<Batch> batch, size_t t) {
   }
   auto answered = [this, batch] {
     if (batch->unanswered.fetch_sub(1) == 1) {
+      batch->matched = absl::Now();
+      Metrics::Global().Observe("aievents_ingest_batch_match_seconds", {},
+                                absl::ToDoubleSeconds(batch->matched - batch->started));
       workers_.Submit([this, batch] { Store(*batch); });
     }
   };
@@ -138,6 +153,8 @@ void BatchCommitter::Store(Batch& batch) {
     row_tenant.push_back(t);
   }
   std::vector<std::vector<absl::StatusOr<StoredEvent>>> stored = Insert(rows);
+  Metrics::Global().Observe("aievents_ingest_batch_store_seconds", {},
+                            absl::ToDoubleSeconds(absl::Now() - batch.matched));
   for (size_t r = 0; r < rows.size(); ++r) {
     for (size_t j = 0; j < row_keys[r].size(); ++j) {
       per_key[row_tenant[r]][row_keys[r][j]] = std::move(stored[r][j]);
