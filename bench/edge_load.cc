@@ -21,7 +21,7 @@
 
 #include "bench/event_mix.h"
 #include "bench/latency_summary.h"
-#include "common/config_source.h"
+#include "common/runtime/config_source.h"
 
 namespace {
 

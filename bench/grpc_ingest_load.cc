@@ -19,7 +19,7 @@
 #include "aievents/v1/ingest_service.grpc.pb.h"
 #include "bench/event_mix.h"
 #include "bench/latency_summary.h"
-#include "common/config_source.h"
+#include "common/runtime/config_source.h"
 
 namespace {
 

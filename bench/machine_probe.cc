@@ -15,7 +15,7 @@
 #include <cstdio>
 #include <thread>
 
-#include "common/config_source.h"
+#include "common/runtime/config_source.h"
 
 namespace {
 

@@ -27,7 +27,7 @@
 #include "absl/strings/str_split.h"
 #include "bench/event_mix.h"
 #include "bench/latency_summary.h"
-#include "common/config_source.h"
+#include "common/runtime/config_source.h"
 
 namespace {
 

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "aievents/v1/timeline_service.grpc.pb.h"
-#include "common/config_source.h"
-#include "common/log.h"
+#include "common/runtime/config_source.h"
+#include "common/runtime/log.h"
 #include "grpcpp/create_channel.h"
 #include "services/timeline/timeline_server.h"
 #include "tools/admin/admin_commands.h"

@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/field_violations.h"
-#include "common/grpc_client.h"
+#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_client.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/support/byte_buffer.h"
 

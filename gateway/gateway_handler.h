@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 #include "gateway/backend_client.h"
 #include "gateway/call_batcher.h"
 #include "gateway/route_table.h"

@@ -4,9 +4,9 @@
 #include "aievents/v1/matching_service.grpc.pb.h"
 #include "aievents/v1/timeline_service.grpc.pb.h"
 #include "aievents/v1/webhook_service.grpc.pb.h"
-#include "common/log.h"
-#include "common/metrics.h"
-#include "common/status_macros.h"
+#include "common/runtime/log.h"
+#include "common/runtime/metrics.h"
+#include "common/runtime/status_macros.h"
 #include "gateway/http_status.h"
 
 namespace aievents::gateway {
@@ -67,11 +67,11 @@ GatewayConfig LoadGatewayConfig(ConfigSource& source) {
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const GatewayConfig& config) {
   std::unique_ptr<GatewayServer> server(new GatewayServer());
-  ASSIGN_OR_RETURN(server->routes_,
-                   RouteTable::Build({ServiceOf<v1::CreateEventRequest>("IngestService"),
-                                      ServiceOf<v1::ReceiveDeliveryRequest>("WebhookService"),
-                                      ServiceOf<v1::GetCustomerRequest>("MatchingService"),
-                                      ServiceOf<v1::GetEventRequest>("TimelineService")}));
+  AIEV_ASSIGN_OR_RETURN(server->routes_,
+                        RouteTable::Build({ServiceOf<v1::CreateEventRequest>("IngestService"),
+                                           ServiceOf<v1::ReceiveDeliveryRequest>("WebhookService"),
+                                           ServiceOf<v1::GetCustomerRequest>("MatchingService"),
+                                           ServiceOf<v1::GetEventRequest>("TimelineService")}));
   server->backends_ = std::make_unique<BackendClient>(
       std::map<std::string, std::string>{
           {v1::IngestService::service_full_name(), config.ingest_address},
@@ -109,10 +109,10 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
     return ErrorResponse(status, code, message);
   };
   GatewayHandler* handler = server->handler_.get();
-  ASSIGN_OR_RETURN(server->http_, HttpServer::Start(options, [handler](HttpRequest request,
-                                                                       HttpResponder respond) {
-                     handler->Handle(std::move(request), std::move(respond));
-                   }));
+  AIEV_ASSIGN_OR_RETURN(server->http_, HttpServer::Start(options, [handler](HttpRequest request,
+                                                                            HttpResponder respond) {
+                          handler->Handle(std::move(request), std::move(respond));
+                        }));
   log::Info("started", {{"service", "gateway"}, {"port", std::to_string(server->port())}});
   return server;
 }

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/config_source.h"
-#include "common/http_server.h"
+#include "common/http/http_server.h"
+#include "common/runtime/config_source.h"
 #include "gateway/backend_client.h"
 #include "gateway/call_batcher.h"
 #include "gateway/gateway_handler.h"

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "common/field_violations.h"
-#include "common/http_server.h"
+#include "common/http/http_server.h"
+#include "common/rpc/field_violations.h"
 
 namespace aievents::gateway {
 

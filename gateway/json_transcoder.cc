@@ -6,8 +6,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/proto_enum_names.h"
-#include "common/rfc3339.h"
+#include "common/text/base64.h"
+#include "common/text/proto_enum_names.h"
+#include "common/text/rfc3339.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -187,28 +188,6 @@ void SetValue(const Json& value, const FieldDescriptor* field, Message& message,
   }
 }
 
-std::string Base64(const std::string& bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    unsigned int n = (static_cast<unsigned char>(bytes[i]) << 16) |
-                     (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                     static_cast<unsigned char>(bytes[i + 2]);
-    for (int shift : {18, 12, 6, 0}) out.push_back(kAlphabet[(n >> shift) & 63]);
-  }
-  if (i < bytes.size()) {
-    unsigned int n = static_cast<unsigned char>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out.push_back(kAlphabet[(n >> 18) & 63]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    out.push_back(i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
-
 OrderedJson ValueToJson(const Message& message, const FieldDescriptor* field, int index) {
   const Reflection* reflection = message.GetReflection();
   bool repeated = field->is_repeated();
@@ -217,7 +196,7 @@ OrderedJson ValueToJson(const Message& message, const FieldDescriptor* field, in
       std::string text = repeated ? reflection->GetRepeatedString(message, field, index)
                                   : reflection->GetString(message, field);
       // bytes are base64, as in the standard protobuf JSON mapping.
-      if (field->type() == FieldDescriptor::TYPE_BYTES) return Base64(text);
+      if (field->type() == FieldDescriptor::TYPE_BYTES) return Base64Encode(text);
       return text;
     }
     case FieldDescriptor::CPPTYPE_BOOL:

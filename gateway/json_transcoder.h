@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "common/field_violations.h"
+#include "common/rpc/field_violations.h"
 #include "google/protobuf/message.h"
 
 namespace aievents::gateway {

@@ -1,5 +1,5 @@
 // aievents-gateway: the HTTP/JSON front door, translating to the backend gRPC services.
-#include "common/service_main.h"
+#include "common/runtime/service_main.h"
 #include "gateway/gateway_server.h"
 
 int main(int argc, char** argv) {

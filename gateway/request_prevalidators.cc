@@ -3,14 +3,14 @@
 #include <set>
 
 #include "aievents/v1/ingest_service.pb.h"
-#include "services/ingest/event_validator.h"
+#include "common/domain/event_validator.h"
 
 namespace aievents::gateway {
 
 std::vector<FieldViolation> ServiceViolations(const std::string& method_full_name,
                                               const google::protobuf::Message& request) {
   if (method_full_name == "aievents.v1.IngestService.CreateEvent") {
-    auto result = ingest::ValidateCreateEvent(static_cast<const v1::CreateEventRequest&>(request));
+    auto result = ValidateCreateEvent(static_cast<const v1::CreateEventRequest&>(request));
     return result.ok() ? std::vector<FieldViolation>{} : GetFieldViolations(result.status());
   }
   return {};

@@ -5,10 +5,10 @@
 #include <map>
 
 #include "absl/time/clock.h"
-#include "common/authenticator.h"
-#include "common/ids.h"
-#include "common/log.h"
-#include "common/metrics.h"
+#include "common/auth/authenticator.h"
+#include "common/runtime/log.h"
+#include "common/runtime/metrics.h"
+#include "common/text/ids.h"
 
 namespace aievents::ingest {
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "common/worker_pool.h"
+#include "common/runtime/worker_pool.h"
 #include "services/ingest/event_batcher.h"
 #include "services/ingest/matching_client.h"
 #include "services/ingest/pg_event_store.h"

@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/metrics.h"
+#include "common/runtime/metrics.h"
 
 namespace aievents::ingest {
 

@@ -18,8 +18,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/request_context.h"
-#include "services/ingest/event_validator.h"
+#include "common/domain/event_validator.h"
+#include "common/rpc/request_context.h"
 #include "services/ingest/pg_event_store.h"
 
 namespace aievents::ingest {

@@ -1,9 +1,9 @@
 #include "services/ingest/event_ingestor.h"
 
-#include "common/log.h"
-#include "common/metrics.h"
-#include "common/proto_enum_names.h"
-#include "services/ingest/idempotency_key.h"
+#include "common/domain/idempotency_key.h"
+#include "common/runtime/log.h"
+#include "common/runtime/metrics.h"
+#include "common/text/proto_enum_names.h"
 
 namespace aievents::ingest {
 

@@ -8,7 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/ingest_service.pb.h"
-#include "common/request_context.h"
+#include "common/rpc/request_context.h"
 #include "services/ingest/event_batcher.h"
 
 namespace aievents::ingest {

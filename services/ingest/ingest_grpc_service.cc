@@ -4,9 +4,9 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "common/field_violations.h"
-#include "common/ids.h"
-#include "common/log.h"
+#include "common/rpc/field_violations.h"
+#include "common/runtime/log.h"
+#include "common/text/ids.h"
 
 namespace aievents::ingest {
 namespace {

@@ -4,7 +4,7 @@
 #define AIEVENTS_SERVICES_INGEST_INGEST_GRPC_SERVICE_H_
 
 #include "aievents/v1/ingest_service.grpc.pb.h"
-#include "common/authenticator.h"
+#include "common/auth/authenticator.h"
 #include "services/ingest/event_ingestor.h"
 
 namespace aievents::ingest {

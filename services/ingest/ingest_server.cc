@@ -1,7 +1,7 @@
 #include "services/ingest/ingest_server.h"
 
-#include "common/log.h"
-#include "common/status_macros.h"
+#include "common/runtime/log.h"
+#include "common/runtime/status_macros.h"
 
 namespace aievents::ingest {
 
@@ -38,7 +38,7 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
   std::vector<PgStatement> statements = PgEventStore::Statements();
   for (const PgStatement& statement : PgWebhookStore::Statements()) statements.push_back(statement);
   // The hot path has its own pool (pipeline_); this one serves authentication and webhooks.
-  ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, std::move(statements)));
+  AIEV_ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, std::move(statements)));
   server->authenticator_ = std::make_unique<Authenticator>(
       server->pool_.get(), absl::Seconds(config.service.auth_cache_seconds),
       config.service.internal_token);
@@ -46,7 +46,7 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
   pipeline.database_url = config.service.database_url;
   pipeline.size = config.commit_threads;
   pipeline.statements = PgEventStore::Statements();
-  ASSIGN_OR_RETURN(server->pipeline_, PgPipelinePool::Create(std::move(pipeline)));
+  AIEV_ASSIGN_OR_RETURN(server->pipeline_, PgPipelinePool::Create(std::move(pipeline)));
   server->store_ = std::make_unique<PgEventStore>(server->pipeline_.get());
   server->matching_ = std::make_unique<GrpcMatchingClient>(
       config.matching_address, absl::Milliseconds(config.matching_timeout_ms));
@@ -79,15 +79,15 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
   PgPool* pool = server->pool_.get();
   MatchingClient* matching = server->matching_.get();
   std::function<absl::Status()> readiness = [pool, matching] {
-    RETURN_IF_ERROR(pool->Ping());
+    AIEV_RETURN_IF_ERROR(pool->Ping());
     return matching->CheckHealth();
   };
   GrpcServiceRunner::Options options =
       RunnerOptions(config.service, v1::IngestService::service_full_name(), std::move(readiness));
   options.health_service_names.push_back(v1::WebhookService::service_full_name());
-  ASSIGN_OR_RETURN(server->runner_,
-                   GrpcServiceRunner::Start(std::move(options), {server->service_.get(),
-                                                                 server->webhook_service_.get()}));
+  AIEV_ASSIGN_OR_RETURN(server->runner_, GrpcServiceRunner::Start(
+                                             std::move(options), {server->service_.get(),
+                                                                  server->webhook_service_.get()}));
   server->inbox_worker_ = std::make_unique<InboxWorker>(
       server->webhooks_.get(), server->processor_.get(), absl::Seconds(1), absl::Seconds(5));
   log::Info("started", {{"service", "ingest"},

@@ -6,12 +6,12 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/authenticator.h"
-#include "common/config_source.h"
-#include "common/grpc_service_runner.h"
-#include "common/pg_pipeline.h"
-#include "common/pg_pool.h"
-#include "common/service_config.h"
+#include "common/auth/authenticator.h"
+#include "common/pg/pg_pipeline.h"
+#include "common/pg/pg_pool.h"
+#include "common/rpc/grpc_service_runner.h"
+#include "common/runtime/config_source.h"
+#include "common/service/service_config.h"
 #include "services/ingest/batch_committer.h"
 #include "services/ingest/event_batcher.h"
 #include "services/ingest/event_ingestor.h"

@@ -1,5 +1,5 @@
 // aievents-ingest: validates, dedupes, matches (via aievents-matching) and stores AI events.
-#include "common/service_main.h"
+#include "common/runtime/service_main.h"
 #include "services/ingest/ingest_server.h"
 
 int main(int argc, char** argv) {

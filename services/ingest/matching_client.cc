@@ -1,8 +1,8 @@
 #include "services/ingest/matching_client.h"
 
 #include "absl/time/clock.h"
-#include "common/field_violations.h"
-#include "common/grpc_client.h"
+#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_client.h"
 #include "grpcpp/create_channel.h"
 
 namespace aievents::ingest {

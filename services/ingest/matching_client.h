@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/matching_service.grpc.pb.h"
-#include "common/request_context.h"
+#include "common/rpc/request_context.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/channel.h"
 

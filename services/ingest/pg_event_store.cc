@@ -4,11 +4,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/ai_event_row.h"
-#include "common/proto_enum_names.h"
-#include "common/rfc3339.h"
-#include "common/status_macros.h"
-#include "common/text.h"
+#include "common/pg/ai_event_row.h"
+#include "common/runtime/status_macros.h"
+#include "common/text/proto_enum_names.h"
+#include "common/text/rfc3339.h"
+#include "common/text/text.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace aievents::ingest {
@@ -151,7 +151,7 @@ absl::StatusOr<std::vector<StoredEvent>> PgEventStore::InsertBatch(
   std::vector<TenantRows> tenants(1);
   tenants[0].tenant_id = tenant_id;
   tenants[0].rows = events;
-  ASSIGN_OR_RETURN(auto stored, InsertBatches(tenants));
+  AIEV_ASSIGN_OR_RETURN(auto stored, InsertBatches(tenants));
   return std::move(stored.front());
 }
 
@@ -178,7 +178,7 @@ absl::StatusOr<std::vector<std::vector<StoredEvent>>> PgEventStore::InsertBatche
                      {tenant.tenant_id, PgArrayLiteral(keys), PgArrayLiteral(ids)},
                      /*plan_each_time=*/true});
   }
-  ASSIGN_OR_RETURN(std::vector<PgRows> results, pipeline_->RunTransaction(calls));
+  AIEV_ASSIGN_OR_RETURN(std::vector<PgRows> results, pipeline_->RunTransaction(calls));
 
   std::vector<std::vector<StoredEvent>> stored(tenants.size());
   for (size_t t = 0; t < tenants.size(); ++t) {
@@ -209,11 +209,12 @@ absl::StatusOr<std::vector<std::vector<StoredEvent>>> PgEventStore::InsertBatche
     }
     if (missing.empty()) continue;
     // Committed by another transaction while the read above was already under way: read again.
-    ASSIGN_OR_RETURN(std::vector<PgRows> again,
-                     pipeline_->RunTransaction({ScopeToTenantCall(tenants[t].tenant_id),
-                                                {FindByKeysSql().c_str(),
-                                                 {tenants[t].tenant_id, PgArrayLiteral(missing)},
-                                                 /*plan_each_time=*/true}}));
+    AIEV_ASSIGN_OR_RETURN(
+        std::vector<PgRows> again,
+        pipeline_->RunTransaction({ScopeToTenantCall(tenants[t].tenant_id),
+                                   {FindByKeysSql().c_str(),
+                                    {tenants[t].tenant_id, PgArrayLiteral(missing)},
+                                    /*plan_each_time=*/true}}));
     for (int r = 0; r < again[1].size(); ++r) {
       v1::AiEvent event = AiEventFromRow(again[1], r);
       existing_by_key[event.idempotency_key()] = std::move(event);

@@ -12,9 +12,9 @@
 #include "absl/status/statusor.h"
 #include "aievents/v1/ai_event.pb.h"
 #include "aievents/v1/matching_service.pb.h"
-#include "common/pg_pipeline.h"
-#include "common/pg_pool.h"
-#include "services/ingest/event_validator.h"
+#include "common/domain/event_validator.h"
+#include "common/pg/pg_pipeline.h"
+#include "common/pg/pg_pool.h"
 
 namespace aievents::ingest {
 

@@ -5,13 +5,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/customer_lookup_rules.h"
-#include "common/field_violations.h"
-#include "common/ids.h"
-#include "common/log.h"
-#include "common/metrics.h"
-#include "common/status_macros.h"
-#include "common/text.h"
+#include "common/domain/customer_lookup_rules.h"
+#include "common/rpc/field_violations.h"
+#include "common/runtime/log.h"
+#include "common/runtime/metrics.h"
+#include "common/runtime/status_macros.h"
+#include "common/text/ids.h"
+#include "common/text/text.h"
 #include "services/matching/text_normalizers.h"
 
 namespace aievents::matching {
@@ -69,8 +69,8 @@ absl::StatusOr<v1::MatchCustomerResponse> CustomerDirectory::Match(
     return InvalidArgumentWithViolations(
         PrefixViolations("customer_lookup", GetFieldViolations(normalized.status())));
   }
-  ASSIGN_OR_RETURN(std::optional<CustomerMatch> match,
-                   store_->FindMatch(context.tenant_id, *normalized));
+  AIEV_ASSIGN_OR_RETURN(std::optional<CustomerMatch> match,
+                        store_->FindMatch(context.tenant_id, *normalized));
   v1::MatchCustomerResponse response;
   *response.mutable_normalized_lookup() = *normalized;
   if (!match.has_value()) {
@@ -107,8 +107,8 @@ CustomerDirectory::MatchBatch(const RequestContext& context,
     usable.push_back(*std::move(normalized));
     usable_index.push_back(i);
   }
-  ASSIGN_OR_RETURN(std::vector<std::optional<CustomerMatch>> matches,
-                   store_->FindMatches(context.tenant_id, usable));
+  AIEV_ASSIGN_OR_RETURN(std::vector<std::optional<CustomerMatch>> matches,
+                        store_->FindMatches(context.tenant_id, usable));
   for (size_t j = 0; j < matches.size(); ++j) {
     if (!matches[j].has_value()) continue;
     v1::MatchCustomerResponse& response = *results[usable_index[j]];
@@ -193,8 +193,8 @@ absl::StatusOr<v1::Customer> CustomerDirectory::Create(const RequestContext& con
                   GivenTrimmed(request.has_phone(), request.phone()),
                   GivenTrimmed(request.has_first_name(), request.first_name()),
                   GivenTrimmed(request.has_last_name(), request.last_name())};
-  ASSIGN_OR_RETURN(CustomerRecord record, BuildRecord(NewUuidV7(), ids));
-  ASSIGN_OR_RETURN(v1::Customer customer, store_->Insert(context.tenant_id, record));
+  AIEV_ASSIGN_OR_RETURN(CustomerRecord record, BuildRecord(NewUuidV7(), ids));
+  AIEV_ASSIGN_OR_RETURN(v1::Customer customer, store_->Insert(context.tenant_id, record));
   Rematch(context, customer);
   return customer;
 }
@@ -217,7 +217,8 @@ absl::StatusOr<v1::Customer> CustomerDirectory::Update(const RequestContext& con
              current.last_name())};
     return BuildRecord(current.id(), ids);
   };
-  ASSIGN_OR_RETURN(v1::Customer customer, store_->Update(context.tenant_id, request.id(), change));
+  AIEV_ASSIGN_OR_RETURN(v1::Customer customer,
+                        store_->Update(context.tenant_id, request.id(), change));
   Rematch(context, customer);
   return customer;
 }
@@ -225,7 +226,7 @@ absl::StatusOr<v1::Customer> CustomerDirectory::Update(const RequestContext& con
 absl::StatusOr<v1::Customer> CustomerDirectory::Get(const RequestContext& context,
                                                     const std::string& id) {
   if (!IsUuid(id)) return InvalidArgumentWithViolations({{"id", "must be a UUID"}});
-  ASSIGN_OR_RETURN(std::optional<v1::Customer> customer, store_->Get(context.tenant_id, id));
+  AIEV_ASSIGN_OR_RETURN(std::optional<v1::Customer> customer, store_->Get(context.tenant_id, id));
   if (!customer.has_value())
     return absl::NotFoundError(absl::StrCat("customer ", id, " not found"));
   return *customer;
@@ -248,8 +249,8 @@ absl::StatusOr<v1::SearchCustomersResponse> CustomerDirectory::Search(
   }
   int limit =
       request.page_size() == 0 ? kDefaultSearchSize : std::min(request.page_size(), kMaxSearchSize);
-  ASSIGN_OR_RETURN(std::vector<v1::Customer> customers,
-                   store_->Search(context.tenant_id, folded, digits, limit));
+  AIEV_ASSIGN_OR_RETURN(std::vector<v1::Customer> customers,
+                        store_->Search(context.tenant_id, folded, digits, limit));
   v1::SearchCustomersResponse response;
   for (v1::Customer& customer : customers) *response.add_customers() = std::move(customer);
   return response;
@@ -258,8 +259,8 @@ absl::StatusOr<v1::SearchCustomersResponse> CustomerDirectory::Search(
 absl::StatusOr<v1::ListCandidatesResponse> CustomerDirectory::ListCandidates(
     const RequestContext& context, const std::string& event_id) {
   if (!IsUuid(event_id)) return InvalidArgumentWithViolations({{"event_id", "must be a UUID"}});
-  ASSIGN_OR_RETURN(std::optional<StoredLookup> lookup,
-                   store_->GetEventLookup(context.tenant_id, event_id));
+  AIEV_ASSIGN_OR_RETURN(std::optional<StoredLookup> lookup,
+                        store_->GetEventLookup(context.tenant_id, event_id));
   if (!lookup.has_value()) {
     return absl::NotFoundError(absl::StrCat("AI event ", event_id, " not found"));
   }
@@ -280,7 +281,8 @@ absl::StatusOr<v1::ListCandidatesResponse> CustomerDirectory::ListCandidates(
     if (has && !TrimAscii(*value).empty()) parts.push_back(*value);
   }
   keys.name_for_similarity = FoldForSearch(absl::StrJoin(parts, " "));
-  ASSIGN_OR_RETURN(std::vector<CandidateRow> rows, store_->FindCandidates(context.tenant_id, keys));
+  AIEV_ASSIGN_OR_RETURN(std::vector<CandidateRow> rows,
+                        store_->FindCandidates(context.tenant_id, keys));
 
   std::vector<v1::Candidate> ranked;
   for (CandidateRow& row : rows) {

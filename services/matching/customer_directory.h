@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/matching_service.pb.h"
-#include "common/request_context.h"
+#include "common/rpc/request_context.h"
 #include "services/matching/pg_customer_store.h"
 #include "services/matching/phone_normalizer.h"
 

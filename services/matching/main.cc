@@ -1,5 +1,5 @@
 // aievents-matching: the customer directory and the matching rules, over gRPC.
-#include "common/service_main.h"
+#include "common/runtime/service_main.h"
 #include "services/matching/matching_server.h"
 
 int main(int argc, char** argv) {

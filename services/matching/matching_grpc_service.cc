@@ -1,6 +1,6 @@
 #include "services/matching/matching_grpc_service.h"
 
-#include "common/grpc_handler.h"
+#include "common/service/grpc_handler.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace aievents::matching {

@@ -3,7 +3,7 @@
 #define AIEVENTS_SERVICES_MATCHING_MATCHING_GRPC_SERVICE_H_
 
 #include "aievents/v1/matching_service.grpc.pb.h"
-#include "common/authenticator.h"
+#include "common/auth/authenticator.h"
 #include "services/matching/customer_directory.h"
 
 namespace aievents::matching {

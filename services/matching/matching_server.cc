@@ -1,7 +1,7 @@
 #include "services/matching/matching_server.h"
 
-#include "common/log.h"
-#include "common/status_macros.h"
+#include "common/runtime/log.h"
+#include "common/runtime/status_macros.h"
 
 namespace aievents::matching {
 
@@ -20,8 +20,9 @@ MatchingConfig LoadMatchingConfig(ConfigSource& source) {
 absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
     const MatchingConfig& config) {
   std::unique_ptr<MatchingServer> server(new MatchingServer());
-  ASSIGN_OR_RETURN(server->phones_, PhoneNormalizer::Create(config.default_phone_region));
-  ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, PgCustomerStore::Statements()));
+  AIEV_ASSIGN_OR_RETURN(server->phones_, PhoneNormalizer::Create(config.default_phone_region));
+  AIEV_ASSIGN_OR_RETURN(server->pool_,
+                        CreateServicePool(config.service, PgCustomerStore::Statements()));
   server->authenticator_ = std::make_unique<Authenticator>(
       server->pool_.get(), absl::Seconds(config.service.auth_cache_seconds),
       config.service.internal_token);
@@ -29,7 +30,7 @@ absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
   pipeline.database_url = config.service.database_url;
   pipeline.size = config.match_connections;
   pipeline.statements = PgCustomerStore::Statements();
-  ASSIGN_OR_RETURN(server->pipeline_, PgPipelinePool::Create(std::move(pipeline)));
+  AIEV_ASSIGN_OR_RETURN(server->pipeline_, PgPipelinePool::Create(std::move(pipeline)));
   server->store_ = std::make_unique<PgCustomerStore>(server->pool_.get(), server->pipeline_.get());
   server->directory_ =
       std::make_unique<CustomerDirectory>(server->store_.get(), server->phones_.get());
@@ -37,11 +38,11 @@ absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
       std::make_unique<MatchingGrpcService>(server->authenticator_.get(), server->directory_.get());
   PgPool* pool = server->pool_.get();
   std::function<absl::Status()> readiness = [pool] { return pool->Ping(); };
-  ASSIGN_OR_RETURN(server->runner_,
-                   GrpcServiceRunner::Start(
-                       RunnerOptions(config.service, v1::MatchingService::service_full_name(),
-                                     std::move(readiness)),
-                       {server->service_.get()}));
+  AIEV_ASSIGN_OR_RETURN(server->runner_,
+                        GrpcServiceRunner::Start(
+                            RunnerOptions(config.service, v1::MatchingService::service_full_name(),
+                                          std::move(readiness)),
+                            {server->service_.get()}));
   log::Info("started", {{"service", "matching"},
                         {"grpc_port", std::to_string(server->grpc_port())},
                         {"admin_port", std::to_string(server->admin_port())}});

@@ -7,12 +7,12 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/authenticator.h"
-#include "common/config_source.h"
-#include "common/grpc_service_runner.h"
-#include "common/pg_pipeline.h"
-#include "common/pg_pool.h"
-#include "common/service_config.h"
+#include "common/auth/authenticator.h"
+#include "common/pg/pg_pipeline.h"
+#include "common/pg/pg_pool.h"
+#include "common/rpc/grpc_service_runner.h"
+#include "common/runtime/config_source.h"
+#include "common/service/service_config.h"
 #include "services/matching/customer_directory.h"
 #include "services/matching/matching_grpc_service.h"
 

@@ -1,7 +1,7 @@
 #include "services/matching/pg_customer_store.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/status_macros.h"
+#include "common/runtime/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace aievents::matching {
@@ -249,7 +249,7 @@ absl::StatusOr<std::vector<std::optional<CustomerMatch>>> PgCustomerStore::FindM
     customer_id.push_back(OptionalIf(lookup.has_customer_id(), lookup.customer_id()));
   }
   // One round trip: the tenant scope and the query.
-  ASSIGN_OR_RETURN(
+  AIEV_ASSIGN_OR_RETURN(
       std::vector<PgRows> results,
       pipeline_->RunTransaction(
           {ScopeToTenantCall(tenant_id),

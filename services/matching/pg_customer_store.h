@@ -12,8 +12,8 @@
 #include "absl/status/statusor.h"
 #include "aievents/v1/customer.pb.h"
 #include "aievents/v1/matching_service.pb.h"
-#include "common/pg_pipeline.h"
-#include "common/pg_pool.h"
+#include "common/pg/pg_pipeline.h"
+#include "common/pg/pg_pool.h"
 
 namespace aievents::matching {
 

@@ -7,7 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/text.h"
+#include "common/text/text.h"
 
 namespace aievents::matching {
 namespace {

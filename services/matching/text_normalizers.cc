@@ -7,7 +7,7 @@
 
 #include <memory>
 
-#include "common/text.h"
+#include "common/text/text.h"
 
 namespace aievents::matching {
 

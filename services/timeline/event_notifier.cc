@@ -3,7 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/time/clock.h"
-#include "common/log.h"
+#include "common/runtime/log.h"
 
 namespace aievents::timeline {
 namespace {

@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "common/field_violations.h"
-#include "common/ids.h"
-#include "common/proto_enum_names.h"
-#include "common/status_macros.h"
+#include "common/rpc/field_violations.h"
+#include "common/runtime/status_macros.h"
+#include "common/text/ids.h"
+#include "common/text/proto_enum_names.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace aievents::timeline {
@@ -33,7 +33,7 @@ const char* KindName(ListKind kind) {
 absl::StatusOr<v1::AiEvent> EventTimeline::GetEvent(const RequestContext& context,
                                                     const std::string& id) {
   if (!IsUuid(id)) return InvalidArgumentWithViolations({{"id", "must be a UUID"}});
-  ASSIGN_OR_RETURN(std::optional<v1::AiEvent> event, store_->Get(context.tenant_id, id));
+  AIEV_ASSIGN_OR_RETURN(std::optional<v1::AiEvent> event, store_->Get(context.tenant_id, id));
   if (!event.has_value()) return absl::NotFoundError(absl::StrCat("AI event ", id, " not found"));
   return *event;
 }
@@ -43,7 +43,7 @@ absl::Status EventTimeline::CheckCustomer(const RequestContext& context,
   if (!IsUuid(customer_id)) {
     return InvalidArgumentWithViolations({{"customer_id", "must be a UUID"}});
   }
-  ASSIGN_OR_RETURN(bool exists, store_->CustomerExists(context.tenant_id, customer_id));
+  AIEV_ASSIGN_OR_RETURN(bool exists, store_->CustomerExists(context.tenant_id, customer_id));
   if (!exists) return absl::NotFoundError(absl::StrCat("customer ", customer_id, " not found"));
   return absl::OkStatus();
 }
@@ -93,7 +93,7 @@ absl::StatusOr<v1::ListEventsResponse> EventTimeline::List(const RequestContext&
   // One extra row tells whether another page exists.
   int page_size = query.limit;
   query.limit = page_size + 1;
-  ASSIGN_OR_RETURN(std::vector<v1::AiEvent> events, store_->List(context.tenant_id, query));
+  AIEV_ASSIGN_OR_RETURN(std::vector<v1::AiEvent> events, store_->List(context.tenant_id, query));
   v1::ListEventsResponse response;
   bool more = static_cast<int>(events.size()) > page_size;
   if (more) events.resize(page_size);
@@ -109,7 +109,7 @@ absl::StatusOr<v1::ListEventsResponse> EventTimeline::List(const RequestContext&
 
 absl::StatusOr<v1::ListEventsResponse> EventTimeline::ListCustomerEvents(
     const RequestContext& context, const v1::ListCustomerEventsRequest& request) {
-  RETURN_IF_ERROR(CheckCustomer(context, request.customer_id()));
+  AIEV_RETURN_IF_ERROR(CheckCustomer(context, request.customer_id()));
   return List(context, ListKind::kCustomer, request.customer_id(), request);
 }
 

@@ -5,7 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/timeline_service.pb.h"
-#include "common/request_context.h"
+#include "common/rpc/request_context.h"
 #include "services/timeline/pg_timeline_store.h"
 
 namespace aievents::timeline {

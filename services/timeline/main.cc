@@ -1,5 +1,5 @@
 // aievents-timeline: the read side of AI events, over gRPC.
-#include "common/service_main.h"
+#include "common/runtime/service_main.h"
 #include "services/timeline/timeline_server.h"
 
 int main(int argc, char** argv) {

@@ -1,9 +1,9 @@
 #include "services/timeline/pg_timeline_store.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/ai_event_row.h"
-#include "common/proto_enum_names.h"
-#include "common/rfc3339.h"
+#include "common/pg/ai_event_row.h"
+#include "common/text/proto_enum_names.h"
+#include "common/text/rfc3339.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace aievents::timeline {

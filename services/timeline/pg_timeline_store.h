@@ -10,8 +10,8 @@
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/ai_event.pb.h"
-#include "common/page_token.h"
-#include "common/pg_pool.h"
+#include "common/pg/pg_pool.h"
+#include "common/rpc/page_token.h"
 
 namespace aievents::timeline {
 

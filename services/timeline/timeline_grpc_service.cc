@@ -1,7 +1,7 @@
 #include "services/timeline/timeline_grpc_service.h"
 
-#include "common/grpc_handler.h"
-#include "common/metrics.h"
+#include "common/runtime/metrics.h"
+#include "common/service/grpc_handler.h"
 
 namespace aievents::timeline {
 

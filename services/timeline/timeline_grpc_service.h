@@ -5,7 +5,7 @@
 #include <atomic>
 
 #include "aievents/v1/timeline_service.grpc.pb.h"
-#include "common/authenticator.h"
+#include "common/auth/authenticator.h"
 #include "services/timeline/event_notifier.h"
 #include "services/timeline/event_timeline.h"
 

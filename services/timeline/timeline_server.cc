@@ -1,7 +1,7 @@
 #include "services/timeline/timeline_server.h"
 
-#include "common/log.h"
-#include "common/status_macros.h"
+#include "common/runtime/log.h"
+#include "common/runtime/status_macros.h"
 
 namespace aievents::timeline {
 
@@ -16,7 +16,8 @@ TimelineConfig LoadTimelineConfig(ConfigSource& source) {
 absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
     const TimelineConfig& config) {
   std::unique_ptr<TimelineServer> server(new TimelineServer());
-  ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, PgTimelineStore::Statements()));
+  AIEV_ASSIGN_OR_RETURN(server->pool_,
+                        CreateServicePool(config.service, PgTimelineStore::Statements()));
   server->authenticator_ = std::make_unique<Authenticator>(
       server->pool_.get(), absl::Seconds(config.service.auth_cache_seconds),
       config.service.internal_token);
@@ -28,11 +29,11 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
                                             server->notifier_.get(), config.max_watchers);
   PgPool* pool = server->pool_.get();
   std::function<absl::Status()> readiness = [pool] { return pool->Ping(); };
-  ASSIGN_OR_RETURN(server->runner_,
-                   GrpcServiceRunner::Start(
-                       RunnerOptions(config.service, v1::TimelineService::service_full_name(),
-                                     std::move(readiness)),
-                       {server->service_.get()}));
+  AIEV_ASSIGN_OR_RETURN(server->runner_,
+                        GrpcServiceRunner::Start(
+                            RunnerOptions(config.service, v1::TimelineService::service_full_name(),
+                                          std::move(readiness)),
+                            {server->service_.get()}));
   log::Info("started", {{"service", "timeline"},
                         {"grpc_port", std::to_string(server->grpc_port())},
                         {"admin_port", std::to_string(server->admin_port())}});

@@ -5,11 +5,11 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "common/authenticator.h"
-#include "common/config_source.h"
-#include "common/grpc_service_runner.h"
-#include "common/pg_pool.h"
-#include "common/service_config.h"
+#include "common/auth/authenticator.h"
+#include "common/pg/pg_pool.h"
+#include "common/rpc/grpc_service_runner.h"
+#include "common/runtime/config_source.h"
+#include "common/service/service_config.h"
 #include "services/timeline/timeline_grpc_service.h"
 
 namespace aievents::timeline {

@@ -17,7 +17,7 @@
 #include <set>
 #include <thread>
 
-#include "common/metrics.h"
+#include "common/runtime/metrics.h"
 #include "tests/e2e/test_helpers.h"
 #include "tests/support/concurrent_http.h"
 

@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "aievents/v1/timeline_service.grpc.pb.h"
-#include "common/metrics.h"
+#include "common/runtime/metrics.h"
 #include "grpcpp/create_channel.h"
 #include "tests/e2e/test_helpers.h"
 

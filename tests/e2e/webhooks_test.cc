@@ -8,7 +8,7 @@
 
 #include "absl/time/clock.h"
 #include "aievents/v1/webhook_service.grpc.pb.h"
-#include "common/metrics.h"
+#include "common/runtime/metrics.h"
 #include "grpcpp/create_channel.h"
 #include "services/ingest/ingest_server.h"
 #include "services/ingest/webhooks/standard_webhooks.h"

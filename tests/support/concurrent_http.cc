@@ -9,7 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <memory>
 
-#include "common/text.h"
+#include "common/text/text.h"
 
 namespace aievents::testing {
 namespace {

@@ -4,7 +4,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include "common/text.h"
+#include "common/text/text.h"
 
 namespace aievents::testing {
 

@@ -5,8 +5,8 @@
 #include <iostream>
 #include <thread>
 
-#include "common/crypto.h"
-#include "common/log.h"
+#include "common/runtime/log.h"
+#include "common/text/crypto.h"
 #include "tools/admin/admin_commands.h"
 
 namespace aievents::testing {

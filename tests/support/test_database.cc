@@ -4,7 +4,7 @@
 #include <iostream>
 #include <pqxx/pqxx>
 
-#include "common/crypto.h"
+#include "common/text/crypto.h"
 #include "db/migrator.h"
 
 namespace aievents::testing {

@@ -1,4 +1,4 @@
-#include "common/config_source.h"
+#include "common/runtime/config_source.h"
 
 #include <gtest/gtest.h>
 

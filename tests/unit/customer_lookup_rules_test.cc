@@ -1,4 +1,4 @@
-#include "common/customer_lookup_rules.h"
+#include "common/domain/customer_lookup_rules.h"
 
 #include <gtest/gtest.h>
 
@@ -56,6 +56,26 @@ TEST(CustomerLookupRules, NamesAreLimitedInCharacters) {
   auto violations = CheckCustomerLookup(Lookup("a@b.co", nullptr, long_name.c_str(), "Lee"));
   ASSERT_EQ(violations.size(), 1u);
   EXPECT_EQ(violations[0].field, "first_name");
+}
+
+TEST(CustomerLookupRules, UsablePartsDropOnlyWhatTheRulesRefuse) {
+  v1::CustomerLookup usable =
+      UsableLookupParts(Lookup("not an email", "+1 555 867 5309", "Ann", ""));
+  EXPECT_FALSE(usable.has_email());
+  EXPECT_EQ(usable.phone(), "+1 555 867 5309");
+  EXPECT_FALSE(usable.has_first_name());  // half a name never matches
+  EXPECT_FALSE(usable.has_last_name());
+  EXPECT_TRUE(CheckCustomerLookup(usable).empty());
+
+  usable = UsableLookupParts(Lookup("ann@example.com", "12", "Ann", "Lee"));
+  EXPECT_EQ(usable.email(), "ann@example.com");
+  EXPECT_FALSE(usable.has_phone());
+  EXPECT_EQ(usable.first_name(), "Ann");
+  EXPECT_EQ(usable.last_name(), "Lee");
+
+  usable = UsableLookupParts(Lookup("  ", "x", std::string(kMaxNameChars + 1, 'a').c_str(), "Lee"));
+  EXPECT_EQ(usable.ByteSizeLong(), 0u);
+  EXPECT_FALSE(CheckCustomerLookup(usable).empty());  // nothing left to match on
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
-#include "services/ingest/event_validator.h"
+#include "common/domain/event_validator.h"
 
 #include <gtest/gtest.h>
 
-#include "common/field_violations.h"
+#include "common/rpc/field_violations.h"
 
 namespace aievents::ingest {
 namespace {

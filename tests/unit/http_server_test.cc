@@ -2,7 +2,7 @@
 // deadline enforced, the connection cap answered without blocking accepts, no thread per
 // connection, and a graceful drain. Deadlines are set short (hundreds of milliseconds) so the
 // tests are quick; the bounds the tests wait are generous and only stop a hung test.
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>

@@ -1,4 +1,4 @@
-#include "services/ingest/idempotency_key.h"
+#include "common/domain/idempotency_key.h"
 
 #include <gtest/gtest.h>
 

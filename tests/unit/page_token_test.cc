@@ -1,9 +1,9 @@
-#include "common/page_token.h"
+#include "common/rpc/page_token.h"
 
 #include <gtest/gtest.h>
 
-#include "common/crypto.h"
-#include "common/field_violations.h"
+#include "common/rpc/field_violations.h"
+#include "common/text/base64.h"
 
 namespace aievents {
 namespace {

@@ -1,4 +1,4 @@
-#include "common/rfc3339.h"
+#include "common/text/rfc3339.h"
 
 #include <gtest/gtest.h>
 

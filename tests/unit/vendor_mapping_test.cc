@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/text.h"
+#include "common/text/text.h"
 #include "services/ingest/webhooks/call_merger.h"
 
 namespace aievents::ingest {

@@ -3,8 +3,8 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
-#include "common/api_key.h"
-#include "common/ids.h"
+#include "common/auth/api_key.h"
+#include "common/text/ids.h"
 
 namespace aievents::admin {
 

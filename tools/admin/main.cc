@@ -9,7 +9,7 @@
 #include <iostream>
 #include <string>
 
-#include "common/config_source.h"
+#include "common/runtime/config_source.h"
 #include "db/migrator.h"
 #include "tools/admin/admin_commands.h"
 

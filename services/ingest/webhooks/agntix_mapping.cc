@@ -1,8 +1,8 @@
 // Agntix (delivered through Svix): session.created and session.ended, one flat JSON object per
 // delivery; the top-level id is the session. Field names from the vendor's reference; the
 // analysis block is read tolerantly (each part is optional, some inner names unconfirmed).
-#include "common/ids.h"
-#include "common/text.h"
+#include "common/text/ids.h"
+#include "common/text/text.h"
 #include "services/ingest/webhooks/json_fields.h"
 #include "services/ingest/webhooks/vendor_mapping.h"
 

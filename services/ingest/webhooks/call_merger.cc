@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/rfc3339.h"
-#include "common/text.h"
+#include "common/text/rfc3339.h"
+#include "common/text/text.h"
 
 namespace aievents::ingest {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "services/ingest/event_validator.h"
+#include "common/domain/event_validator.h"
 #include "services/ingest/webhooks/vendor_mapping.h"
 
 namespace aievents::ingest {

@@ -1,6 +1,6 @@
 #include "services/ingest/webhooks/inbox_worker.h"
 
-#include "common/log.h"
+#include "common/runtime/log.h"
 
 namespace aievents::ingest {
 

@@ -3,9 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "common/proto_enum_names.h"
-#include "common/rfc3339.h"
-#include "common/text.h"
+#include "common/text/proto_enum_names.h"
+#include "common/text/rfc3339.h"
+#include "common/text/text.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace aievents::ingest {

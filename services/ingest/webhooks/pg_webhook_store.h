@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/webhook_service.pb.h"
-#include "common/pg_pool.h"
+#include "common/pg/pg_pool.h"
 
 namespace aievents::ingest {
 

@@ -2,8 +2,8 @@
 // carry no message id and no timestamp, so a delivery is identified by a digest of its bytes
 // (a retry is byte-identical) and times come from when deliveries were received.
 #include "absl/strings/str_cat.h"
-#include "common/crypto.h"
-#include "common/text.h"
+#include "common/text/crypto.h"
+#include "common/text/text.h"
 #include "services/ingest/webhooks/json_fields.h"
 #include "services/ingest/webhooks/vendor_mapping.h"
 

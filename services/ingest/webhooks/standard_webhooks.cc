@@ -8,32 +8,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/text.h"
+#include "common/text/base64.h"
+#include "common/text/text.h"
 
 namespace aievents::ingest {
 namespace {
-
-std::string Base64Encode(std::string_view data) {
-  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-  int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(data.data()),
-                                static_cast<int>(data.size()));
-  out.resize(written);
-  return out;
-}
-
-std::optional<std::string> Base64Decode(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
-  std::string out(3 * text.size() / 4, '\0');
-  int written = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (written < 0) return std::nullopt;
-  // EVP_DecodeBlock counts padding as zero bytes; drop them.
-  size_t padding = text.size() - text.find_last_not_of('=') - 1;
-  out.resize(written - padding);
-  return out;
-}
 
 std::string Header(const std::map<std::string, std::string>& headers, const char* standard,
                    const char* svix) {

@@ -1,9 +1,9 @@
 #include "services/ingest/webhooks/vendor_mapping.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/proto_enum_names.h"
-#include "common/rfc3339.h"
-#include "common/text.h"
+#include "common/text/proto_enum_names.h"
+#include "common/text/rfc3339.h"
+#include "common/text/text.h"
 
 namespace aievents::ingest {
 

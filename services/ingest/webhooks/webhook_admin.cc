@@ -4,14 +4,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/api_key.h"
-#include "common/crypto.h"
-#include "common/field_violations.h"
-#include "common/ids.h"
-#include "common/page_token.h"
-#include "common/proto_enum_names.h"
-#include "common/status_macros.h"
-#include "common/text.h"
+#include "common/auth/api_key.h"
+#include "common/rpc/field_violations.h"
+#include "common/rpc/page_token.h"
+#include "common/runtime/status_macros.h"
+#include "common/text/base64.h"
+#include "common/text/crypto.h"
+#include "common/text/ids.h"
+#include "common/text/proto_enum_names.h"
+#include "common/text/text.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/ingest/webhooks/standard_webhooks.h"
 #include "services/ingest/webhooks/vendor_mapping.h"
@@ -54,7 +55,7 @@ absl::StatusOr<v1::CreatedWebhookSource> WebhookAdmin::CreateSource(
   if (!violations.empty()) return InvalidArgumentWithViolations(violations);
   // The token is the URL's secret part: 192 random bits, stored only as a hash.
   std::string token = "whk_" + Base64UrlEncode(RandomBytes(24));
-  ASSIGN_OR_RETURN(
+  AIEV_ASSIGN_OR_RETURN(
       v1::WebhookSource source,
       webhooks_->CreateSource(context.tenant_id, NewUuidV7(), request.vendor(), request.label(),
                               HashApiKey(token), token.substr(0, 12), secret));
@@ -66,8 +67,8 @@ absl::StatusOr<v1::CreatedWebhookSource> WebhookAdmin::CreateSource(
 
 absl::StatusOr<v1::ListWebhookSourcesResponse> WebhookAdmin::ListSources(
     const RequestContext& context) {
-  ASSIGN_OR_RETURN(std::vector<v1::WebhookSource> sources,
-                   webhooks_->ListSources(context.tenant_id));
+  AIEV_ASSIGN_OR_RETURN(std::vector<v1::WebhookSource> sources,
+                        webhooks_->ListSources(context.tenant_id));
   v1::ListWebhookSourcesResponse response;
   for (v1::WebhookSource& source : sources) *response.add_webhook_sources() = std::move(source);
   return response;
@@ -89,7 +90,7 @@ absl::StatusOr<v1::WebhookSource> WebhookAdmin::RotateSecret(
 
 absl::StatusOr<v1::WebhookSource> WebhookAdmin::DisableSource(const RequestContext& context,
                                                               const std::string& id) {
-  RETURN_IF_ERROR(CheckId("id", id));
+  AIEV_RETURN_IF_ERROR(CheckId("id", id));
   return webhooks_->DisableSource(context.tenant_id, id);
 }
 
@@ -118,8 +119,8 @@ absl::StatusOr<v1::ListDeliveriesResponse> WebhookAdmin::ListDeliveries(
     }
   }
   if (!violations.empty()) return InvalidArgumentWithViolations(violations);
-  ASSIGN_OR_RETURN(std::vector<v1::WebhookDelivery> deliveries,
-                   webhooks_->ListDeliveries(context.tenant_id, query));
+  AIEV_ASSIGN_OR_RETURN(std::vector<v1::WebhookDelivery> deliveries,
+                        webhooks_->ListDeliveries(context.tenant_id, query));
   v1::ListDeliveriesResponse response;
   bool more = static_cast<int>(deliveries.size()) > page_size;
   if (more) deliveries.resize(page_size);
@@ -134,22 +135,22 @@ absl::StatusOr<v1::ListDeliveriesResponse> WebhookAdmin::ListDeliveries(
 
 absl::StatusOr<v1::WebhookDelivery> WebhookAdmin::GetDelivery(const RequestContext& context,
                                                               const std::string& id) {
-  RETURN_IF_ERROR(CheckId("id", id));
-  ASSIGN_OR_RETURN(std::optional<v1::WebhookDelivery> delivery,
-                   webhooks_->GetDeliveryView(context.tenant_id, id));
+  AIEV_RETURN_IF_ERROR(CheckId("id", id));
+  AIEV_ASSIGN_OR_RETURN(std::optional<v1::WebhookDelivery> delivery,
+                        webhooks_->GetDeliveryView(context.tenant_id, id));
   if (!delivery) return absl::NotFoundError(absl::StrCat("webhook delivery ", id, " not found"));
   return *delivery;
 }
 
 absl::StatusOr<v1::WebhookDelivery> WebhookAdmin::ReplayDelivery(const RequestContext& context,
                                                                  const std::string& id) {
-  ASSIGN_OR_RETURN(v1::WebhookDelivery delivery, GetDelivery(context, id));
+  AIEV_ASSIGN_OR_RETURN(v1::WebhookDelivery delivery, GetDelivery(context, id));
   if (delivery.status() == v1::DELIVERY_STATUS_REJECTED) {
     return absl::FailedPreconditionError(
         "a rejected delivery is not JSON and cannot be processed; the sender must deliver again");
   }
   // The outcome is recorded on the delivery, which is what the caller gets back.
-  RETURN_IF_ERROR(processor_->Process(context.tenant_id, id).status());
+  AIEV_RETURN_IF_ERROR(processor_->Process(context.tenant_id, id).status());
   return GetDelivery(context, id);
 }
 

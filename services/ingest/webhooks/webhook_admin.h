@@ -5,7 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/webhook_service.pb.h"
-#include "common/request_context.h"
+#include "common/rpc/request_context.h"
 #include "services/ingest/webhooks/pg_webhook_store.h"
 #include "services/ingest/webhooks/webhook_processor.h"
 

@@ -1,6 +1,6 @@
 #include "services/ingest/webhooks/webhook_grpc_service.h"
 
-#include "common/grpc_handler.h"
+#include "common/service/grpc_handler.h"
 
 namespace aievents::ingest {
 

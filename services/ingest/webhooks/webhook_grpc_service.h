@@ -3,7 +3,7 @@
 #define AIEVENTS_SERVICES_INGEST_WEBHOOKS_WEBHOOK_GRPC_SERVICE_H_
 
 #include "aievents/v1/webhook_service.grpc.pb.h"
-#include "common/authenticator.h"
+#include "common/auth/authenticator.h"
 #include "services/ingest/webhooks/webhook_admin.h"
 #include "services/ingest/webhooks/webhook_receiver.h"
 

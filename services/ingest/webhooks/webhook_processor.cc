@@ -4,15 +4,15 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "common/authenticator.h"
-#include "common/customer_lookup_rules.h"
-#include "common/field_violations.h"
-#include "common/ids.h"
-#include "common/log.h"
-#include "common/metrics.h"
-#include "common/proto_enum_names.h"
-#include "common/rfc3339.h"
-#include "common/text.h"
+#include "common/auth/authenticator.h"
+#include "common/domain/customer_lookup_rules.h"
+#include "common/rpc/field_violations.h"
+#include "common/runtime/log.h"
+#include "common/runtime/metrics.h"
+#include "common/text/ids.h"
+#include "common/text/proto_enum_names.h"
+#include "common/text/rfc3339.h"
+#include "common/text/text.h"
 #include "services/ingest/webhooks/call_merger.h"
 #include "services/ingest/webhooks/vendor_mapping.h"
 
@@ -22,35 +22,14 @@ namespace {
 // How long processing waits for group commit to store a vendor event.
 constexpr auto kCommitWait = std::chrono::seconds(10);
 
-bool HasIdentifier(const v1::CustomerLookup& lookup) {
-  return lookup.has_email() || lookup.has_phone() || lookup.has_customer_id() ||
-         (lookup.has_first_name() && lookup.has_last_name());
-}
-
-// Drops values the lookup rules would reject, so what remains can still match.
-v1::CustomerLookup UsableLookup(v1::CustomerLookup lookup) {
-  if (lookup.has_email() && !EmailSyntaxProblem(lookup.email()).empty()) lookup.clear_email();
-  if (lookup.has_phone() && !PhoneSyntaxProblem(lookup.phone()).empty()) lookup.clear_phone();
-  if (lookup.has_first_name() != lookup.has_last_name()) {
-    lookup.clear_first_name();
-    lookup.clear_last_name();
-  }
-  if (lookup.has_first_name() && (Utf8Length(lookup.first_name()) > kMaxNameChars ||
-                                  Utf8Length(lookup.last_name()) > kMaxNameChars)) {
-    lookup.clear_first_name();
-    lookup.clear_last_name();
-  }
-  return lookup;
-}
-
 }  // namespace
 
 absl::StatusOr<v1::MatchCustomerResponse> WebhookProcessor::MatchTolerant(
     const std::string& tenant_id, v1::CustomerLookup lookup) {
-  lookup = UsableLookup(std::move(lookup));
+  lookup = UsableLookupParts(std::move(lookup));
   RequestContext context = Authenticator::InternalContext(internal_token_, tenant_id, "webhook");
   for (int attempt = 0; attempt < 2; ++attempt) {
-    if (!HasIdentifier(lookup)) {
+    if (!CheckCustomerLookup(lookup).empty()) {  // nothing usable is left
       v1::MatchCustomerResponse none;
       none.set_match_method(v1::MATCH_METHOD_NONE);
       return none;
@@ -171,8 +150,8 @@ absl::StatusOr<ProcessOutcome> WebhookProcessor::ProcessStandalone(
     const std::string& tenant_id, const StoredDelivery& delivery,
     const v1::CreateEventRequest& request) {
   v1::CreateEventRequest usable = request;
-  *usable.mutable_customer_lookup() = UsableLookup(request.customer_lookup());
-  bool matchable = HasIdentifier(usable.customer_lookup());
+  *usable.mutable_customer_lookup() = UsableLookupParts(request.customer_lookup());
+  bool matchable = CheckCustomerLookup(usable.customer_lookup()).empty();
   if (!matchable) usable.clear_customer_lookup();
   usable.mutable_ai_event()->set_occurred_at(FormatRfc3339(delivery.received_at));
   // Validation needs a lookup; a vendor event about nobody we can identify is stored unmatched.
@@ -188,7 +167,7 @@ absl::StatusOr<ProcessOutcome> WebhookProcessor::ProcessStandalone(
       if (violation.field == "customer_lookup.phone") event->lookup.clear_phone();
       if (violation.field == "customer_lookup.email") event->lookup.clear_email();
     }
-    if (!HasIdentifier(event->lookup)) event->lookup.Clear();
+    if (!CheckCustomerLookup(event->lookup).empty()) event->lookup.Clear();
     stored = CommitThroughBatch(tenant_id, *event);
   }
   if (!stored.ok()) return stored.status();

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/pg_pool.h"
+#include "common/pg/pg_pool.h"
 #include "services/ingest/event_batcher.h"
 #include "services/ingest/matching_client.h"
 #include "services/ingest/pg_event_store.h"

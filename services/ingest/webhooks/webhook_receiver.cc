@@ -3,12 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "common/api_key.h"
-#include "common/crypto.h"
-#include "common/ids.h"
-#include "common/log.h"
-#include "common/metrics.h"
-#include "common/proto_enum_names.h"
+#include "common/auth/api_key.h"
+#include "common/runtime/log.h"
+#include "common/runtime/metrics.h"
+#include "common/text/crypto.h"
+#include "common/text/ids.h"
+#include "common/text/proto_enum_names.h"
 #include "services/ingest/webhooks/standard_webhooks.h"
 #include "services/ingest/webhooks/vendor_mapping.h"
 

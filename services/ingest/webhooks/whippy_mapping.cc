@@ -1,6 +1,6 @@
 // Whippy call webhooks: call.started, call.ended, call.analyzed in an envelope
 // {data, event, request_id, api_version, created_at}; data.id is the call.
-#include "common/text.h"
+#include "common/text/text.h"
 #include "services/ingest/webhooks/json_fields.h"
 #include "services/ingest/webhooks/vendor_mapping.h"
 

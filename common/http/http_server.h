@@ -1,0 +1,111 @@
+// An asynchronous HTTP/1.1 server on Boost.Beast: a few I/O threads (about one per core) serve
+// every connection, so an idle or slow client costs a socket and a few kilobytes, never a
+// thread. Each phase of a request has its own deadline (headers, body, keep-alive idle, write);
+// malformed requests get 400 (431 for oversized headers, 413 for oversized bodies) with
+// `Connection: close`; connections over the cap get 503 with `Retry-After`; Shutdown() drains
+// gracefully. Used by the gateway and by every service's admin port (/metrics, /healthz).
+//
+// Handlers are asynchronous: they receive the request and a responder, and may answer later
+// from any thread (the gateway answers from a gRPC completion callback). They must not block:
+// they run on the I/O threads.
+#ifndef AIEVENTS_COMMON_HTTP_HTTP_SERVER_H_
+#define AIEVENTS_COMMON_HTTP_HTTP_SERVER_H_
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace aievents {
+
+struct HttpRequest {
+  std::string method;                          // "GET", "POST", ...
+  std::string path;                            // percent-decoding is left to the handler
+  std::string query;                           // after '?', without it
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  std::string remote_address;
+
+  // The header's value, or "" when absent.
+  std::string Header(const std::string& lower_name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+// Answers one request. Call it exactly once, from any thread; calling it after the client went
+// away or the server stopped is harmless.
+using HttpResponder = std::function<void(HttpResponse)>;
+using AsyncHttpHandler = std::function<void(HttpRequest, HttpResponder)>;
+// A handler that answers at once (cheap, non-blocking work only: it runs on an I/O thread).
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+class HttpServer {
+ public:
+  struct Options {
+    std::string host = "127.0.0.1";
+    int port = 0;  // 0 picks a free port; see port()
+    size_t max_body_bytes = 64 * 1024;
+    size_t max_header_bytes = 16 * 1024;
+    // Open connections; more are answered 503 with Retry-After and closed.
+    int max_connections = 4096;
+    // I/O threads; 0 means one per core.
+    int threads = 0;
+    // A new connection must deliver its request headers within header_timeout; a kept-alive
+    // connection may wait idle_timeout for its next request, whose headers then have
+    // header_timeout. The body has body_timeout from the end of the headers; writing a response
+    // has write_timeout. A connection that misses a deadline is closed.
+    std::chrono::milliseconds header_timeout{10000};
+    std::chrono::milliseconds body_timeout{30000};
+    std::chrono::milliseconds idle_timeout{60000};
+    std::chrono::milliseconds write_timeout{30000};
+    // How long Shutdown() lets in-flight requests finish before closing their connections.
+    std::chrono::milliseconds drain_timeout{20000};
+    // Called once when the drain period ends with requests still in a handler, so the owner
+    // can cancel what they wait for (the gateway cancels its backend calls).
+    std::function<void()> on_drain_timeout;
+    // Builds the body of the errors the server itself answers (400, 408, 413, 431, 503).
+    std::function<HttpResponse(int status, const std::string& message)> error_response;
+  };
+
+  // Binds and starts serving on background I/O threads.
+  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(Options options,
+                                                           AsyncHttpHandler handler);
+  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(Options options, HttpHandler handler);
+
+  ~HttpServer();
+
+  int port() const { return port_; }
+
+  // Connections currently open (for metrics and tests).
+  int open_connections() const;
+
+  // Graceful drain: stops accepting, closes connections waiting for a request, lets requests
+  // already being read or handled finish (their answers carry `Connection: close`), then after
+  // drain_timeout closes whatever remains. Returns when every connection is gone (or, should a
+  // handler never answer, a few seconds after the drain period) and the I/O threads have
+  // stopped. Safe to call more than once.
+  void Shutdown();
+
+  struct Core;  // shared with the connections; see http_connection.h
+
+ private:
+  struct Impl;
+  HttpServer() = default;
+
+  std::unique_ptr<Impl> impl_;
+  int port_ = 0;
+};
+
+}  // namespace aievents
+
+#endif  // AIEVENTS_COMMON_HTTP_HTTP_SERVER_H_

@@ -1,0 +1,191 @@
+#include "common/pg/pg_pipeline.h"
+
+#include <libpq-fe.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/pg/pg_errors.h"
+
+namespace aievents {
+namespace {
+
+// The error of a failed result, as a status.
+absl::Status ResultError(const PGresult* result) {
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  std::string message = PQresultErrorMessage(result);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return StatusFromSqlState(state == nullptr ? "" : state, message);
+}
+
+std::string ConnectionError(PGconn* conn) {
+  std::string message = PQerrorMessage(conn);
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  return message;
+}
+
+}  // namespace
+
+PgCall ScopeToTenantCall(std::string_view tenant_id) {
+  return {kScopeToTenant.name, {std::string(tenant_id)}};
+}
+
+PgRows::PgRows(pg_result* result) : result_(result, PQclear) {}
+
+int PgRows::size() const { return PQntuples(result_.get()); }
+
+bool PgRows::IsNull(int row, int column) const {
+  return PQgetisnull(result_.get(), row, column) != 0;
+}
+
+std::string_view PgRows::Text(int row, int column) const {
+  return std::string_view(PQgetvalue(result_.get(), row, column),
+                          PQgetlength(result_.get(), row, column));
+}
+
+std::optional<std::string> PgRows::OptionalText(int row, int column) const {
+  if (IsNull(row, column)) return std::nullopt;
+  return std::string(Text(row, column));
+}
+
+int64_t PgRows::Int64(int row, int column) const {
+  int64_t value = 0;
+  std::string_view text = Text(row, column);
+  if (!absl::SimpleAtoi(absl::string_view(text.data(), text.size()), &value)) return 0;
+  return value;
+}
+
+absl::StatusOr<std::unique_ptr<PgPipelinePool>> PgPipelinePool::Create(Options options) {
+  if (options.database_url.empty()) return absl::InvalidArgumentError("database URL is empty");
+  if (options.size < 1) return absl::InvalidArgumentError("pool size must be at least 1");
+  return std::unique_ptr<PgPipelinePool>(new PgPipelinePool(std::move(options)));
+}
+
+PgPipelinePool::~PgPipelinePool() {
+  for (PGconn* conn : idle_) PQfinish(conn);
+}
+
+absl::StatusOr<pg_conn*> PgPipelinePool::Acquire() {
+  {
+    std::unique_lock lock(mutex_);
+    bool ready = available_.wait_for(lock, options_.acquire_timeout,
+                                     [&] { return !idle_.empty() || open_ < options_.size; });
+    if (!ready) return absl::UnavailableError("no database connection free in time");
+    if (!idle_.empty()) {
+      PGconn* conn = idle_.back();
+      idle_.pop_back();
+      return conn;
+    }
+    ++open_;  // reserve a slot, then connect without holding the lock
+  }
+  PGconn* conn = PQconnectdb(options_.database_url.c_str());
+  auto fail = [&](const std::string& what) -> absl::Status {
+    std::string message = absl::StrCat(what, ": ", ConnectionError(conn));
+    PQfinish(conn);
+    Release(nullptr, false);
+    return absl::UnavailableError(message);
+  };
+  if (PQstatus(conn) != CONNECTION_OK) return fail("cannot connect to the database");
+  std::vector<PgStatement> statements = options_.statements;
+  statements.push_back(kScopeToTenant);
+  for (const PgStatement& statement : statements) {
+    PGresult* prepared = PQprepare(conn, statement.name, statement.sql, 0, nullptr);
+    bool ok = PQresultStatus(prepared) == PGRES_COMMAND_OK;
+    std::string error = ok ? "" : PQresultErrorMessage(prepared);
+    PQclear(prepared);
+    if (!ok) return fail(absl::StrCat("cannot prepare ", statement.name, ": ", error));
+  }
+  if (options_.generic_plans) {
+    // As in PgPool: plans made once must not be sequential scans chosen on empty tables.
+    PGresult* set =
+        PQexec(conn, "SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off");
+    bool ok = PQresultStatus(set) == PGRES_COMMAND_OK;
+    PQclear(set);
+    if (!ok) return fail("cannot set plan_cache_mode");
+  }
+  if (PQenterPipelineMode(conn) != 1) return fail("cannot enter pipeline mode");
+  return conn;
+}
+
+void PgPipelinePool::Release(pg_conn* conn, bool healthy) {
+  {
+    std::lock_guard lock(mutex_);
+    if (conn != nullptr && healthy && PQstatus(conn) == CONNECTION_OK) {
+      idle_.push_back(conn);
+      conn = nullptr;
+    } else {
+      --open_;
+    }
+  }
+  if (conn != nullptr) PQfinish(conn);
+  available_.notify_one();
+}
+
+absl::StatusOr<std::vector<PgRows>> PgPipelinePool::RunTransaction(
+    const std::vector<PgCall>& calls) {
+  absl::StatusOr<pg_conn*> conn = Acquire();
+  if (!conn.ok()) return conn.status();
+  bool healthy = true;
+  absl::StatusOr<std::vector<PgRows>> rows = Run(*conn, calls, healthy);
+  Release(*conn, healthy);
+  return rows;
+}
+
+absl::StatusOr<std::vector<PgRows>> PgPipelinePool::Run(pg_conn* conn,
+                                                        const std::vector<PgCall>& calls,
+                                                        bool& healthy) {
+  auto lost = [&](const char* when) {
+    healthy = false;
+    return absl::UnavailableError(absl::StrCat(when, ConnectionError(conn)));
+  };
+  for (const PgCall& call : calls) {
+    std::vector<const char*> values;
+    values.reserve(call.params.size());
+    for (const auto& param : call.params) values.push_back(param ? param->c_str() : nullptr);
+    int sent = call.plan_each_time
+                   ? PQsendQueryParams(conn, call.statement, static_cast<int>(values.size()),
+                                       nullptr, values.data(), nullptr, nullptr, 0)
+                   : PQsendQueryPrepared(conn, call.statement, static_cast<int>(values.size()),
+                                         values.data(), nullptr, nullptr, 0);
+    if (sent != 1) {
+      return lost("database connection lost: ");
+    }
+  }
+  if (PQpipelineSync(conn) != 1) return lost("database connection lost: ");
+
+  // One result per call (then a null that ends it), then the sync point, after the commit.
+  std::vector<PgRows> rows;
+  rows.reserve(calls.size());
+  absl::Status failed = absl::OkStatus();
+  for (size_t i = 0; i < calls.size(); ++i) {
+    PGresult* result = PQgetResult(conn);
+    if (result == nullptr) {
+      return lost("database connection lost during the transaction; outcome unknown: ");
+    }
+    // After a failed statement the rest come back PGRES_PIPELINE_ABORTED, unexecuted.
+    if (PQresultStatus(result) == PGRES_FATAL_ERROR && failed.ok()) failed = ResultError(result);
+    rows.emplace_back(result);
+    while (PGresult* extra = PQgetResult(conn)) PQclear(extra);
+  }
+  for (int empty = 0;;) {
+    PGresult* result = PQgetResult(conn);
+    if (result == nullptr) {
+      if (PQstatus(conn) != CONNECTION_OK || ++empty > 3) {
+        return lost("database connection lost during commit; outcome unknown: ");
+      }
+      continue;
+    }
+    ExecStatusType status = PQresultStatus(result);
+    absl::Status commit_error =
+        status == PGRES_FATAL_ERROR ? ResultError(result) : absl::OkStatus();
+    PQclear(result);
+    if (!commit_error.ok() && failed.ok()) failed = commit_error;
+    if (status == PGRES_PIPELINE_SYNC) break;
+  }
+  if (!failed.ok()) {
+    if (failed.code() == absl::StatusCode::kUnavailable) healthy = false;
+    return failed;
+  }
+  return rows;
+}
+
+}  // namespace aievents

@@ -1,0 +1,133 @@
+#include "common/pg/pg_pool.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/pg/pg_errors.h"
+#include "common/runtime/log.h"
+
+namespace aievents {
+namespace {
+
+absl::Status FromSqlError(const pqxx::sql_error& e) {
+  return StatusFromSqlState(e.sqlstate(), e.what());
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Create(Options options) {
+  if (options.database_url.empty()) return absl::InvalidArgumentError("database URL is empty");
+  if (options.size < 1) return absl::InvalidArgumentError("pool size must be at least 1");
+  return std::unique_ptr<PgPool>(new PgPool(std::move(options)));
+}
+
+absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire() {
+  {
+    std::unique_lock lock(mutex_);
+    bool ready = available_.wait_for(lock, options_.acquire_timeout,
+                                     [&] { return !idle_.empty() || open_ < options_.size; });
+    if (!ready) return absl::UnavailableError("no database connection free in time");
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      return conn;
+    }
+    ++open_;  // reserve a slot, then connect without holding the lock
+  }
+  try {
+    auto conn = std::make_unique<pqxx::connection>(options_.database_url);
+    if (options_.generic_plans) {
+      pqxx::nontransaction setup(*conn);
+      setup.exec("SET plan_cache_mode = force_generic_plan");
+      // A generic plan is made once, maybe while the tables are still empty, when a sequential
+      // scan looks cheapest; it would stay that way as they grow. Without sequential scans it
+      // can only choose among the indexes, which stay right.
+      setup.exec("SET enable_seqscan = off");
+    }
+    conn->prepare(kScopeToTenant.name, kScopeToTenant.sql);
+    for (const PgStatement& statement : options_.statements) {
+      conn->prepare(statement.name, statement.sql);
+    }
+    return conn;
+  } catch (const std::exception& e) {
+    Release(nullptr, false);
+    return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", e.what()));
+  }
+}
+
+void PgPool::Release(std::unique_ptr<pqxx::connection> conn, bool healthy) {
+  {
+    std::lock_guard lock(mutex_);
+    if (conn != nullptr && healthy && conn->is_open()) {
+      idle_.push_back(std::move(conn));
+    } else {
+      --open_;
+    }
+  }
+  available_.notify_one();
+}
+
+absl::Status PgPool::Run(std::optional<std::string_view> tenant_id, const Work& work) {
+  auto acquired = Acquire();
+  if (!acquired.ok()) return acquired.status();
+  std::unique_ptr<pqxx::connection> conn = std::move(*acquired);
+  bool healthy = true;
+  absl::Status status;
+  try {
+    pqxx::work txn(*conn);
+    if (tenant_id.has_value()) ScopeToTenant(txn, *tenant_id);
+    status = work(txn);
+    if (status.ok()) txn.commit();
+  } catch (const pqxx::in_doubt_error& e) {
+    healthy = false;
+    status = absl::UnavailableError(
+        absl::StrCat("database connection lost during commit; outcome unknown: ", e.what()));
+  } catch (const pqxx::broken_connection& e) {
+    healthy = false;
+    status = absl::UnavailableError(absl::StrCat("database connection lost: ", e.what()));
+  } catch (const pqxx::sql_error& e) {
+    status = FromSqlError(e);
+  } catch (const std::exception& e) {
+    status = absl::InternalError(absl::StrCat("database: ", e.what()));
+  }
+  Release(std::move(conn), healthy);
+  return status;
+}
+
+absl::Status PgPool::InTenantTransaction(std::string_view tenant_id, const Work& work) {
+  return Run(tenant_id, work);
+}
+
+absl::Status PgPool::InSystemTransaction(const Work& work) { return Run(std::nullopt, work); }
+
+absl::Status PgPool::InGroupTransaction(const Work& work) { return Run(std::nullopt, work); }
+
+void PgPool::ScopeToTenant(pqxx::work& txn, std::string_view tenant_id) {
+  txn.exec_prepared(kScopeToTenant.name, std::string(tenant_id));
+}
+
+absl::Status PgPool::Ping() {
+  return InSystemTransaction([](pqxx::work& txn) {
+    txn.exec("SELECT 1");
+    return absl::OkStatus();
+  });
+}
+
+std::string PgArrayLiteral(const std::vector<std::optional<std::string>>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    if (!values[i].has_value()) {
+      out.append("NULL");
+      continue;
+    }
+    out.push_back('"');
+    for (char c : *values[i]) {
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  }
+  out.push_back('}');
+  return out;
+}
+
+}  // namespace aievents

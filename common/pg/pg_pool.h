@@ -1,0 +1,115 @@
+// A fixed-size pool of PostgreSQL connections with every statement prepared once per
+// connection, and the transaction helpers every query goes through. Tenant-scoped work runs in a
+// transaction that first sets `app.tenant_id` (SET LOCAL semantics), so the database always
+// knows whose rows a statement may touch (the hook row-level security will use).
+#ifndef AIEVENTS_COMMON_PG_PG_POOL_H_
+#define AIEVENTS_COMMON_PG_PG_POOL_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace aievents {
+
+// A named SQL statement, prepared on every pooled connection.
+struct PgStatement {
+  const char* name;
+  const char* sql;
+};
+
+// The statement that scopes a transaction to a tenant (app.tenant_id, transaction-local);
+// prepared on every connection of both database layers.
+inline constexpr PgStatement kScopeToTenant = {"aievents_set_tenant",
+                                               "SELECT set_config('app.tenant_id', $1, true)"};
+
+class PgPool {
+ public:
+  struct Options {
+    std::string database_url;
+    int size = 8;
+    std::vector<PgStatement> statements;
+    // How long a caller waits for a free connection before UNAVAILABLE.
+    std::chrono::milliseconds acquire_timeout{5000};
+    // Plan every prepared statement once (plan_cache_mode = force_generic_plan). Right for
+    // statements whose best plan does not depend on their values (key lookups, array inserts):
+    // PostgreSQL otherwise re-plans them on every execution, which costs more than running them.
+    // Sequential scans are turned off on these connections: a plan made once while a table is
+    // empty would otherwise keep scanning it whole as it grows.
+    bool generic_plans = false;
+  };
+
+  // Connections are opened lazily, so a service can start (and report NOT_SERVING) while the
+  // database is still coming up.
+  static absl::StatusOr<std::unique_ptr<PgPool>> Create(Options options);
+
+  using Work = std::function<absl::Status(pqxx::work&)>;
+
+  // Runs `work` in one transaction scoped to `tenant_id` and commits when it returns OK; any
+  // error rolls everything back. Database errors become statuses: lost connection or unknown
+  // commit outcome UNAVAILABLE, serialization failure ABORTED, unique violation ALREADY_EXISTS,
+  // invalid input syntax INVALID_ARGUMENT, anything else INTERNAL.
+  absl::Status InTenantTransaction(std::string_view tenant_id, const Work& work);
+
+  // Runs `work` in one transaction that serves several tenants in turn (group commit): `work`
+  // calls ScopeToTenant() before each tenant's statements, so every statement still runs
+  // scoped to exactly one tenant, and all of them share one commit. Errors as above.
+  absl::Status InGroupTransaction(const Work& work);
+
+  // Scopes the statements that follow in `txn` to `tenant_id` (app.tenant_id, transaction-local).
+  static void ScopeToTenant(pqxx::work& txn, std::string_view tenant_id);
+
+  // Runs `work` in a transaction that belongs to no tenant: for the cross-tenant lookups that
+  // must happen before a tenant is known (API-key authentication) and for operator tools.
+  absl::Status InSystemTransaction(const Work& work);
+
+  // Round-trips "SELECT 1"; OK when the database answers.
+  absl::Status Ping();
+
+ private:
+  explicit PgPool(Options options) : options_(std::move(options)) {}
+
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire();
+  void Release(std::unique_ptr<pqxx::connection> conn, bool healthy);
+  absl::Status Run(std::optional<std::string_view> tenant_id, const Work& work);
+
+  Options options_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  int open_ = 0;  // connections that exist, idle or lent out
+};
+
+// A nullable column as an optional.
+inline std::optional<std::string> OptionalText(const pqxx::field& field) {
+  if (field.is_null()) return std::nullopt;
+  return field.as<std::string>();
+}
+
+// A proto field with presence as an optional: `value` when `has`, else nullopt.
+inline std::optional<std::string> OptionalIf(bool has, const std::string& value) {
+  if (!has) return std::nullopt;
+  return value;
+}
+
+// NULL for an absent value, for passing optionals as statement parameters.
+inline const char* NullableParam(const std::optional<std::string>& value) {
+  return value.has_value() ? value->c_str() : nullptr;
+}
+
+// A PostgreSQL array literal ("{\"a\",NULL}") for passing a column of values as one parameter
+// (with unnest on the SQL side), so one prepared statement inserts any number of rows.
+std::string PgArrayLiteral(const std::vector<std::optional<std::string>>& values);
+
+}  // namespace aievents
+
+#endif  // AIEVENTS_COMMON_PG_PG_POOL_H_

@@ -1,0 +1,93 @@
+#include "common/rpc/field_violations.h"
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace aievents {
+namespace {
+
+constexpr char kBadRequestTypeUrl[] = "type.googleapis.com/google.rpc.BadRequest";
+
+}  // namespace
+
+absl::Status InvalidArgumentWithViolations(const std::vector<FieldViolation>& violations) {
+  google::rpc::BadRequest bad_request;
+  std::vector<std::string> parts;
+  for (const FieldViolation& violation : violations) {
+    auto* out = bad_request.add_field_violations();
+    out->set_field(violation.field);
+    out->set_description(violation.description);
+    parts.push_back(absl::StrCat(violation.field, ": ", violation.description));
+  }
+  absl::Status status =
+      absl::InvalidArgumentError(absl::StrCat("invalid request: ", absl::StrJoin(parts, "; ")));
+  status.SetPayload(kBadRequestTypeUrl, absl::Cord(bad_request.SerializeAsString()));
+  return status;
+}
+
+std::vector<FieldViolation> GetFieldViolations(const absl::Status& status) {
+  std::vector<FieldViolation> violations;
+  auto payload = status.GetPayload(kBadRequestTypeUrl);
+  if (!payload.has_value()) return violations;
+  google::rpc::BadRequest bad_request;
+  if (!bad_request.ParseFromString(std::string(*payload))) return violations;
+  for (const auto& violation : bad_request.field_violations()) {
+    violations.push_back({violation.field(), violation.description()});
+  }
+  return violations;
+}
+
+std::vector<FieldViolation> PrefixViolations(const std::string& prefix,
+                                             std::vector<FieldViolation> violations) {
+  for (FieldViolation& violation : violations) {
+    violation.field = violation.field.empty() ? prefix : absl::StrCat(prefix, ".", violation.field);
+  }
+  return violations;
+}
+
+google::rpc::Status ToRpcStatus(const absl::Status& status) {
+  google::rpc::Status details;
+  details.set_code(static_cast<int>(status.code()));
+  details.set_message(std::string(status.message()));
+  if (auto payload = status.GetPayload(kBadRequestTypeUrl)) {
+    auto* any = details.add_details();
+    any->set_type_url(kBadRequestTypeUrl);
+    any->set_value(std::string(*payload));
+  }
+  return details;
+}
+
+absl::Status FromRpcStatus(const google::rpc::Status& details) {
+  if (details.code() == 0) return absl::OkStatus();
+  absl::Status result(static_cast<absl::StatusCode>(details.code()), details.message());
+  for (const auto& any : details.details()) {
+    if (any.type_url() == kBadRequestTypeUrl) {
+      result.SetPayload(kBadRequestTypeUrl, absl::Cord(any.value()));
+    }
+  }
+  return result;
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  auto code = static_cast<grpc::StatusCode>(status.code());
+  std::string message(status.message());
+  if (!status.GetPayload(kBadRequestTypeUrl).has_value()) return grpc::Status(code, message);
+  return grpc::Status(code, message, ToRpcStatus(status).SerializeAsString());
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  google::rpc::Status details;
+  if (status.error_details().empty() || !details.ParseFromString(status.error_details())) {
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  }
+  details.set_code(status.error_code());
+  details.set_message(status.error_message());
+  return FromRpcStatus(details);
+}
+
+}  // namespace aievents

@@ -1,0 +1,46 @@
+// Validation failures that name every offending field, carried inside an absl::Status as a
+// google.rpc.BadRequest payload and across gRPC in the standard status-details trailer.
+#ifndef AIEVENTS_COMMON_RPC_FIELD_VIOLATIONS_H_
+#define AIEVENTS_COMMON_RPC_FIELD_VIOLATIONS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/support/status.h"
+
+namespace aievents {
+
+// One offending field: dotted path ("ai_event.summary") and the rule it breaks.
+struct FieldViolation {
+  std::string field;
+  std::string description;
+
+  bool operator==(const FieldViolation&) const = default;
+};
+
+// INVALID_ARGUMENT whose message summarises `violations` and whose payload lists them all.
+absl::Status InvalidArgumentWithViolations(const std::vector<FieldViolation>& violations);
+
+// The violations attached to `status` (empty when there are none).
+std::vector<FieldViolation> GetFieldViolations(const absl::Status& status);
+
+// Prefixes every violation's field with `prefix` + "." (for a nested message).
+std::vector<FieldViolation> PrefixViolations(const std::string& prefix,
+                                             std::vector<FieldViolation> violations);
+
+// absl::Status <-> google.rpc.Status, field violations as a google.rpc.BadRequest detail (the
+// form a status takes inside a message, e.g. one reply of a batch RPC).
+google::rpc::Status ToRpcStatus(const absl::Status& status);
+absl::Status FromRpcStatus(const google::rpc::Status& status);
+
+// absl::Status -> grpc::Status, the details (if any) as a serialized google.rpc.Status.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// grpc::Status -> absl::Status, keeping field violations from the details.
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+}  // namespace aievents
+
+#endif  // AIEVENTS_COMMON_RPC_FIELD_VIOLATIONS_H_

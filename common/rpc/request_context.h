@@ -1,0 +1,26 @@
+// Who is calling and for which request: what every tenant-scoped operation receives.
+#ifndef AIEVENTS_COMMON_RPC_REQUEST_CONTEXT_H_
+#define AIEVENTS_COMMON_RPC_REQUEST_CONTEXT_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace aievents {
+
+struct RequestContext {
+  // The tenant named by the caller's credential; every query is scoped to it.
+  std::string tenant_id;
+  // The API key row that authenticated the call, and its display prefix (for audit records).
+  std::string key_id;
+  std::string key_prefix;
+  // The metadata that authenticates this caller to peer services (its API key, or the internal
+  // token and tenant), forwarded on every outgoing call so peers see the same caller.
+  std::vector<std::pair<std::string, std::string>> forward_metadata;
+  // Correlates log lines across the gateway and services.
+  std::string request_id;
+};
+
+}  // namespace aievents
+
+#endif  // AIEVENTS_COMMON_RPC_REQUEST_CONTEXT_H_

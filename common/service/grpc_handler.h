@@ -1,0 +1,41 @@
+// The shape every tenant-scoped RPC handler shares: authenticate the caller, run the logic,
+// convert absl::Status to grpc::Status once, and log server-side failures with request id and
+// tenant.
+#ifndef AIEVENTS_COMMON_SERVICE_GRPC_HANDLER_H_
+#define AIEVENTS_COMMON_SERVICE_GRPC_HANDLER_H_
+
+#include <utility>
+
+#include "common/auth/authenticator.h"
+#include "common/rpc/field_violations.h"
+#include "common/runtime/log.h"
+#include "grpcpp/server_context.h"
+
+namespace aievents {
+
+// `method` names the RPC in logs; `logic` takes the authenticated RequestContext and returns
+// absl::StatusOr<Response>.
+template <typename Response, typename Logic>
+grpc::Status HandleAuthenticated(const char* method, Authenticator& authenticator,
+                                 grpc::ServerContext* context, Response* response, Logic&& logic) {
+  absl::StatusOr<RequestContext> caller = authenticator.Authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<Response> result = std::forward<Logic>(logic)(*caller);
+  if (!result.ok()) {
+    absl::StatusCode code = result.status().code();
+    if (code == absl::StatusCode::kInternal || code == absl::StatusCode::kUnavailable ||
+        code == absl::StatusCode::kUnknown || code == absl::StatusCode::kDataLoss) {
+      log::Error("rpc_failed", {{"method", method},
+                                {"request_id", caller->request_id},
+                                {"tenant", caller->tenant_id},
+                                {"error", result.status().ToString()}});
+    }
+    return ToGrpcStatus(result.status());
+  }
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+}  // namespace aievents
+
+#endif  // AIEVENTS_COMMON_SERVICE_GRPC_HANDLER_H_

@@ -1,0 +1,47 @@
+// Settings every gRPC service shares, read once at start-up, and the pieces every service
+// builds from them the same way (connection pool, runner options).
+#ifndef AIEVENTS_COMMON_SERVICE_SERVICE_CONFIG_H_
+#define AIEVENTS_COMMON_SERVICE_SERVICE_CONFIG_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/pg/pg_pool.h"
+#include "common/rpc/grpc_service_runner.h"
+#include "common/runtime/config_source.h"
+
+namespace aievents {
+
+struct ServiceConfig {
+  std::string database_url;
+  std::string grpc_address;  // host:port the gRPC server listens on
+  std::string admin_host;    // host of the admin HTTP port (/metrics, /healthz, /readyz)
+  int admin_port = -1;       // -1 disables it
+  int db_pool_size = 8;
+  int auth_cache_seconds = 30;  // how long a key stays trusted after a lookup
+  std::string log_level = "info";
+  // Shared secret for service-to-service calls made on nobody's API key; empty disables them.
+  std::string internal_token;
+};
+
+// Reads the shared settings; `default_grpc_port` and `default_admin_port` differ per service.
+ServiceConfig LoadServiceConfig(ConfigSource& source, int default_grpc_port,
+                                int default_admin_port);
+
+// A pool on `config.database_url` that prepares `statements` plus the authenticator's;
+// `generic_plans` as PgPool::Options::generic_plans.
+absl::StatusOr<std::unique_ptr<PgPool>> CreateServicePool(const ServiceConfig& config,
+                                                          std::vector<PgStatement> statements,
+                                                          bool generic_plans = false);
+
+// Runner options for one gRPC service named `service_name`, ready when `readiness` is OK.
+GrpcServiceRunner::Options RunnerOptions(const ServiceConfig& config,
+                                         const std::string& service_name,
+                                         std::function<absl::Status()> readiness);
+
+}  // namespace aievents
+
+#endif  // AIEVENTS_COMMON_SERVICE_SERVICE_CONFIG_H_
