@@ -173,7 +173,9 @@ void HttpServer::Shutdown() {
   impl.shut_down = true;
   Core& core = *impl.core;
 
-  // Stop accepting (the acceptor belongs to its strand).
+  // Draining first: once a client can see the listener gone, every answer already says
+  // `connection: close`. Then stop accepting (the acceptor belongs to its strand).
+  core.draining = true;
   std::promise<void> closed;
   asio::post(*impl.accept_strand, [&] {
     boost::system::error_code ec;
@@ -183,7 +185,6 @@ void HttpServer::Shutdown() {
   });
   closed.get_future().wait();
 
-  core.draining = true;
   impl.ForEachConnection([](HttpConnection& connection) { connection.Drain(); });
   if (!impl.WaitForNoConnections(core.options.drain_timeout)) {
     log::Warn("http_drain_timeout", {{"open_connections", std::to_string(open_connections())}});
