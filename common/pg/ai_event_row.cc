@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "common/pg/pg_pool.h"
 #include "common/text/proto_enum_names.h"
 #include "google/protobuf/util/time_util.h"
@@ -80,6 +81,56 @@ v1::AiEvent AiEventFromRow(const PgRows& rows, int row) {
     if (rows.IsNull(row, i)) return std::nullopt;
     return rows.Text(row, i);
   });
+}
+
+namespace {
+
+constexpr char kEventById[] = "ai_event_by_id";
+constexpr char kEventHistory[] = "ai_event_history";
+
+v1::Association AssociationFromRow(const pqxx::row& row) {
+  v1::Association association;
+  association.set_id(row["id"].as<std::string>());
+  if (!row["from_customer_id"].is_null()) {
+    association.set_from_customer_id(row["from_customer_id"].as<std::string>());
+  }
+  association.set_to_customer_id(row["to_customer_id"].as<std::string>());
+  association.set_method(row["method"].as<std::string>() == "manual" ? v1::MATCH_METHOD_MANUAL
+                                                                     : v1::MATCH_METHOD_AUTO);
+  if (!row["actor_key_id"].is_null()) {
+    association.set_actor_key_id(row["actor_key_id"].as<std::string>());
+  }
+  association.set_actor(row["actor"].as<std::string>());
+  *association.mutable_created_at() =
+      TimeUtil::MicrosecondsToTimestamp(row["created_micros"].as<int64_t>());
+  return association;
+}
+
+}  // namespace
+
+std::vector<PgStatement> EventWithHistoryStatements() {
+  static const std::string* by_id = new std::string(
+      absl::StrCat("SELECT ", kAiEventColumns, " FROM ai_events WHERE tenant_id = $1 AND id = $2"));
+  return {
+      {kEventById, by_id->c_str()},
+      {kEventHistory,
+       "SELECT id::text AS id, from_customer_id::text AS from_customer_id,"
+       " to_customer_id::text AS to_customer_id, method, actor_key_id::text AS actor_key_id,"
+       " actor, (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros"
+       " FROM ai_event_associations WHERE tenant_id = $1 AND event_id = $2"
+       " ORDER BY created_at, id"},
+  };
+}
+
+std::optional<v1::AiEvent> ReadEventWithHistory(pqxx::work& txn, const std::string& tenant_id,
+                                                const std::string& id) {
+  pqxx::result rows = txn.exec_prepared(kEventById, tenant_id, id);
+  if (rows.empty()) return std::nullopt;
+  v1::AiEvent event = AiEventFromRow(rows[0]);
+  for (const pqxx::row& row : txn.exec_prepared(kEventHistory, tenant_id, id)) {
+    *event.add_associations() = AssociationFromRow(row);
+  }
+  return event;
 }
 
 }  // namespace aievents

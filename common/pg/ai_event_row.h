@@ -1,10 +1,14 @@
 // How an AI event is read back from the ai_events table: the column list every event query
-// selects, and the conversion of one such row to the proto. Shared by the ingest service
-// (returning what it stored) and the timeline service.
+// selects, the conversion of one such row to the proto, and reading one event with its
+// association history. Shared by the events' writer (ingest, answering with what it stored)
+// and their reader (timeline), so both see one definition of a stored event.
 #ifndef AIEVENTS_COMMON_PG_AI_EVENT_ROW_H_
 #define AIEVENTS_COMMON_PG_AI_EVENT_ROW_H_
 
+#include <optional>
 #include <pqxx/pqxx>
+#include <string>
+#include <vector>
 
 #include "aievents/v1/ai_event.pb.h"
 #include "common/pg/pg_pipeline.h"
@@ -18,6 +22,13 @@ extern const char kAiEventColumns[];
 v1::AiEvent AiEventFromRow(const pqxx::row& row);
 // The same for row `row` of a pipelined statement's result.
 v1::AiEvent AiEventFromRow(const PgRows& rows, int row);
+
+// The statements ReadEventWithHistory runs; a store that calls it lists these among its own.
+std::vector<PgStatement> EventWithHistoryStatements();
+
+// Event `id` of the tenant with its association history (oldest first), or nullopt.
+std::optional<v1::AiEvent> ReadEventWithHistory(pqxx::work& txn, const std::string& tenant_id,
+                                                const std::string& id);
 
 }  // namespace aievents
 

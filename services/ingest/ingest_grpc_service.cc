@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/rpc/field_violations.h"
 #include "common/runtime/log.h"
+#include "common/service/grpc_handler.h"
 #include "common/text/ids.h"
 
 namespace aievents::ingest {
@@ -112,6 +113,22 @@ grpc::ServerUnaryReactor* IngestGrpcService::CreateEventBatch(grpc::CallbackServ
     ingestor_->Create(call_context, event, answer);
   }
   return reactor;
+}
+
+grpc::Status IngestGrpcService::AssociateEvent(grpc::ServerContext* context,
+                                               const v1::AssociateEventRequest* request,
+                                               v1::AiEvent* response) {
+  return HandleAuthenticated(
+      "AssociateEvent", *authenticator_, context, response,
+      [&](const RequestContext& caller) { return linker_->Associate(caller, *request); });
+}
+
+grpc::Status IngestGrpcService::LinkUnmatchedEvents(grpc::ServerContext* context,
+                                                    const v1::LinkUnmatchedEventsRequest* request,
+                                                    v1::LinkUnmatchedEventsResponse* response) {
+  return HandleAuthenticated(
+      "LinkUnmatchedEvents", *authenticator_, context, response,
+      [&](const RequestContext& caller) { return linker_->LinkUnmatched(caller, *request); });
 }
 
 }  // namespace aievents::ingest

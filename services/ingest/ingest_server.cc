@@ -37,6 +37,7 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
   std::unique_ptr<IngestServer> server(new IngestServer());
   std::vector<PgStatement> statements = PgEventStore::Statements();
   for (const PgStatement& statement : PgWebhookStore::Statements()) statements.push_back(statement);
+  for (const PgStatement& statement : PgEventLinks::Statements()) statements.push_back(statement);
   // The hot path has its own pool (pipeline_); this one serves authentication and webhooks.
   AIEV_ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, std::move(statements)));
   server->authenticator_ = std::make_unique<Authenticator>(
@@ -59,8 +60,10 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
         committer->Commit(std::move(batch), std::move(done));
       });
   server->ingestor_ = std::make_unique<EventIngestor>(server->batcher_.get());
-  server->service_ =
-      std::make_unique<IngestGrpcService>(server->authenticator_.get(), server->ingestor_.get());
+  server->links_ = std::make_unique<PgEventLinks>(server->pool_.get());
+  server->linker_ = std::make_unique<EventLinker>(server->links_.get());
+  server->service_ = std::make_unique<IngestGrpcService>(
+      server->authenticator_.get(), server->ingestor_.get(), server->linker_.get());
   server->webhooks_ = std::make_unique<PgWebhookStore>(server->pool_.get());
   server->processor_ = std::make_unique<WebhookProcessor>(
       server->pool_.get(), server->webhooks_.get(), server->store_.get(), server->batcher_.get(),

@@ -63,6 +63,8 @@ class IngestServer {
   std::unique_ptr<BatchCommitter> committer_;
   std::unique_ptr<EventBatcher> batcher_;
   std::unique_ptr<EventIngestor> ingestor_;
+  std::unique_ptr<PgEventLinks> links_;
+  std::unique_ptr<EventLinker> linker_;
   std::unique_ptr<IngestGrpcService> service_;
   std::unique_ptr<PgWebhookStore> webhooks_;
   std::unique_ptr<WebhookProcessor> processor_;

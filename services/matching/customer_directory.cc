@@ -169,9 +169,17 @@ absl::StatusOr<CustomerRecord> CustomerDirectory::BuildRecord(const std::string&
 }
 
 void CustomerDirectory::Rematch(const RequestContext& context, const v1::Customer& customer) {
-  Actor actor{context.key_id, absl::StrCat("auto-rematch by ", context.key_prefix)};
-  absl::StatusOr<int> linked = store_->RematchUnmatched(context.tenant_id, customer, actor);
+  // After the customer's commit, never inside it: find (here) and link (ingest, the events'
+  // owner). A failure leaves the customer stored and the events unmatched; it is logged and
+  // counted, and the next change of the customer tries again.
+  absl::StatusOr<int> linked = [&]() -> absl::StatusOr<int> {
+    AIEV_ASSIGN_OR_RETURN(std::vector<v1::EventLink> links,
+                          store_->FindRematchLinks(context.tenant_id, customer));
+    if (links.empty()) return 0;
+    return events_->LinkUnmatched(context, links);
+  }();
   if (!linked.ok()) {
+    Metrics::Global().Increment("aievents_rematch_failed_total");
     log::Error("rematch_failed", {{"request_id", context.request_id},
                                   {"tenant", context.tenant_id},
                                   {"customer_id", customer.id()},

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "aievents/v1/matching_service.pb.h"
 #include "common/rpc/request_context.h"
+#include "services/matching/event_owner_client.h"
 #include "services/matching/pg_customer_store.h"
 #include "services/matching/phone_normalizer.h"
 
@@ -17,8 +18,9 @@ namespace aievents::matching {
 
 class CustomerDirectory {
  public:
-  CustomerDirectory(PgCustomerStore* store, const PhoneNormalizer* phones)
-      : store_(store), phones_(phones) {}
+  // `events` links re-matched events (ingest owns them).
+  CustomerDirectory(PgCustomerStore* store, const PhoneNormalizer* phones, EventOwnerClient* events)
+      : store_(store), phones_(phones), events_(events) {}
 
   // Validates and normalizes the lookup, then finds the customer (see MatchingService docs).
   absl::StatusOr<v1::MatchCustomerResponse> Match(const RequestContext& context,
@@ -63,6 +65,7 @@ class CustomerDirectory {
   void Rematch(const RequestContext& context, const v1::Customer& customer);
 
   PgCustomerStore* store_;
+  EventOwnerClient* events_;
   const PhoneNormalizer* phones_;
 };
 

@@ -14,6 +14,11 @@ MatchingConfig LoadMatchingConfig(ConfigSource& source) {
   config.match_connections =
       source.Int("match-connections", 4, 1, 64,
                  "PostgreSQL connections for batched matching (MatchCustomers), besides the pool");
+  config.ingest_address =
+      source.String("ingest-address", "127.0.0.1:50051",
+                    "host:port of the ingest service, which links re-matched events");
+  config.ingest_timeout_ms = source.Int("ingest-timeout-ms", 5000, 100, 60000,
+                                        "deadline of each call to the ingest service");
   return config;
 }
 
@@ -32,8 +37,10 @@ absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
   pipeline.statements = PgCustomerStore::Statements();
   AIEV_ASSIGN_OR_RETURN(server->pipeline_, PgPipelinePool::Create(std::move(pipeline)));
   server->store_ = std::make_unique<PgCustomerStore>(server->pool_.get(), server->pipeline_.get());
-  server->directory_ =
-      std::make_unique<CustomerDirectory>(server->store_.get(), server->phones_.get());
+  server->events_ = std::make_unique<GrpcEventOwnerClient>(
+      config.ingest_address, absl::Milliseconds(config.ingest_timeout_ms));
+  server->directory_ = std::make_unique<CustomerDirectory>(
+      server->store_.get(), server->phones_.get(), server->events_.get());
   server->service_ =
       std::make_unique<MatchingGrpcService>(server->authenticator_.get(), server->directory_.get());
   PgPool* pool = server->pool_.get();

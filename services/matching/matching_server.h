@@ -24,6 +24,10 @@ struct MatchingConfig {
   std::string default_phone_region = "US";
   // Connections of the pipelined pool that serves MatchCustomers.
   int match_connections = 4;
+  // Where re-matched events are linked (ingest owns ai_events). Not a readiness dependency:
+  // matching serves lookups and customers without it.
+  std::string ingest_address = "127.0.0.1:50051";
+  int ingest_timeout_ms = 5000;
 };
 
 MatchingConfig LoadMatchingConfig(ConfigSource& source);
@@ -36,6 +40,10 @@ class MatchingServer {
   int admin_port() const { return runner_->admin_port(); }
   void Shutdown() { runner_->Shutdown(); }
 
+  // Points re-matching at ingest's address once it is known (tests start ingest after
+  // matching, both on port 0).
+  void ConnectIngest(const std::string& address) { events_->Retarget(address); }
+
  private:
   MatchingServer() = default;
 
@@ -44,6 +52,7 @@ class MatchingServer {
   std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<PhoneNormalizer> phones_;
   std::unique_ptr<PgCustomerStore> store_;
+  std::unique_ptr<GrpcEventOwnerClient> events_;
   std::unique_ptr<CustomerDirectory> directory_;
   std::unique_ptr<MatchingGrpcService> service_;
   std::unique_ptr<GrpcServiceRunner> runner_;

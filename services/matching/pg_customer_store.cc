@@ -15,7 +15,7 @@ constexpr char kLockCustomer[] = "customers_lock";
 constexpr char kUpdateCustomer[] = "customers_update";
 constexpr char kMatchCustomer[] = "customers_match";
 constexpr char kMatchCustomers[] = "customers_match_batch";
-constexpr char kRematch[] = "ai_events_rematch";
+constexpr char kRematchCandidates[] = "ai_events_rematch_candidates";
 constexpr char kEventLookup[] = "ai_events_lookup";
 constexpr char kCandidates[] = "customers_candidates";
 constexpr char kSearch[] = "customers_search";
@@ -103,35 +103,18 @@ std::vector<PgStatement> PgCustomerStore::Statements() {
        "     WHERE c.tenant_id = $1 AND c.id = l.customer_id) UNION ALL " AIEVENTS_MATCH_BRANCHES(
            "$1", "l.email", "l.phone", "l.name") ") AS candidates ORDER BY rank LIMIT 1) AS m"},
       // For every unmatched event sharing a key with the customer, the full match rules run
-      // (LATERAL), and the events that now match are linked and recorded. The UPDATE re-checks
-      // customer_id IS NULL, so an event associated meanwhile is left alone.
-      {kRematch,
-       "WITH candidates AS ("
-       "  SELECT e.id AS event_id, m.id AS customer_id, m.value"
-       "  FROM ai_events e CROSS JOIN LATERAL ("
-       "    SELECT id, value FROM (" AIEVENTS_MATCH_BRANCHES(
+      // (LATERAL), so precedence and the oldest-customer rule hold. Read only: ingest, which
+      // owns ai_events, links what is still unmatched when it receives the list.
+      {kRematchCandidates,
+       "SELECT e.id::text AS event_id, m.id::text AS customer_id, m.value AS matched_value"
+       " FROM ai_events e CROSS JOIN LATERAL ("
+       "   SELECT id, value FROM (" AIEVENTS_MATCH_BRANCHES(
            "e.tenant_id", "e.lookup_email_normalized", "e.lookup_phone_e164",
            "e.lookup_name_normalized") ") AS ranked ORDER BY rank LIMIT 1) AS m"
-                                       "  WHERE e.tenant_id = $1 AND e.customer_id IS NULL"
-                                       "    AND (e.lookup_email_normalized = $2 OR "
-                                       "e.lookup_phone_e164 = $3"
-                                       "         OR e.lookup_name_normalized = $4)"
-                                       "), updated AS ("
-                                       "  UPDATE ai_events SET customer_id = c.customer_id, "
-                                       "match_method = 'auto',"
-                                       "    matched_value = c.value"
-                                       "  FROM candidates c"
-                                       "  WHERE ai_events.tenant_id = $1 AND ai_events.id = "
-                                       "c.event_id"
-                                       "    AND ai_events.customer_id IS NULL"
-                                       "  RETURNING ai_events.id, ai_events.customer_id"
-                                       ")"
-                                       " INSERT INTO ai_event_associations (tenant_id, id, "
-                                       "event_id, from_customer_id,"
-                                       "   to_customer_id, method, actor_key_id, actor)"
-                                       " SELECT $1, gen_random_uuid(), u.id, NULL, u.customer_id, "
-                                       "'auto', $5, $6 FROM updated u"
-                                       " RETURNING event_id"},
+                                       " WHERE e.tenant_id = $1 AND e.customer_id IS NULL"
+                                       "   AND (e.lookup_email_normalized = $2"
+                                       "        OR e.lookup_phone_e164 = $3"
+                                       "        OR e.lookup_name_normalized = $4)"},
       {kEventLookup,
        "SELECT lookup_email, lookup_phone, lookup_first_name, lookup_last_name,"
        " lookup_email_normalized, lookup_phone_e164, lookup_name_normalized"
@@ -269,22 +252,25 @@ absl::StatusOr<std::vector<std::optional<CustomerMatch>>> PgCustomerStore::FindM
   return matches;
 }
 
-absl::StatusOr<int> PgCustomerStore::RematchUnmatched(const std::string& tenant_id,
-                                                      const v1::Customer& customer,
-                                                      const Actor& actor) {
-  int linked = 0;
+absl::StatusOr<std::vector<v1::EventLink>> PgCustomerStore::FindRematchLinks(
+    const std::string& tenant_id, const v1::Customer& customer) {
+  std::vector<v1::EventLink> links;
   absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
     pqxx::result rows = txn.exec_prepared(
-        kRematch, tenant_id,
+        kRematchCandidates, tenant_id,
         NullableParam(OptionalIf(customer.has_email_normalized(), customer.email_normalized())),
         NullableParam(OptionalIf(customer.has_phone_e164(), customer.phone_e164())),
-        NullableParam(OptionalIf(customer.has_name_normalized(), customer.name_normalized())),
-        NullableParam(OptionalIf(!actor.key_id.empty(), actor.key_id)), actor.description);
-    linked = static_cast<int>(rows.size());
+        NullableParam(OptionalIf(customer.has_name_normalized(), customer.name_normalized())));
+    for (const pqxx::row& row : rows) {
+      v1::EventLink& link = links.emplace_back();
+      link.set_event_id(row["event_id"].as<std::string>());
+      link.set_customer_id(row["customer_id"].as<std::string>());
+      link.set_matched_value(row["matched_value"].as<std::string>());
+    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  return linked;
+  return links;
 }
 
 absl::StatusOr<std::optional<StoredLookup>> PgCustomerStore::GetEventLookup(

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/customer.pb.h"
+#include "aievents/v1/ingest_service.pb.h"
 #include "aievents/v1/matching_service.pb.h"
 #include "common/pg/pg_pipeline.h"
 #include "common/pg/pg_pool.h"
@@ -54,12 +55,6 @@ struct StoredLookup {
   v1::NormalizedLookup normalized;
 };
 
-// Who caused a change, for the association history.
-struct Actor {
-  std::string key_id;
-  std::string description;
-};
-
 class PgCustomerStore {
  public:
   // Batched matching (FindMatches) goes through `pipeline`, everything else through `pool`.
@@ -92,12 +87,11 @@ class PgCustomerStore {
   absl::StatusOr<std::vector<std::optional<CustomerMatch>>> FindMatches(
       const std::string& tenant_id, const std::vector<v1::NormalizedLookup>& lookups);
 
-  // Links every unmatched event whose stored lookup shares a key with `customer` and that now
-  // matches somebody under the normal rules (the full rules run per event, so precedence and
-  // the oldest-customer rule hold). Records each link in the history as an automatic one.
-  // Returns how many events were linked.
-  absl::StatusOr<int> RematchUnmatched(const std::string& tenant_id, const v1::Customer& customer,
-                                       const Actor& actor);
+  // The unmatched events whose stored lookup shares a key with `customer` and that now match
+  // somebody under the normal rules (the full rules run per event, so precedence and the
+  // oldest-customer rule hold), each with the customer it matches and the matched value.
+  absl::StatusOr<std::vector<v1::EventLink>> FindRematchLinks(const std::string& tenant_id,
+                                                              const v1::Customer& customer);
 
   // The stored lookup of an event; nullopt when the tenant has no such event.
   absl::StatusOr<std::optional<StoredLookup>> GetEventLookup(const std::string& tenant_id,

@@ -121,18 +121,4 @@ absl::StatusOr<v1::ListEventsResponse> EventTimeline::ListEvents(
   return List(context, kind, "", request);
 }
 
-absl::StatusOr<v1::AiEvent> EventTimeline::Associate(const RequestContext& context,
-                                                     const v1::AssociateEventRequest& request) {
-  std::vector<FieldViolation> violations;
-  if (!IsUuid(request.id())) violations.push_back({"id", "must be a UUID"});
-  if (request.customer_id().empty()) {
-    violations.push_back({"customer_id", "is required"});
-  } else if (!IsUuid(request.customer_id())) {
-    violations.push_back({"customer_id", "must be a UUID"});
-  }
-  if (!violations.empty()) return InvalidArgumentWithViolations(violations);
-  return store_->Associate(context.tenant_id, request.id(), request.customer_id(),
-                           Actor{context.key_id, context.key_prefix});
-}
-
 }  // namespace aievents::timeline

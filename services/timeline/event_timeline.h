@@ -27,9 +27,6 @@ class EventTimeline {
   absl::StatusOr<v1::ListEventsResponse> ListEvents(const RequestContext& context,
                                                     const v1::ListEventsRequest& request);
 
-  absl::StatusOr<v1::AiEvent> Associate(const RequestContext& context,
-                                        const v1::AssociateEventRequest& request);
-
   // OK when the tenant has the customer; NOT_FOUND otherwise (for WatchCustomerEvents).
   absl::Status CheckCustomer(const RequestContext& context, const std::string& customer_id);
 

@@ -11,12 +11,7 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-constexpr char kGetEvent[] = "timeline_get_event";
-constexpr char kLockEvent[] = "timeline_lock_event";
-constexpr char kHistory[] = "timeline_history";
 constexpr char kCustomerExists[] = "timeline_customer_exists";
-constexpr char kAssociate[] = "timeline_associate";
-constexpr char kRecordAssociation[] = "timeline_record_association";
 
 // One statement per list kind and page position (first page, or after a position): each is a
 // single range scan of the index whose order it returns.
@@ -85,67 +80,21 @@ std::optional<std::string> MicrosParam(const std::optional<int64_t>& micros) {
   return FormatRfc3339(absl::FromUnixMicros(*micros));
 }
 
-std::vector<v1::Association> ReadHistory(pqxx::work& txn, const std::string& tenant_id,
-                                         const std::string& event_id) {
-  std::vector<v1::Association> history;
-  for (const pqxx::row& row : txn.exec_prepared(kHistory, tenant_id, event_id)) {
-    v1::Association association;
-    association.set_id(row[0].as<std::string>());
-    if (!row[1].is_null()) association.set_from_customer_id(row[1].as<std::string>());
-    association.set_to_customer_id(row[2].as<std::string>());
-    association.set_method(row[3].as<std::string>() == "manual" ? v1::MATCH_METHOD_MANUAL
-                                                                : v1::MATCH_METHOD_AUTO);
-    if (!row[4].is_null()) association.set_actor_key_id(row[4].as<std::string>());
-    association.set_actor(row[5].as<std::string>());
-    *association.mutable_created_at() = TimeUtil::MicrosecondsToTimestamp(row[6].as<int64_t>());
-    history.push_back(std::move(association));
-  }
-  return history;
-}
-
-std::optional<v1::AiEvent> ReadEventWithHistory(pqxx::work& txn, const std::string& tenant_id,
-                                                const std::string& id) {
-  pqxx::result rows = txn.exec_prepared(kGetEvent, tenant_id, id);
-  if (rows.empty()) return std::nullopt;
-  v1::AiEvent event = AiEventFromRow(rows[0]);
-  for (v1::Association& association : ReadHistory(txn, tenant_id, id)) {
-    *event.add_associations() = std::move(association);
-  }
-  return event;
-}
-
 }  // namespace
 
 std::vector<PgStatement> PgTimelineStore::Statements() {
-  static const std::vector<std::string>* sql = [] {
-    auto* texts = new std::vector<std::string>{
-        absl::StrCat("SELECT ", kAiEventColumns,
-                     " FROM ai_events WHERE tenant_id = $1 AND id = $2"),
-        "SELECT customer_id::text, match_method FROM ai_events"
-        " WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
-        "SELECT id::text, from_customer_id::text, to_customer_id::text, method,"
-        " actor_key_id::text, actor, (extract(epoch FROM created_at) * 1000000)::bigint"
-        " FROM ai_event_associations WHERE tenant_id = $1 AND event_id = $2"
-        " ORDER BY created_at, id",
-        "SELECT 1 FROM customers WHERE tenant_id = $1 AND id = $2",
-        "UPDATE ai_events SET customer_id = $3, match_method = 'manual', matched_value = NULL"
-        " WHERE tenant_id = $1 AND id = $2",
-        "INSERT INTO ai_event_associations (tenant_id, id, event_id, from_customer_id,"
-        " to_customer_id, method, actor_key_id, actor)"
-        " VALUES ($1, gen_random_uuid(), $2, $3, $4, 'manual', $5, $6)",
-    };
+  static const std::vector<std::string>* lists = [] {
+    auto* texts = new std::vector<std::string>;
     for (const ListStatement& list : kListStatements) {
       texts->push_back(ListSql(list.kind, list.after, list.typed));
     }
     return texts;
   }();
-  std::vector<PgStatement> statements = {
-      {kGetEvent, (*sql)[0].c_str()},  {kLockEvent, (*sql)[1].c_str()},
-      {kHistory, (*sql)[2].c_str()},   {kCustomerExists, (*sql)[3].c_str()},
-      {kAssociate, (*sql)[4].c_str()}, {kRecordAssociation, (*sql)[5].c_str()},
-  };
+  std::vector<PgStatement> statements = EventWithHistoryStatements();
+  statements.push_back(
+      {kCustomerExists, "SELECT 1 FROM customers WHERE tenant_id = $1 AND id = $2"});
   for (size_t i = 0; i < std::size(kListStatements); ++i) {
-    statements.push_back({kListStatements[i].name, (*sql)[6 + i].c_str()});
+    statements.push_back({kListStatements[i].name, (*lists)[i].c_str()});
   }
   return statements;
 }
@@ -203,36 +152,6 @@ absl::StatusOr<bool> PgTimelineStore::CustomerExists(const std::string& tenant_i
   });
   if (!status.ok()) return status;
   return exists;
-}
-
-absl::StatusOr<v1::AiEvent> PgTimelineStore::Associate(const std::string& tenant_id,
-                                                       const std::string& event_id,
-                                                       const std::string& customer_id,
-                                                       const Actor& actor) {
-  std::optional<v1::AiEvent> event;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    pqxx::result current = txn.exec_prepared(kLockEvent, tenant_id, event_id);
-    if (current.empty()) {
-      return absl::NotFoundError(absl::StrCat("AI event ", event_id, " not found"));
-    }
-    if (txn.exec_prepared(kCustomerExists, tenant_id, customer_id).empty()) {
-      return absl::NotFoundError(absl::StrCat("customer ", customer_id, " not found"));
-    }
-    std::optional<std::string> from;
-    if (!current[0][0].is_null()) from = current[0][0].as<std::string>();
-    bool unchanged = from == customer_id && current[0][1].as<std::string>() == "manual";
-    if (!unchanged) {
-      txn.exec_prepared(kAssociate, tenant_id, event_id, customer_id);
-      txn.exec_prepared(
-          kRecordAssociation, tenant_id, event_id, NullableParam(from), customer_id,
-          NullableParam(actor.key_id.empty() ? std::nullopt : std::optional(actor.key_id)),
-          actor.description);
-    }
-    event = ReadEventWithHistory(txn, tenant_id, event_id);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return *event;
 }
 
 }  // namespace aievents::timeline

@@ -39,12 +39,6 @@ struct ListQuery {
   int limit;
 };
 
-// Who made a manual association.
-struct Actor {
-  std::string key_id;
-  std::string description;
-};
-
 class PgTimelineStore {
  public:
   explicit PgTimelineStore(PgPool* pool) : pool_(pool) {}
@@ -61,12 +55,6 @@ class PgTimelineStore {
 
   // True when the tenant has the customer.
   absl::StatusOr<bool> CustomerExists(const std::string& tenant_id, const std::string& id);
-
-  // Links the event to the customer as a manual association and records it, unless it is
-  // already manually linked to that customer. Returns the event with its history. NOT_FOUND
-  // when the tenant has no such event or customer.
-  absl::StatusOr<v1::AiEvent> Associate(const std::string& tenant_id, const std::string& event_id,
-                                        const std::string& customer_id, const Actor& actor);
 
  private:
   PgPool* pool_;

@@ -35,7 +35,7 @@ grpc::Status TimelineGrpcService::AssociateEvent(grpc::ServerContext* context,
                                                  v1::AiEvent* response) {
   return HandleAuthenticated(
       "AssociateEvent", *authenticator_, context, response,
-      [&](const RequestContext& caller) { return timeline_->Associate(caller, *request); });
+      [&](const RequestContext& caller) { return ingest_->AssociateEvent(caller, *request); });
 }
 
 grpc::Status TimelineGrpcService::WatchCustomerEvents(grpc::ServerContext* context,

@@ -8,16 +8,18 @@
 #include "common/auth/authenticator.h"
 #include "services/timeline/event_notifier.h"
 #include "services/timeline/event_timeline.h"
+#include "services/timeline/ingest_forwarder.h"
 
 namespace aievents::timeline {
 
 class TimelineGrpcService final : public v1::TimelineService::Service {
  public:
   TimelineGrpcService(Authenticator* authenticator, EventTimeline* timeline,
-                      EventNotifier* notifier, int max_watchers)
+                      EventNotifier* notifier, IngestForwarder* ingest, int max_watchers)
       : authenticator_(authenticator),
         timeline_(timeline),
         notifier_(notifier),
+        ingest_(ingest),
         max_watchers_(max_watchers) {}
 
   grpc::Status GetEvent(grpc::ServerContext* context, const v1::GetEventRequest* request,
@@ -27,6 +29,7 @@ class TimelineGrpcService final : public v1::TimelineService::Service {
                                   v1::ListEventsResponse* response) override;
   grpc::Status ListEvents(grpc::ServerContext* context, const v1::ListEventsRequest* request,
                           v1::ListEventsResponse* response) override;
+  // Deprecated: forwarded to IngestService.AssociateEvent, the events' owner.
   grpc::Status AssociateEvent(grpc::ServerContext* context,
                               const v1::AssociateEventRequest* request,
                               v1::AiEvent* response) override;
@@ -43,6 +46,7 @@ class TimelineGrpcService final : public v1::TimelineService::Service {
   Authenticator* authenticator_;
   EventTimeline* timeline_;
   EventNotifier* notifier_;
+  IngestForwarder* ingest_;
   int max_watchers_;
   std::atomic<int> watchers_{0};
 };

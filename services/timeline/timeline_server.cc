@@ -10,6 +10,11 @@ TimelineConfig LoadTimelineConfig(ConfigSource& source) {
   config.service = LoadServiceConfig(source, 50053, 9093);
   config.max_watchers =
       source.Int("max-watchers", 100, 1, 10000, "concurrent live timeline streams per process");
+  config.ingest_address = source.String(
+      "ingest-address", "127.0.0.1:50051",
+      "host:port of the ingest service (the deprecated AssociateEvent is forwarded there)");
+  config.ingest_timeout_ms = source.Int("ingest-timeout-ms", 5000, 100, 60000,
+                                        "deadline of each call forwarded to the ingest service");
   return config;
 }
 
@@ -24,9 +29,11 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
   server->store_ = std::make_unique<PgTimelineStore>(server->pool_.get());
   server->timeline_ = std::make_unique<EventTimeline>(server->store_.get());
   server->notifier_ = std::make_unique<EventNotifier>(config.service.database_url);
-  server->service_ =
-      std::make_unique<TimelineGrpcService>(server->authenticator_.get(), server->timeline_.get(),
-                                            server->notifier_.get(), config.max_watchers);
+  server->ingest_ = std::make_unique<IngestForwarder>(config.ingest_address,
+                                                      absl::Milliseconds(config.ingest_timeout_ms));
+  server->service_ = std::make_unique<TimelineGrpcService>(
+      server->authenticator_.get(), server->timeline_.get(), server->notifier_.get(),
+      server->ingest_.get(), config.max_watchers);
   PgPool* pool = server->pool_.get();
   std::function<absl::Status()> readiness = [pool] { return pool->Ping(); };
   AIEV_ASSIGN_OR_RETURN(server->runner_,

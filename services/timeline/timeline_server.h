@@ -3,6 +3,7 @@
 #define AIEVENTS_SERVICES_TIMELINE_TIMELINE_SERVER_H_
 
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "common/auth/authenticator.h"
@@ -18,6 +19,10 @@ struct TimelineConfig {
   ServiceConfig service;
   // Concurrent WatchCustomerEvents streams this process serves; more get RESOURCE_EXHAUSTED.
   int max_watchers = 100;
+  // The deprecated AssociateEvent is forwarded to ingest. Not a readiness dependency: reads
+  // and live streams do not need ingest.
+  std::string ingest_address = "127.0.0.1:50051";
+  int ingest_timeout_ms = 5000;
 };
 
 TimelineConfig LoadTimelineConfig(ConfigSource& source);
@@ -38,6 +43,7 @@ class TimelineServer {
   std::unique_ptr<PgTimelineStore> store_;
   std::unique_ptr<EventTimeline> timeline_;
   std::unique_ptr<EventNotifier> notifier_;
+  std::unique_ptr<IngestForwarder> ingest_;
   std::unique_ptr<TimelineGrpcService> service_;
   std::unique_ptr<GrpcServiceRunner> runner_;
 };

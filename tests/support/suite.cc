@@ -59,9 +59,11 @@ std::unique_ptr<Suite> Suite::Start() {
   ingest_config.service = TestServiceConfig(url);
   ingest_config.matching_address = "127.0.0.1:" + std::to_string(suite->matching_->grpc_port());
   suite->ingest_ = OrDie(ingest::IngestServer::Start(ingest_config), "ingest");
+  suite->matching_->ConnectIngest("127.0.0.1:" + std::to_string(suite->ingest_->grpc_port()));
 
   timeline::TimelineConfig timeline_config;
   timeline_config.service = TestServiceConfig(url);
+  timeline_config.ingest_address = "127.0.0.1:" + std::to_string(suite->ingest_->grpc_port());
   suite->timeline_ = OrDie(timeline::TimelineServer::Start(timeline_config), "timeline");
 
   gateway::GatewayConfig gateway_config;

@@ -39,7 +39,7 @@ TEST(RouteTable, CustomVerbsAndNestedPaths) {
   RouteTable table = Table();
   auto associate = table.Match("POST", "/v1/ai-events/abc:associate");
   ASSERT_TRUE(associate.ok());
-  EXPECT_EQ(associate->route->GrpcPath(), "/aievents.v1.TimelineService/AssociateEvent");
+  EXPECT_EQ(associate->route->GrpcPath(), "/aievents.v1.IngestService/AssociateEvent");
   EXPECT_EQ(associate->path_params.at("id"), "abc");
   auto candidates = table.Match("GET", "/v1/ai-events/abc/candidates");
   ASSERT_TRUE(candidates.ok());

@@ -1,0 +1,53 @@
+#include "services/matching/event_owner_client.h"
+
+#include <algorithm>
+
+#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_client.h"
+#include "grpcpp/create_channel.h"
+
+namespace aievents::matching {
+namespace {
+
+constexpr size_t kLinksPerCall = 1000;  // EventLinker::kMaxLinks on the ingest side
+
+std::shared_ptr<v1::IngestService::Stub> NewStub(const std::string& target) {
+  return v1::IngestService::NewStub(
+      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+}
+
+}  // namespace
+
+GrpcEventOwnerClient::GrpcEventOwnerClient(const std::string& target, absl::Duration timeout)
+    : stub_(NewStub(target)), timeout_(timeout) {}
+
+void GrpcEventOwnerClient::Retarget(const std::string& target) {
+  std::shared_ptr<v1::IngestService::Stub> fresh = NewStub(target);
+  std::lock_guard lock(mutex_);
+  stub_ = std::move(fresh);
+}
+
+std::shared_ptr<v1::IngestService::Stub> GrpcEventOwnerClient::stub() {
+  std::lock_guard lock(mutex_);
+  return stub_;
+}
+
+absl::StatusOr<int> GrpcEventOwnerClient::LinkUnmatched(const RequestContext& context,
+                                                        const std::vector<v1::EventLink>& links) {
+  std::shared_ptr<v1::IngestService::Stub> ingest = stub();
+  int linked = 0;
+  for (size_t start = 0; start < links.size(); start += kLinksPerCall) {
+    v1::LinkUnmatchedEventsRequest request;
+    size_t end = std::min(links.size(), start + kLinksPerCall);
+    for (size_t i = start; i < end; ++i) *request.add_links() = links[i];
+    grpc::ClientContext call;
+    PrepareOutgoingCall(call, context, timeout_);
+    v1::LinkUnmatchedEventsResponse response;
+    grpc::Status status = ingest->LinkUnmatchedEvents(&call, request, &response);
+    if (!status.ok()) return FromGrpcStatus(status);
+    linked += response.linked();
+  }
+  return linked;
+}
+
+}  // namespace aievents::matching
