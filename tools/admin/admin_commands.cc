@@ -1,10 +1,14 @@
 #include "tools/admin/admin_commands.h"
 
+#include <memory>
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/api_key.h"
+#include "common/pg/pg_pool.h"
+#include "common/runtime/status_macros.h"
 #include "common/text/ids.h"
+#include "services/ingest/webhooks/pg_webhook_store.h"
 
 namespace aievents::admin {
 
@@ -61,45 +65,35 @@ absl::Status RevokeApiKey(const std::string& database_url, const std::string& ke
   return absl::OkStatus();
 }
 
+namespace {
+
+// The webhook inbox belongs to ingest: the operator commands go through its store.
+absl::StatusOr<std::unique_ptr<PgPool>> WebhookPool(const std::string& database_url) {
+  PgPool::Options options;
+  options.database_url = database_url;
+  options.size = 1;
+  options.statements = ingest::PgWebhookStore::Statements();
+  return PgPool::Create(std::move(options));
+}
+
+}  // namespace
+
 absl::Status RequeueDelivery(const std::string& database_url, const std::string& delivery_id) {
   if (!IsUuid(delivery_id)) return absl::InvalidArgumentError("delivery id must be a UUID");
-  try {
-    pqxx::connection conn(database_url);
-    pqxx::work txn(conn);
-    pqxx::result found =
-        txn.exec_params("SELECT status FROM webhook_deliveries WHERE id = $1", delivery_id);
-    if (found.empty()) return absl::NotFoundError(absl::StrCat("no delivery ", delivery_id));
-    if (found[0][0].as<std::string>() == "rejected") {
-      return absl::FailedPreconditionError(
-          "a rejected delivery is not JSON and cannot be replayed");
-    }
-    txn.exec_params("UPDATE webhook_deliveries SET status = 'pending' WHERE id = $1", delivery_id);
-    txn.commit();
-  } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat("cannot queue the delivery: ", e.what()));
-  }
-  return absl::OkStatus();
+  AIEV_ASSIGN_OR_RETURN(std::unique_ptr<PgPool> pool, WebhookPool(database_url));
+  return ingest::PgWebhookStore(pool.get()).RequeueAnyTenant(delivery_id);
 }
 
 absl::StatusOr<std::vector<std::string>> ListDeliveries(const std::string& database_url,
                                                         const std::string& status,
                                                         const std::string& tenant_id, int limit) {
+  AIEV_ASSIGN_OR_RETURN(std::unique_ptr<PgPool> pool, WebhookPool(database_url));
+  AIEV_ASSIGN_OR_RETURN(std::vector<ingest::PgWebhookStore::OperatorLine> deliveries,
+                        ingest::PgWebhookStore(pool.get()).ListAnyTenant(status, tenant_id, limit));
   std::vector<std::string> lines;
-  try {
-    pqxx::connection conn(database_url);
-    pqxx::work txn(conn);
-    pqxx::result rows = txn.exec_params(
-        "SELECT id::text, status, vendor, coalesce(event_type, '-'), coalesce(error, '')"
-        " FROM webhook_deliveries WHERE status = $1 AND ($2 = '' OR tenant_id::text = $2)"
-        " ORDER BY received_at DESC LIMIT $3",
-        status, tenant_id, limit);
-    for (const pqxx::row& row : rows) {
-      lines.push_back(absl::StrCat(row[0].as<std::string>(), " ", row[1].as<std::string>(), " ",
-                                   row[2].as<std::string>(), " ", row[3].as<std::string>(), " ",
-                                   row[4].as<std::string>()));
-    }
-  } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat("cannot list deliveries: ", e.what()));
+  for (const auto& delivery : deliveries) {
+    lines.push_back(absl::StrCat(delivery.id, " ", delivery.status, " ", delivery.vendor, " ",
+                                 delivery.event_type, " ", delivery.error));
   }
   return lines;
 }

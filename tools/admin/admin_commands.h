@@ -1,5 +1,6 @@
-// Operator commands behind the aievents-admin tool: tenants and API keys. They talk to the
-// database directly (no service needs to be up) and are also what tests use to set up tenants.
+// Operator commands behind the aievents-admin tool. Tenants and API keys belong to this tool
+// (services only read them); the webhook inbox belongs to ingest, so its commands go through
+// ingest's store library. No service needs to be up; tests use these to set up tenants.
 #ifndef AIEVENTS_TOOLS_ADMIN_ADMIN_COMMANDS_H_
 #define AIEVENTS_TOOLS_ADMIN_ADMIN_COMMANDS_H_
 

@@ -27,6 +27,9 @@ constexpr char kDeliveryMark[] = "webhook_delivery_mark";
 constexpr char kCallLock[] = "webhook_call_lock";
 constexpr char kCallDeliveries[] = "webhook_call_deliveries";
 constexpr char kPending[] = "webhook_pending";
+constexpr char kOperatorStatus[] = "webhook_operator_status";
+constexpr char kOperatorRequeue[] = "webhook_operator_requeue";
+constexpr char kOperatorList[] = "webhook_operator_list";
 
 #define AIEVENTS_SOURCE_COLUMNS                                        \
   "id::text, vendor, label, token_prefix, signing_secret IS NOT NULL," \
@@ -161,6 +164,13 @@ std::vector<PgStatement> PgWebhookStore::Statements() {
        "SELECT tenant_id::text, id::text FROM webhook_deliveries"
        " WHERE status = 'pending' AND received_at < now() - $1::interval"
        " ORDER BY received_at LIMIT $2"},
+      {kOperatorStatus, "SELECT status FROM webhook_deliveries WHERE id = $1 FOR UPDATE"},
+      {kOperatorRequeue, "UPDATE webhook_deliveries SET status = 'pending' WHERE id = $1"},
+      {kOperatorList,
+       "SELECT id::text AS id, status, vendor, coalesce(event_type, '-') AS event_type,"
+       " coalesce(error, '') AS error FROM webhook_deliveries"
+       " WHERE status = $1 AND ($2 = '' OR tenant_id::text = $2)"
+       " ORDER BY received_at DESC LIMIT $3"},
   };
 }
 
@@ -358,6 +368,34 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> PgWebhookStore:
   });
   if (!status.ok()) return status;
   return pending;
+}
+
+absl::Status PgWebhookStore::RequeueAnyTenant(const std::string& id) {
+  return pool_->InSystemTransaction([&](pqxx::work& txn) {
+    pqxx::result found = txn.exec_prepared(kOperatorStatus, id);
+    if (found.empty()) return absl::NotFoundError(absl::StrCat("no delivery ", id));
+    if (found[0]["status"].as<std::string>() == "rejected") {
+      return absl::FailedPreconditionError(
+          "a rejected delivery is not JSON and cannot be replayed");
+    }
+    txn.exec_prepared(kOperatorRequeue, id);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<PgWebhookStore::OperatorLine>> PgWebhookStore::ListAnyTenant(
+    const std::string& status, const std::string& tenant_id, int limit) {
+  std::vector<OperatorLine> lines;
+  absl::Status result = pool_->InSystemTransaction([&](pqxx::work& txn) {
+    for (const pqxx::row& row : txn.exec_prepared(kOperatorList, status, tenant_id, limit)) {
+      lines.push_back({row["id"].as<std::string>(), row["status"].as<std::string>(),
+                       row["vendor"].as<std::string>(), row["event_type"].as<std::string>(),
+                       row["error"].as<std::string>()});
+    }
+    return absl::OkStatus();
+  });
+  if (!result.ok()) return result;
+  return lines;
 }
 
 }  // namespace aievents::ingest

@@ -112,6 +112,17 @@ class PgWebhookStore {
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ClaimablePending(
       absl::Duration min_age, int limit);
 
+  // Operator commands (aievents-admin), across tenants. Queues a delivery for processing again
+  // (status pending; the inbox worker picks it up): NOT_FOUND for an unknown id,
+  // FAILED_PRECONDITION for a rejected delivery (its body is not JSON).
+  absl::Status RequeueAnyTenant(const std::string& id);
+  // Deliveries with `status`, newest first, of one tenant or ("") of all.
+  struct OperatorLine {
+    std::string id, status, vendor, event_type, error;
+  };
+  absl::StatusOr<std::vector<OperatorLine>> ListAnyTenant(const std::string& status,
+                                                          const std::string& tenant_id, int limit);
+
  private:
   PgPool* pool_;
 };
