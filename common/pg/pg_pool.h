@@ -60,6 +60,22 @@ class PgPool {
   // invalid input syntax INVALID_ARGUMENT, anything else INTERNAL.
   absl::Status InTenantTransaction(std::string_view tenant_id, const Work& work);
 
+  // The same for work that produces a value: `work` returns absl::StatusOr<T>, and its value
+  // is returned once the transaction committed. Called as InTenantTransaction<T>(tenant, ...).
+  template <typename T>
+  absl::StatusOr<T> InTenantTransaction(std::string_view tenant_id,
+                                        const std::function<absl::StatusOr<T>(pqxx::work&)>& work) {
+    std::optional<T> result;
+    absl::Status status = InTenantTransaction(tenant_id, [&](pqxx::work& txn) -> absl::Status {
+      absl::StatusOr<T> value = work(txn);
+      if (!value.ok()) return value.status();
+      result = *std::move(value);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    return *std::move(result);
+  }
+
   // Runs `work` in one transaction that serves several tenants in turn (group commit): `work`
   // calls ScopeToTenant() before each tenant's statements, so every statement still runs
   // scoped to exactly one tenant, and all of them share one commit. Errors as above.

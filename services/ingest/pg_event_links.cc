@@ -64,29 +64,27 @@ absl::StatusOr<v1::AiEvent> PgEventLinks::Associate(const std::string& tenant_id
                                                     const std::string& event_id,
                                                     const std::string& customer_id,
                                                     const Actor& actor) {
-  std::optional<v1::AiEvent> event;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    pqxx::result current = txn.exec_prepared(kLockEvent, tenant_id, event_id);
-    if (current.empty()) {
-      return absl::NotFoundError(absl::StrCat("AI event ", event_id, " not found"));
-    }
-    if (txn.exec_prepared(kCustomerExists, tenant_id, customer_id).empty()) {
-      return absl::NotFoundError(absl::StrCat("customer ", customer_id, " not found"));
-    }
-    std::optional<std::string> from;
-    if (!current[0]["customer_id"].is_null()) from = current[0]["customer_id"].as<std::string>();
-    bool unchanged =
-        from == customer_id && current[0]["match_method"].as<std::string>() == "manual";
-    if (!unchanged) {
-      txn.exec_prepared(kAssociate, tenant_id, event_id, customer_id);
-      txn.exec_prepared(kRecordAssociation, tenant_id, event_id, NullableParam(from), customer_id,
-                        NullableParam(KeyIdParam(actor)), actor.description);
-    }
-    event = ReadEventWithHistory(txn, tenant_id, event_id);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return *event;
+  return pool_->InTenantTransaction<v1::AiEvent>(
+      tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::AiEvent> {
+        pqxx::result current = txn.exec_prepared(kLockEvent, tenant_id, event_id);
+        if (current.empty()) {
+          return absl::NotFoundError(absl::StrCat("AI event ", event_id, " not found"));
+        }
+        if (txn.exec_prepared(kCustomerExists, tenant_id, customer_id).empty()) {
+          return absl::NotFoundError(absl::StrCat("customer ", customer_id, " not found"));
+        }
+        std::optional<std::string> from;
+        if (!current[0]["customer_id"].is_null())
+          from = current[0]["customer_id"].as<std::string>();
+        bool unchanged =
+            from == customer_id && current[0]["match_method"].as<std::string>() == "manual";
+        if (!unchanged) {
+          txn.exec_prepared(kAssociate, tenant_id, event_id, customer_id);
+          txn.exec_prepared(kRecordAssociation, tenant_id, event_id, NullableParam(from),
+                            customer_id, NullableParam(KeyIdParam(actor)), actor.description);
+        }
+        return *ReadEventWithHistory(txn, tenant_id, event_id);  // locked above: it exists
+      });
 }
 
 absl::StatusOr<int> PgEventLinks::LinkUnmatched(const std::string& tenant_id,

@@ -254,8 +254,8 @@ absl::StatusOr<std::vector<std::optional<CustomerMatch>>> PgCustomerStore::FindM
 
 absl::StatusOr<std::vector<v1::EventLink>> PgCustomerStore::FindRematchLinks(
     const std::string& tenant_id, const v1::Customer& customer) {
-  std::vector<v1::EventLink> links;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+  return pool_->InTenantTransaction<std::vector<v1::EventLink>>(tenant_id, [&](pqxx::work& txn) {
+    std::vector<v1::EventLink> links;
     pqxx::result rows = txn.exec_prepared(
         kRematchCandidates, tenant_id,
         NullableParam(OptionalIf(customer.has_email_normalized(), customer.email_normalized())),
@@ -267,10 +267,8 @@ absl::StatusOr<std::vector<v1::EventLink>> PgCustomerStore::FindRematchLinks(
       link.set_customer_id(row["customer_id"].as<std::string>());
       link.set_matched_value(row["matched_value"].as<std::string>());
     }
-    return absl::OkStatus();
+    return links;
   });
-  if (!status.ok()) return status;
-  return links;
 }
 
 absl::StatusOr<std::optional<StoredLookup>> PgCustomerStore::GetEventLookup(

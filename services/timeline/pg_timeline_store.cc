@@ -101,13 +101,8 @@ std::vector<PgStatement> PgTimelineStore::Statements() {
 
 absl::StatusOr<std::optional<v1::AiEvent>> PgTimelineStore::Get(const std::string& tenant_id,
                                                                 const std::string& id) {
-  std::optional<v1::AiEvent> event;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    event = ReadEventWithHistory(txn, tenant_id, id);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return event;
+  return pool_->InTenantTransaction<std::optional<v1::AiEvent>>(
+      tenant_id, [&](pqxx::work& txn) { return ReadEventWithHistory(txn, tenant_id, id); });
 }
 
 absl::StatusOr<std::vector<v1::AiEvent>> PgTimelineStore::List(const std::string& tenant_id,
@@ -133,25 +128,21 @@ absl::StatusOr<std::vector<v1::AiEvent>> PgTimelineStore::List(const std::string
   }
   std::vector<const char*> values;
   for (const auto& param : params) values.push_back(NullableParam(param));
-  std::vector<v1::AiEvent> events;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    pqxx::result rows = txn.exec_prepared(name, pqxx::prepare::make_dynamic_params(values));
-    for (const pqxx::row& row : rows) events.push_back(AiEventFromRow(row));
-    return absl::OkStatus();
+  return pool_->InTenantTransaction<std::vector<v1::AiEvent>>(tenant_id, [&](pqxx::work& txn) {
+    std::vector<v1::AiEvent> events;
+    for (const pqxx::row& row :
+         txn.exec_prepared(name, pqxx::prepare::make_dynamic_params(values))) {
+      events.push_back(AiEventFromRow(row));
+    }
+    return events;
   });
-  if (!status.ok()) return status;
-  return events;
 }
 
 absl::StatusOr<bool> PgTimelineStore::CustomerExists(const std::string& tenant_id,
                                                      const std::string& id) {
-  bool exists = false;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    exists = !txn.exec_prepared(kCustomerExists, tenant_id, id).empty();
-    return absl::OkStatus();
+  return pool_->InTenantTransaction<bool>(tenant_id, [&](pqxx::work& txn) {
+    return !txn.exec_prepared(kCustomerExists, tenant_id, id).empty();
   });
-  if (!status.ok()) return status;
-  return exists;
 }
 
 }  // namespace aievents::timeline
