@@ -10,8 +10,8 @@
 #include "absl/status/statusor.h"
 #include "aievents/v1/matching_service.pb.h"
 #include "common/rpc/request_context.h"
+#include "services/matching/customer_store.h"
 #include "services/matching/event_owner_client.h"
-#include "services/matching/pg_customer_store.h"
 #include "services/matching/phone_normalizer.h"
 
 namespace aievents::matching {
@@ -19,7 +19,7 @@ namespace aievents::matching {
 class CustomerDirectory {
  public:
   // `events` links re-matched events (ingest owns them).
-  CustomerDirectory(PgCustomerStore* store, const PhoneNormalizer* phones, EventOwnerClient* events)
+  CustomerDirectory(CustomerStore* store, const PhoneNormalizer* phones, EventOwnerClient* events)
       : store_(store), phones_(phones), events_(events) {}
 
   // Validates and normalizes the lookup, then finds the customer (see MatchingService docs).
@@ -64,7 +64,7 @@ class CustomerDirectory {
   // already committed, and the next change re-runs it.
   void Rematch(const RequestContext& context, const v1::Customer& customer);
 
-  PgCustomerStore* store_;
+  CustomerStore* store_;
   EventOwnerClient* events_;
   const PhoneNormalizer* phones_;
 };

@@ -1,6 +1,5 @@
-// The customers table (and the reads of ai_events that matching needs): insert, update, fetch,
-// the single-round-trip match query, re-matching of unmatched events, candidate and search
-// queries.
+// CustomerStore on PostgreSQL: the customers table and matching's reads of ai_events; the
+// single-round-trip match queries (batched matching through the pipelined pool).
 #ifndef AIEVENTS_SERVICES_MATCHING_PG_CUSTOMER_STORE_H_
 #define AIEVENTS_SERVICES_MATCHING_PG_CUSTOMER_STORE_H_
 
@@ -15,47 +14,11 @@
 #include "aievents/v1/matching_service.pb.h"
 #include "common/pg/pg_pipeline.h"
 #include "common/pg/pg_pool.h"
+#include "services/matching/customer_store.h"
 
 namespace aievents::matching {
 
-// A customer with the near-match keys that are stored but not part of the API.
-struct CustomerRecord {
-  v1::Customer customer;
-  std::optional<std::string> email_canonical;
-  std::optional<std::string> phone_national;
-  std::optional<std::string> name_search;
-};
-
-// The winner of a match query.
-struct CustomerMatch {
-  std::string customer_id;
-  v1::MatchMethod method;
-  std::string matched_value;
-};
-
-// The keys an event's lookup offers for candidate ranking (normalized; absent when not sent).
-struct CandidateKeys {
-  std::optional<std::string> email;
-  std::optional<std::string> phone_e164;
-  std::optional<std::string> name;  // both names, as name matching compares
-  std::optional<std::string> email_canonical;
-  std::optional<std::string> phone_national;
-  std::string name_for_similarity;  // whatever name parts were given, FoldForSearch'd; may be ""
-};
-
-// A customer the candidate query found, with what ranking needs.
-struct CandidateRow {
-  CustomerRecord record;
-  double name_similarity;  // 0..1, trigram similarity to CandidateKeys::name_for_similarity
-};
-
-// The lookup of a stored event, as matching needs it for candidates.
-struct StoredLookup {
-  v1::CustomerLookup raw;
-  v1::NormalizedLookup normalized;
-};
-
-class PgCustomerStore {
+class PgCustomerStore final : public CustomerStore {
  public:
   // Batched matching (FindMatches) goes through `pipeline`, everything else through `pool`.
   PgCustomerStore(PgPool* pool, PgPipelinePool* pipeline) : pool_(pool), pipeline_(pipeline) {}
@@ -63,49 +26,26 @@ class PgCustomerStore {
   // The statements both pools must prepare.
   static std::vector<PgStatement> Statements();
 
-  // Inserts the record (id and normalized forms already set); returns it with created_at.
-  absl::StatusOr<v1::Customer> Insert(const std::string& tenant_id, const CustomerRecord& record);
-
-  // Locks the customer, lets `change` compute the new record from the current one, and stores
-  // it, all in one transaction. NOT_FOUND when the tenant has no such customer; an error from
-  // `change` aborts without writing.
+  absl::StatusOr<v1::Customer> Insert(const std::string& tenant_id,
+                                      const CustomerRecord& record) override;
   absl::StatusOr<v1::Customer> Update(
       const std::string& tenant_id, const std::string& id,
-      const std::function<absl::StatusOr<CustomerRecord>(const v1::Customer&)>& change);
-
-  // The customer, or nullopt when the tenant has no such customer.
+      const std::function<absl::StatusOr<CustomerRecord>(const v1::Customer&)>& change) override;
   absl::StatusOr<std::optional<v1::Customer>> Get(const std::string& tenant_id,
-                                                  const std::string& id);
-
-  // Email, then phone, then name; within a rule the oldest customer (created_at, id). Absent
-  // parts of `lookup` are skipped. nullopt when nobody matches.
-  absl::StatusOr<std::optional<CustomerMatch>> FindMatch(const std::string& tenant_id,
-                                                         const v1::NormalizedLookup& lookup);
-
-  // FindMatch for many lookups with one query in one round trip; one result per lookup, in
-  // order.
+                                                  const std::string& id) override;
+  absl::StatusOr<std::optional<CustomerMatch>> FindMatch(
+      const std::string& tenant_id, const v1::NormalizedLookup& lookup) override;
   absl::StatusOr<std::vector<std::optional<CustomerMatch>>> FindMatches(
-      const std::string& tenant_id, const std::vector<v1::NormalizedLookup>& lookups);
-
-  // The unmatched events whose stored lookup shares a key with `customer` and that now match
-  // somebody under the normal rules (the full rules run per event, so precedence and the
-  // oldest-customer rule hold), each with the customer it matches and the matched value.
-  absl::StatusOr<std::vector<v1::EventLink>> FindRematchLinks(const std::string& tenant_id,
-                                                              const v1::Customer& customer);
-
-  // The stored lookup of an event; nullopt when the tenant has no such event.
+      const std::string& tenant_id, const std::vector<v1::NormalizedLookup>& lookups) override;
+  absl::StatusOr<std::vector<v1::EventLink>> FindRematchLinks(
+      const std::string& tenant_id, const v1::Customer& customer) override;
   absl::StatusOr<std::optional<StoredLookup>> GetEventLookup(const std::string& tenant_id,
-                                                             const std::string& event_id);
-
-  // Customers sharing any exact or near key with `keys`, at most 200, oldest first.
+                                                             const std::string& event_id) override;
   absl::StatusOr<std::vector<CandidateRow>> FindCandidates(const std::string& tenant_id,
-                                                           const CandidateKeys& keys);
-
-  // Customers whose (accent-free) name resembles or contains `folded_text`, whose email contains
-  // it, or whose phone contains `digits` (when not empty); best first, at most `limit`.
+                                                           const CandidateKeys& keys) override;
   absl::StatusOr<std::vector<v1::Customer>> Search(const std::string& tenant_id,
                                                    const std::string& folded_text,
-                                                   const std::string& digits, int limit);
+                                                   const std::string& digits, int limit) override;
 
  private:
   PgPool* pool_;
