@@ -20,12 +20,11 @@ constexpr char kEventLookup[] = "ai_events_lookup";
 constexpr char kCandidates[] = "customers_candidates";
 constexpr char kSearch[] = "customers_search";
 
-// The select list CustomerFromRow reads, near-match keys last.
-#define AIEVENTS_CUSTOMER_COLUMNS                                                          \
-  "id::text, email, phone, first_name, last_name, email_normalized, phone_e164,"           \
-  " name_normalized, (extract(epoch FROM created_at) * 1000000)::bigint, email_canonical," \
-  " phone_national, name_search"
-constexpr int kCustomerColumnCount = 12;
+// The select list RecordFromRow reads (by name, so statements may add columns anywhere).
+#define AIEVENTS_CUSTOMER_COLUMNS                                                           \
+  "id::text AS id, email, phone, first_name, last_name, email_normalized, phone_e164,"      \
+  " name_normalized, (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros," \
+  " email_canonical, phone_national, name_search"
 
 // One branch per rule, each reading the first entry of its index; the lowest rank wins.
 // Parameters: tenant, email, phone, name.
@@ -45,18 +44,19 @@ constexpr int kCustomerColumnCount = 12;
 CustomerRecord RecordFromRow(const pqxx::row& row) {
   CustomerRecord record;
   v1::Customer& customer = record.customer;
-  customer.set_id(row[0].as<std::string>());
-  if (auto v = OptionalText(row[1])) customer.set_email(*v);
-  if (auto v = OptionalText(row[2])) customer.set_phone(*v);
-  if (auto v = OptionalText(row[3])) customer.set_first_name(*v);
-  if (auto v = OptionalText(row[4])) customer.set_last_name(*v);
-  if (auto v = OptionalText(row[5])) customer.set_email_normalized(*v);
-  if (auto v = OptionalText(row[6])) customer.set_phone_e164(*v);
-  if (auto v = OptionalText(row[7])) customer.set_name_normalized(*v);
-  *customer.mutable_created_at() = TimeUtil::MicrosecondsToTimestamp(row[8].as<int64_t>());
-  record.email_canonical = OptionalText(row[9]);
-  record.phone_national = OptionalText(row[10]);
-  record.name_search = OptionalText(row[11]);
+  customer.set_id(row["id"].as<std::string>());
+  if (auto v = OptionalText(row["email"])) customer.set_email(*v);
+  if (auto v = OptionalText(row["phone"])) customer.set_phone(*v);
+  if (auto v = OptionalText(row["first_name"])) customer.set_first_name(*v);
+  if (auto v = OptionalText(row["last_name"])) customer.set_last_name(*v);
+  if (auto v = OptionalText(row["email_normalized"])) customer.set_email_normalized(*v);
+  if (auto v = OptionalText(row["phone_e164"])) customer.set_phone_e164(*v);
+  if (auto v = OptionalText(row["name_normalized"])) customer.set_name_normalized(*v);
+  *customer.mutable_created_at() =
+      TimeUtil::MicrosecondsToTimestamp(row["created_micros"].as<int64_t>());
+  record.email_canonical = OptionalText(row["email_canonical"]);
+  record.phone_national = OptionalText(row["phone_national"]);
+  record.name_search = OptionalText(row["name_search"]);
   return record;
 }
 
@@ -88,7 +88,7 @@ std::vector<PgStatement> PgCustomerStore::Statements() {
        " WHERE tenant_id = $1 AND id = $2 RETURNING " AIEVENTS_CUSTOMER_COLUMNS},
       // A customer id named in the lookup (rank 0) beats every rule.
       {kMatchCustomer,
-       "SELECT id::text, method, value FROM ("
+       "SELECT id::text AS id, method, value FROM ("
        " (SELECT c.id, 0 AS rank, 'customer_id' AS method, c.id::text AS value FROM customers c"
        "   WHERE c.tenant_id = $1 AND c.id = $5::uuid) UNION ALL " AIEVENTS_MATCH_BRANCHES(
            "$1", "$2", "$3", "$4") ") AS candidates ORDER BY rank LIMIT 1"},
@@ -122,7 +122,7 @@ std::vector<PgStatement> PgCustomerStore::Statements() {
       {kCandidates,
        "SELECT " AIEVENTS_CUSTOMER_COLUMNS ","
        " CASE WHEN $7 = '' OR name_search IS NULL THEN 0"
-       "      ELSE similarity(name_search, $7) END"
+       "      ELSE similarity(name_search, $7) END AS name_similarity"
        " FROM customers WHERE tenant_id = $1 AND (email_normalized = $2 OR phone_e164 = $3"
        "   OR name_normalized = $4 OR email_canonical = $5 OR phone_national = $6"
        "   OR ($7 <> '' AND name_search % $7))"
@@ -140,9 +140,8 @@ std::vector<PgStatement> PgCustomerStore::Statements() {
 
 absl::StatusOr<v1::Customer> PgCustomerStore::Insert(const std::string& tenant_id,
                                                      const CustomerRecord& record) {
-  v1::Customer stored;
   const v1::Customer& c = record.customer;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+  return pool_->InTenantTransaction<v1::Customer>(tenant_id, [&](pqxx::work& txn) {
     pqxx::row row = txn.exec_prepared1(
         kInsertCustomer, tenant_id, c.id(), NullableParam(OptionalIf(c.has_email(), c.email())),
         NullableParam(OptionalIf(c.has_phone(), c.phone())),
@@ -153,69 +152,60 @@ absl::StatusOr<v1::Customer> PgCustomerStore::Insert(const std::string& tenant_i
         NullableParam(OptionalIf(c.has_name_normalized(), c.name_normalized())),
         NullableParam(record.email_canonical), NullableParam(record.phone_national),
         NullableParam(record.name_search));
-    stored = RecordFromRow(row).customer;
-    return absl::OkStatus();
+    return RecordFromRow(row).customer;
   });
-  if (!status.ok()) return status;
-  return stored;
 }
 
 absl::StatusOr<v1::Customer> PgCustomerStore::Update(
     const std::string& tenant_id, const std::string& id,
     const std::function<absl::StatusOr<CustomerRecord>(const v1::Customer&)>& change) {
-  v1::Customer stored;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    pqxx::result current = txn.exec_prepared(kLockCustomer, tenant_id, id);
-    if (current.empty()) return absl::NotFoundError(absl::StrCat("customer ", id, " not found"));
-    absl::StatusOr<CustomerRecord> next = change(RecordFromRow(current[0]).customer);
-    if (!next.ok()) return next.status();
-    const v1::Customer& c = next->customer;
-    pqxx::row row = txn.exec_prepared1(
-        kUpdateCustomer, tenant_id, id, NullableParam(OptionalIf(c.has_email(), c.email())),
-        NullableParam(OptionalIf(c.has_phone(), c.phone())),
-        NullableParam(OptionalIf(c.has_first_name(), c.first_name())),
-        NullableParam(OptionalIf(c.has_last_name(), c.last_name())),
-        NullableParam(OptionalIf(c.has_email_normalized(), c.email_normalized())),
-        NullableParam(OptionalIf(c.has_phone_e164(), c.phone_e164())),
-        NullableParam(OptionalIf(c.has_name_normalized(), c.name_normalized())),
-        NullableParam(next->email_canonical), NullableParam(next->phone_national),
-        NullableParam(next->name_search));
-    stored = RecordFromRow(row).customer;
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return stored;
+  return pool_->InTenantTransaction<v1::Customer>(
+      tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::Customer> {
+        pqxx::result current = txn.exec_prepared(kLockCustomer, tenant_id, id);
+        if (current.empty())
+          return absl::NotFoundError(absl::StrCat("customer ", id, " not found"));
+        absl::StatusOr<CustomerRecord> next = change(RecordFromRow(current[0]).customer);
+        if (!next.ok()) return next.status();
+        const v1::Customer& c = next->customer;
+        pqxx::row row = txn.exec_prepared1(
+            kUpdateCustomer, tenant_id, id, NullableParam(OptionalIf(c.has_email(), c.email())),
+            NullableParam(OptionalIf(c.has_phone(), c.phone())),
+            NullableParam(OptionalIf(c.has_first_name(), c.first_name())),
+            NullableParam(OptionalIf(c.has_last_name(), c.last_name())),
+            NullableParam(OptionalIf(c.has_email_normalized(), c.email_normalized())),
+            NullableParam(OptionalIf(c.has_phone_e164(), c.phone_e164())),
+            NullableParam(OptionalIf(c.has_name_normalized(), c.name_normalized())),
+            NullableParam(next->email_canonical), NullableParam(next->phone_national),
+            NullableParam(next->name_search));
+        return RecordFromRow(row).customer;
+      });
 }
 
 absl::StatusOr<std::optional<v1::Customer>> PgCustomerStore::Get(const std::string& tenant_id,
                                                                  const std::string& id) {
-  std::optional<v1::Customer> customer;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    pqxx::result rows = txn.exec_prepared(kGetCustomer, tenant_id, id);
-    if (!rows.empty()) customer = RecordFromRow(rows[0]).customer;
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return customer;
+  return pool_->InTenantTransaction<std::optional<v1::Customer>>(
+      tenant_id, [&](pqxx::work& txn) -> std::optional<v1::Customer> {
+        pqxx::result rows = txn.exec_prepared(kGetCustomer, tenant_id, id);
+        if (rows.empty()) return std::nullopt;
+        return RecordFromRow(rows[0]).customer;
+      });
 }
 
 absl::StatusOr<std::optional<CustomerMatch>> PgCustomerStore::FindMatch(
     const std::string& tenant_id, const v1::NormalizedLookup& lookup) {
-  std::optional<CustomerMatch> match;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    pqxx::result rows = txn.exec_prepared(
-        kMatchCustomer, tenant_id, NullableParam(OptionalIf(lookup.has_email(), lookup.email())),
-        NullableParam(OptionalIf(lookup.has_phone_e164(), lookup.phone_e164())),
-        NullableParam(OptionalIf(lookup.has_name(), lookup.name())),
-        NullableParam(OptionalIf(lookup.has_customer_id(), lookup.customer_id())));
-    if (rows.empty()) return absl::OkStatus();
-    match =
-        CustomerMatch{rows[0][0].as<std::string>(), MethodFromName(rows[0][1].as<std::string>()),
-                      rows[0][2].as<std::string>()};
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return match;
+  return pool_->InTenantTransaction<std::optional<CustomerMatch>>(
+      tenant_id, [&](pqxx::work& txn) -> std::optional<CustomerMatch> {
+        pqxx::result rows = txn.exec_prepared(
+            kMatchCustomer, tenant_id,
+            NullableParam(OptionalIf(lookup.has_email(), lookup.email())),
+            NullableParam(OptionalIf(lookup.has_phone_e164(), lookup.phone_e164())),
+            NullableParam(OptionalIf(lookup.has_name(), lookup.name())),
+            NullableParam(OptionalIf(lookup.has_customer_id(), lookup.customer_id())));
+        if (rows.empty()) return std::nullopt;
+        return CustomerMatch{rows[0]["id"].as<std::string>(),
+                             MethodFromName(rows[0]["method"].as<std::string>()),
+                             rows[0]["value"].as<std::string>()};
+      });
 }
 
 absl::StatusOr<std::vector<std::optional<CustomerMatch>>> PgCustomerStore::FindMatches(
@@ -273,41 +263,36 @@ absl::StatusOr<std::vector<v1::EventLink>> PgCustomerStore::FindRematchLinks(
 
 absl::StatusOr<std::optional<StoredLookup>> PgCustomerStore::GetEventLookup(
     const std::string& tenant_id, const std::string& event_id) {
-  std::optional<StoredLookup> lookup;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    pqxx::result rows = txn.exec_prepared(kEventLookup, tenant_id, event_id);
-    if (rows.empty()) return absl::OkStatus();
-    const pqxx::row& row = rows[0];
-    StoredLookup found;
-    if (auto v = OptionalText(row[0])) found.raw.set_email(*v);
-    if (auto v = OptionalText(row[1])) found.raw.set_phone(*v);
-    if (auto v = OptionalText(row[2])) found.raw.set_first_name(*v);
-    if (auto v = OptionalText(row[3])) found.raw.set_last_name(*v);
-    if (auto v = OptionalText(row[4])) found.normalized.set_email(*v);
-    if (auto v = OptionalText(row[5])) found.normalized.set_phone_e164(*v);
-    if (auto v = OptionalText(row[6])) found.normalized.set_name(*v);
-    lookup = std::move(found);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return lookup;
+  return pool_->InTenantTransaction<std::optional<StoredLookup>>(
+      tenant_id, [&](pqxx::work& txn) -> std::optional<StoredLookup> {
+        pqxx::result rows = txn.exec_prepared(kEventLookup, tenant_id, event_id);
+        if (rows.empty()) return std::nullopt;
+        const pqxx::row& row = rows[0];
+        StoredLookup found;
+        if (auto v = OptionalText(row["lookup_email"])) found.raw.set_email(*v);
+        if (auto v = OptionalText(row["lookup_phone"])) found.raw.set_phone(*v);
+        if (auto v = OptionalText(row["lookup_first_name"])) found.raw.set_first_name(*v);
+        if (auto v = OptionalText(row["lookup_last_name"])) found.raw.set_last_name(*v);
+        if (auto v = OptionalText(row["lookup_email_normalized"])) found.normalized.set_email(*v);
+        if (auto v = OptionalText(row["lookup_phone_e164"])) found.normalized.set_phone_e164(*v);
+        if (auto v = OptionalText(row["lookup_name_normalized"])) found.normalized.set_name(*v);
+        return found;
+      });
 }
 
 absl::StatusOr<std::vector<CandidateRow>> PgCustomerStore::FindCandidates(
     const std::string& tenant_id, const CandidateKeys& keys) {
-  std::vector<CandidateRow> candidates;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+  return pool_->InTenantTransaction<std::vector<CandidateRow>>(tenant_id, [&](pqxx::work& txn) {
+    std::vector<CandidateRow> candidates;
     pqxx::result rows = txn.exec_prepared(
         kCandidates, tenant_id, NullableParam(keys.email), NullableParam(keys.phone_e164),
         NullableParam(keys.name), NullableParam(keys.email_canonical),
         NullableParam(keys.phone_national), keys.name_for_similarity);
     for (const pqxx::row& row : rows) {
-      candidates.push_back({RecordFromRow(row), row[kCustomerColumnCount].as<double>()});
+      candidates.push_back({RecordFromRow(row), row["name_similarity"].as<double>()});
     }
-    return absl::OkStatus();
+    return candidates;
   });
-  if (!status.ok()) return status;
-  return candidates;
 }
 
 absl::StatusOr<std::vector<v1::Customer>> PgCustomerStore::Search(const std::string& tenant_id,
@@ -322,15 +307,13 @@ absl::StatusOr<std::vector<v1::Customer>> PgCustomerStore::Search(const std::str
   }
   contains.push_back('%');
   std::string phone_pattern = digits.empty() ? "" : "%" + digits + "%";
-  std::vector<v1::Customer> customers;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+  return pool_->InTenantTransaction<std::vector<v1::Customer>>(tenant_id, [&](pqxx::work& txn) {
+    std::vector<v1::Customer> customers;
     pqxx::result rows =
         txn.exec_prepared(kSearch, tenant_id, folded_text, contains, phone_pattern, limit);
     for (const pqxx::row& row : rows) customers.push_back(RecordFromRow(row).customer);
-    return absl::OkStatus();
+    return customers;
   });
-  if (!status.ok()) return status;
-  return customers;
 }
 
 }  // namespace aievents::matching
