@@ -31,17 +31,20 @@ constexpr char kOperatorStatus[] = "webhook_operator_status";
 constexpr char kOperatorRequeue[] = "webhook_operator_requeue";
 constexpr char kOperatorList[] = "webhook_operator_list";
 
-#define AIEVENTS_SOURCE_COLUMNS                                        \
-  "id::text, vendor, label, token_prefix, signing_secret IS NOT NULL," \
-  " (extract(epoch FROM created_at) * 1000000)::bigint,"               \
-  " (extract(epoch FROM disabled_at) * 1000000)::bigint"
+// Select lists of the row mappers below, which read columns by name.
+#define AIEVENTS_SOURCE_COLUMNS                                            \
+  "id::text AS id, vendor, label, token_prefix,"                           \
+  " signing_secret IS NOT NULL AS has_signing_secret,"                     \
+  " (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros," \
+  " (extract(epoch FROM disabled_at) * 1000000)::bigint AS disabled_micros"
 
 // Without the body: lists never carry it.
-#define AIEVENTS_DELIVERY_COLUMNS                                                    \
-  "id::text, source_id::text, vendor, message_id, event_type, status, error,"        \
-  " (extract(epoch FROM received_at) * 1000000)::bigint,"                            \
-  " (extract(epoch FROM processed_at) * 1000000)::bigint, attempts, event_id::text," \
-  " headers::text, coalesce(call_key, '')"
+#define AIEVENTS_DELIVERY_COLUMNS                                                         \
+  "id::text AS id, source_id::text AS source_id, vendor, message_id, event_type, status," \
+  " error, (extract(epoch FROM received_at) * 1000000)::bigint AS received_micros,"       \
+  " (extract(epoch FROM processed_at) * 1000000)::bigint AS processed_micros, attempts,"  \
+  " event_id::text AS event_id, headers::text AS headers,"                                \
+  " coalesce(call_key, '') AS call_key"
 
 template <typename Enum>
 Enum EnumFromName(const std::string& name) {
@@ -51,14 +54,16 @@ Enum EnumFromName(const std::string& name) {
 
 v1::WebhookSource SourceFromRow(const pqxx::row& row) {
   v1::WebhookSource source;
-  source.set_id(row[0].as<std::string>());
-  source.set_vendor(EnumFromName<v1::WebhookVendor>(row[1].as<std::string>()));
-  source.set_label(row[2].as<std::string>());
-  source.set_token_prefix(row[3].as<std::string>());
-  source.set_has_signing_secret(row[4].as<bool>());
-  *source.mutable_created_at() = TimeUtil::MicrosecondsToTimestamp(row[5].as<int64_t>());
-  if (!row[6].is_null()) {
-    *source.mutable_disabled_at() = TimeUtil::MicrosecondsToTimestamp(row[6].as<int64_t>());
+  source.set_id(row["id"].as<std::string>());
+  source.set_vendor(EnumFromName<v1::WebhookVendor>(row["vendor"].as<std::string>()));
+  source.set_label(row["label"].as<std::string>());
+  source.set_token_prefix(row["token_prefix"].as<std::string>());
+  source.set_has_signing_secret(row["has_signing_secret"].as<bool>());
+  *source.mutable_created_at() =
+      TimeUtil::MicrosecondsToTimestamp(row["created_micros"].as<int64_t>());
+  if (!row["disabled_micros"].is_null()) {
+    *source.mutable_disabled_at() =
+        TimeUtil::MicrosecondsToTimestamp(row["disabled_micros"].as<int64_t>());
   }
   return source;
 }
@@ -75,20 +80,22 @@ std::map<std::string, std::string> HeadersFromJson(const std::string& text) {
 
 v1::WebhookDelivery DeliveryFromRow(const pqxx::row& row) {
   v1::WebhookDelivery delivery;
-  delivery.set_id(row[0].as<std::string>());
-  delivery.set_source_id(row[1].as<std::string>());
-  delivery.set_vendor(EnumFromName<v1::WebhookVendor>(row[2].as<std::string>()));
-  delivery.set_message_id(row[3].as<std::string>());
-  if (!row[4].is_null()) delivery.set_event_type(row[4].as<std::string>());
-  delivery.set_status(EnumFromName<v1::DeliveryStatus>(row[5].as<std::string>()));
-  if (!row[6].is_null()) delivery.set_error(row[6].as<std::string>());
-  *delivery.mutable_received_at() = TimeUtil::MicrosecondsToTimestamp(row[7].as<int64_t>());
-  if (!row[8].is_null()) {
-    *delivery.mutable_processed_at() = TimeUtil::MicrosecondsToTimestamp(row[8].as<int64_t>());
+  delivery.set_id(row["id"].as<std::string>());
+  delivery.set_source_id(row["source_id"].as<std::string>());
+  delivery.set_vendor(EnumFromName<v1::WebhookVendor>(row["vendor"].as<std::string>()));
+  delivery.set_message_id(row["message_id"].as<std::string>());
+  if (auto v = OptionalText(row["event_type"])) delivery.set_event_type(*v);
+  delivery.set_status(EnumFromName<v1::DeliveryStatus>(row["status"].as<std::string>()));
+  if (auto v = OptionalText(row["error"])) delivery.set_error(*v);
+  *delivery.mutable_received_at() =
+      TimeUtil::MicrosecondsToTimestamp(row["received_micros"].as<int64_t>());
+  if (!row["processed_micros"].is_null()) {
+    *delivery.mutable_processed_at() =
+        TimeUtil::MicrosecondsToTimestamp(row["processed_micros"].as<int64_t>());
   }
-  delivery.set_attempts(row[9].as<int>());
-  if (!row[10].is_null()) delivery.set_event_id(row[10].as<std::string>());
-  for (const auto& [key, value] : HeadersFromJson(row[11].as<std::string>())) {
+  delivery.set_attempts(row["attempts"].as<int>());
+  if (auto v = OptionalText(row["event_id"])) delivery.set_event_id(*v);
+  for (const auto& [key, value] : HeadersFromJson(row["headers"].as<std::string>())) {
     (*delivery.mutable_headers())[key] = value;
   }
   return delivery;
@@ -103,10 +110,10 @@ StoredDelivery StoredFromRow(const pqxx::row& row) {
   stored.message_id = view.message_id();
   stored.event_type = view.event_type();
   stored.status = view.status();
-  stored.received_at = absl::FromUnixMicros(row[7].as<int64_t>());
-  stored.headers = HeadersFromJson(row[11].as<std::string>());
-  stored.call_key = row[12].as<std::string>();
-  stored.body = pqxx::binarystring(row[13]).str();
+  stored.received_at = absl::FromUnixMicros(row["received_micros"].as<int64_t>());
+  stored.headers = HeadersFromJson(row["headers"].as<std::string>());
+  stored.call_key = row["call_key"].as<std::string>();
+  stored.body = pqxx::binarystring(row["body"]).str();
   return stored;
 }
 
@@ -129,16 +136,17 @@ std::vector<PgStatement> PgWebhookStore::Statements() {
        "UPDATE webhook_sources SET disabled_at = coalesce(disabled_at, now())"
        " WHERE tenant_id = $1 AND id = $2 RETURNING " AIEVENTS_SOURCE_COLUMNS},
       {kSourceByToken,
-       "SELECT tenant_id::text, id::text, vendor, signing_secret,"
-       " CASE WHEN previous_secret_expires_at > now() THEN previous_signing_secret END,"
-       " disabled_at IS NOT NULL FROM webhook_sources WHERE token_hash = $1"},
+       "SELECT tenant_id::text AS tenant_id, id::text AS id, vendor, signing_secret,"
+       " CASE WHEN previous_secret_expires_at > now() THEN previous_signing_secret END"
+       "   AS previous_signing_secret,"
+       " disabled_at IS NOT NULL AS disabled FROM webhook_sources WHERE token_hash = $1"},
       {kDeliveryInsert,
        "INSERT INTO webhook_deliveries (tenant_id, id, source_id, vendor, message_id, event_type,"
        " call_key, body, headers, status, error)"
        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11)"
        " ON CONFLICT (tenant_id, source_id, message_id) DO NOTHING RETURNING id::text"},
       {kDeliveryByMessage,
-       "SELECT id::text, status FROM webhook_deliveries"
+       "SELECT id::text AS id, status FROM webhook_deliveries"
        " WHERE tenant_id = $1 AND source_id = $2 AND message_id = $3"},
       {kDeliveryGet, "SELECT " AIEVENTS_DELIVERY_COLUMNS ", body"
                      " FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2"},
@@ -161,7 +169,7 @@ std::vector<PgStatement> PgWebhookStore::Statements() {
        " WHERE tenant_id = $1 AND call_key = $2 AND status NOT IN ('rejected', 'ignored')"
        " ORDER BY received_at, id"},
       {kPending,
-       "SELECT tenant_id::text, id::text FROM webhook_deliveries"
+       "SELECT tenant_id::text AS tenant_id, id::text AS id FROM webhook_deliveries"
        " WHERE status = 'pending' AND received_at < now() - $1::interval"
        " ORDER BY received_at LIMIT $2"},
       {kOperatorStatus, "SELECT status FROM webhook_deliveries WHERE id = $1 FOR UPDATE"},
@@ -237,12 +245,13 @@ absl::StatusOr<std::optional<SourceForToken>> PgWebhookStore::FindSourceByToken(
     if (rows.empty()) return absl::OkStatus();
     const pqxx::row& row = rows[0];
     SourceForToken source;
-    source.tenant_id = row[0].as<std::string>();
-    source.source_id = row[1].as<std::string>();
-    source.vendor = EnumFromName<v1::WebhookVendor>(row[2].as<std::string>());
-    if (!row[3].is_null()) source.signing_secrets.push_back(row[3].as<std::string>());
-    if (!row[4].is_null()) source.signing_secrets.push_back(row[4].as<std::string>());
-    source.disabled = row[5].as<bool>();
+    source.tenant_id = row["tenant_id"].as<std::string>();
+    source.source_id = row["id"].as<std::string>();
+    source.vendor = EnumFromName<v1::WebhookVendor>(row["vendor"].as<std::string>());
+    for (const char* secret : {"signing_secret", "previous_signing_secret"}) {
+      if (auto v = OptionalText(row[secret])) source.signing_secrets.push_back(*v);
+    }
+    source.disabled = row["disabled"].as<bool>();
     found = std::move(source);
     return absl::OkStatus();
   });
@@ -270,8 +279,8 @@ absl::StatusOr<PgWebhookStore::InsertResult> PgWebhookStore::InsertDelivery(
     // A redelivery: the message is already in the inbox; report what became of it.
     pqxx::row existing =
         txn.exec_prepared1(kDeliveryByMessage, tenant_id, delivery.source_id, delivery.message_id);
-    result = {existing[0].as<std::string>(),
-              EnumFromName<v1::DeliveryStatus>(existing[1].as<std::string>()), false};
+    result = {existing["id"].as<std::string>(),
+              EnumFromName<v1::DeliveryStatus>(existing["status"].as<std::string>()), false};
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -297,7 +306,7 @@ absl::StatusOr<std::optional<v1::WebhookDelivery>> PgWebhookStore::GetDeliveryVi
     pqxx::result rows = txn.exec_prepared(kDeliveryGet, tenant_id, id);
     if (rows.empty()) return absl::OkStatus();
     delivery = DeliveryFromRow(rows[0]);
-    delivery->set_body(SanitizeUtf8(pqxx::binarystring(rows[0][13]).str()));
+    delivery->set_body(SanitizeUtf8(pqxx::binarystring(rows[0]["body"]).str()));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -362,7 +371,7 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> PgWebhookStore:
   absl::Status status = pool_->InSystemTransaction([&](pqxx::work& txn) {
     std::string age = absl::StrCat(absl::ToInt64Milliseconds(min_age), " milliseconds");
     for (const pqxx::row& row : txn.exec_prepared(kPending, age, limit)) {
-      pending.emplace_back(row[0].as<std::string>(), row[1].as<std::string>());
+      pending.emplace_back(row["tenant_id"].as<std::string>(), row["id"].as<std::string>());
     }
     return absl::OkStatus();
   });
