@@ -186,55 +186,47 @@ absl::StatusOr<v1::WebhookSource> PgWebhookStore::CreateSource(
     const std::string& tenant_id, const std::string& id, v1::WebhookVendor vendor,
     const std::string& label, const std::string& token_hash, const std::string& token_prefix,
     const std::optional<std::string>& secret) {
-  v1::WebhookSource source;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    source =
-        SourceFromRow(txn.exec_prepared1(kSourceInsert, tenant_id, id, ShortName(vendor), label,
-                                         token_hash, token_prefix, NullableParam(secret)));
-    return absl::OkStatus();
+  return pool_->InTenantTransaction<v1::WebhookSource>(tenant_id, [&](pqxx::work& txn) {
+    return SourceFromRow(txn.exec_prepared1(kSourceInsert, tenant_id, id, ShortName(vendor), label,
+                                            token_hash, token_prefix, NullableParam(secret)));
   });
-  if (!status.ok()) return status;
-  return source;
 }
 
 absl::StatusOr<std::vector<v1::WebhookSource>> PgWebhookStore::ListSources(
     const std::string& tenant_id) {
-  std::vector<v1::WebhookSource> sources;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    for (const pqxx::row& row : txn.exec_prepared(kSourceList, tenant_id)) {
-      sources.push_back(SourceFromRow(row));
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return sources;
+  return pool_->InTenantTransaction<std::vector<v1::WebhookSource>>(
+      tenant_id, [&](pqxx::work& txn) {
+        std::vector<v1::WebhookSource> sources;
+        for (const pqxx::row& row : txn.exec_prepared(kSourceList, tenant_id)) {
+          sources.push_back(SourceFromRow(row));
+        }
+        return sources;
+      });
 }
 
 absl::StatusOr<v1::WebhookSource> PgWebhookStore::RotateSecret(const std::string& tenant_id,
                                                                const std::string& id,
                                                                const std::string& secret) {
-  std::optional<v1::WebhookSource> source;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    pqxx::result rows = txn.exec_prepared(kSourceRotate, tenant_id, id, secret);
-    if (!rows.empty()) source = SourceFromRow(rows[0]);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (!source) return absl::NotFoundError(absl::StrCat("webhook source ", id, " not found"));
-  return *source;
+  return pool_->InTenantTransaction<v1::WebhookSource>(
+      tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::WebhookSource> {
+        pqxx::result rows = txn.exec_prepared(kSourceRotate, tenant_id, id, secret);
+        if (rows.empty()) {
+          return absl::NotFoundError(absl::StrCat("webhook source ", id, " not found"));
+        }
+        return SourceFromRow(rows[0]);
+      });
 }
 
 absl::StatusOr<v1::WebhookSource> PgWebhookStore::DisableSource(const std::string& tenant_id,
                                                                 const std::string& id) {
-  std::optional<v1::WebhookSource> source;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    pqxx::result rows = txn.exec_prepared(kSourceDisable, tenant_id, id);
-    if (!rows.empty()) source = SourceFromRow(rows[0]);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (!source) return absl::NotFoundError(absl::StrCat("webhook source ", id, " not found"));
-  return *source;
+  return pool_->InTenantTransaction<v1::WebhookSource>(
+      tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::WebhookSource> {
+        pqxx::result rows = txn.exec_prepared(kSourceDisable, tenant_id, id);
+        if (rows.empty()) {
+          return absl::NotFoundError(absl::StrCat("webhook source ", id, " not found"));
+        }
+        return SourceFromRow(rows[0]);
+      });
 }
 
 absl::StatusOr<std::optional<SourceForToken>> PgWebhookStore::FindSourceByToken(
@@ -289,47 +281,42 @@ absl::StatusOr<PgWebhookStore::InsertResult> PgWebhookStore::InsertDelivery(
 
 absl::StatusOr<std::optional<StoredDelivery>> PgWebhookStore::GetDelivery(
     const std::string& tenant_id, const std::string& id) {
-  std::optional<StoredDelivery> delivery;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    pqxx::result rows = txn.exec_prepared(kDeliveryGet, tenant_id, id);
-    if (!rows.empty()) delivery = StoredFromRow(rows[0]);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return delivery;
+  return pool_->InTenantTransaction<std::optional<StoredDelivery>>(
+      tenant_id, [&](pqxx::work& txn) -> std::optional<StoredDelivery> {
+        pqxx::result rows = txn.exec_prepared(kDeliveryGet, tenant_id, id);
+        if (rows.empty()) return std::nullopt;
+        return StoredFromRow(rows[0]);
+      });
 }
 
 absl::StatusOr<std::optional<v1::WebhookDelivery>> PgWebhookStore::GetDeliveryView(
     const std::string& tenant_id, const std::string& id) {
-  std::optional<v1::WebhookDelivery> delivery;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    pqxx::result rows = txn.exec_prepared(kDeliveryGet, tenant_id, id);
-    if (rows.empty()) return absl::OkStatus();
-    delivery = DeliveryFromRow(rows[0]);
-    delivery->set_body(SanitizeUtf8(pqxx::binarystring(rows[0]["body"]).str()));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return delivery;
+  return pool_->InTenantTransaction<std::optional<v1::WebhookDelivery>>(
+      tenant_id, [&](pqxx::work& txn) -> std::optional<v1::WebhookDelivery> {
+        pqxx::result rows = txn.exec_prepared(kDeliveryGet, tenant_id, id);
+        if (rows.empty()) return std::nullopt;
+        v1::WebhookDelivery delivery = DeliveryFromRow(rows[0]);
+        delivery.set_body(SanitizeUtf8(pqxx::binarystring(rows[0]["body"]).str()));
+        return delivery;
+      });
 }
 
 absl::StatusOr<std::vector<v1::WebhookDelivery>> PgWebhookStore::ListDeliveries(
     const std::string& tenant_id, const ListQuery& query) {
-  std::vector<v1::WebhookDelivery> deliveries;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    pqxx::result rows =
-        query.after.has_value()
-            ? txn.exec_prepared(kDeliveryListAfter, tenant_id, NullableParam(query.status),
-                                NullableParam(query.source_id), query.limit,
-                                FormatRfc3339(absl::FromUnixMicros(query.after->first)),
-                                query.after->second)
-            : txn.exec_prepared(kDeliveryListFirst, tenant_id, NullableParam(query.status),
-                                NullableParam(query.source_id), query.limit);
-    for (const pqxx::row& row : rows) deliveries.push_back(DeliveryFromRow(row));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return deliveries;
+  return pool_->InTenantTransaction<std::vector<v1::WebhookDelivery>>(
+      tenant_id, [&](pqxx::work& txn) {
+        std::vector<v1::WebhookDelivery> deliveries;
+        pqxx::result rows =
+            query.after.has_value()
+                ? txn.exec_prepared(kDeliveryListAfter, tenant_id, NullableParam(query.status),
+                                    NullableParam(query.source_id), query.limit,
+                                    FormatRfc3339(absl::FromUnixMicros(query.after->first)),
+                                    query.after->second)
+                : txn.exec_prepared(kDeliveryListFirst, tenant_id, NullableParam(query.status),
+                                    NullableParam(query.source_id), query.limit);
+        for (const pqxx::row& row : rows) deliveries.push_back(DeliveryFromRow(row));
+        return deliveries;
+      });
 }
 
 void PgWebhookStore::MarkDelivery(pqxx::work& txn, const std::string& tenant_id,
