@@ -22,7 +22,7 @@ std::string Metadata(const grpc::ServerContextBase& context, const char* name) {
 
 std::vector<PgStatement> Authenticator::Statements() {
   return {{kLookupKey,
-           "SELECT id::text, tenant_id::text, prefix FROM api_keys"
+           "SELECT id::text AS id, tenant_id::text AS tenant_id, prefix FROM api_keys"
            " WHERE key_hash = $1 AND revoked_at IS NULL"}};
 }
 
@@ -83,9 +83,9 @@ absl::StatusOr<RequestContext> Authenticator::AuthenticateKey(const std::string&
     pqxx::result rows = txn.exec_prepared(kLookupKey, hash);
     if (rows.empty()) return absl::OkStatus();
     found = true;
-    context.key_id = rows[0][0].as<std::string>();
-    context.tenant_id = rows[0][1].as<std::string>();
-    context.key_prefix = rows[0][2].as<std::string>();
+    context.key_id = rows[0]["id"].as<std::string>();
+    context.tenant_id = rows[0]["tenant_id"].as<std::string>();
+    context.key_prefix = rows[0]["prefix"].as<std::string>();
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -1,5 +1,7 @@
 #include "services/timeline/pg_timeline_store.h"
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "common/pg/ai_event_row.h"
 #include "common/text/proto_enum_names.h"
@@ -83,18 +85,20 @@ std::optional<std::string> MicrosParam(const std::optional<int64_t>& micros) {
 }  // namespace
 
 std::vector<PgStatement> PgTimelineStore::Statements() {
-  static const std::vector<std::string>* lists = [] {
-    auto* texts = new std::vector<std::string>;
+  // The list statements' texts are generated once and live as long as the process (prepared
+  // statements refer to them by pointer).
+  static const std::map<std::string, std::string>* lists = [] {
+    auto* texts = new std::map<std::string, std::string>;
     for (const ListStatement& list : kListStatements) {
-      texts->push_back(ListSql(list.kind, list.after, list.typed));
+      (*texts)[list.name] = ListSql(list.kind, list.after, list.typed);
     }
     return texts;
   }();
   std::vector<PgStatement> statements = EventWithHistoryStatements();
   statements.push_back(
       {kCustomerExists, "SELECT 1 FROM customers WHERE tenant_id = $1 AND id = $2"});
-  for (size_t i = 0; i < std::size(kListStatements); ++i) {
-    statements.push_back({kListStatements[i].name, (*lists)[i].c_str()});
+  for (const ListStatement& list : kListStatements) {
+    statements.push_back({list.name, lists->at(list.name).c_str()});
   }
   return statements;
 }
