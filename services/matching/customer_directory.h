@@ -65,8 +65,8 @@ class CustomerDirectory {
   void Rematch(const RequestContext& context, const v1::Customer& customer);
 
   CustomerStore* store_;
-  EventOwnerClient* events_;
   const PhoneNormalizer* phones_;
+  EventOwnerClient* events_;
 };
 
 }  // namespace aievents::matching
