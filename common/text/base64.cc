@@ -22,7 +22,6 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
   for (char c : text) {
     if (!IsUrlAlphabet(c)) return std::nullopt;
   }
-  if (text.size() % 4 == 1) return std::nullopt;  // a dangling character cannot be valid
   std::string out;
   if (!absl::WebSafeBase64Unescape(Abseil(text), &out)) return std::nullopt;
   return out;

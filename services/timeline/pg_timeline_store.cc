@@ -6,12 +6,9 @@
 #include "common/pg/ai_event_row.h"
 #include "common/text/proto_enum_names.h"
 #include "common/text/rfc3339.h"
-#include "google/protobuf/util/time_util.h"
 
 namespace aievents::timeline {
 namespace {
-
-using google::protobuf::util::TimeUtil;
 
 constexpr char kCustomerExists[] = "timeline_customer_exists";
 
