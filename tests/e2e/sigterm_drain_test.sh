@@ -13,7 +13,10 @@ while :; do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
 done
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+pid=""
+# Whatever happens to this script (a failed step, ctest's timeout), the gateway does not
+# outlive it.
+trap '[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -f "$log"' EXIT
 # Backends that do not exist: this test is about the HTTP edge only.
 "$gateway" --listen-port="$port" --drain-timeout-ms=2000 --header-timeout-ms=60000 \
   --ingest-address=127.0.0.1:1 --matching-address=127.0.0.1:1 --timeline-address=127.0.0.1:1 \
@@ -38,8 +41,13 @@ done
 
 started=$(date +%s%N)
 kill -TERM "$pid"
+# Every wait has a deadline: a gateway still running 10 s after SIGTERM is killed, and fails.
+( sleep 10; kill -KILL "$pid" 2>/dev/null ) &
+watchdog=$!
 status=0
 wait "$pid" || status=$?
+kill "$watchdog" 2>/dev/null || true
+pid=""
 elapsed_ms=$((($(date +%s%N) - started) / 1000000))
 for fd in "${fds[@]}"; do exec {fd}>&-; done
 
