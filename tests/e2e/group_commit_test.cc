@@ -91,12 +91,17 @@ class Replica {
 class KeyLock {
  public:
   KeyLock(const std::string& url, const std::string& tenant, const std::string& key)
+      : KeyLock(url, tenant, std::vector<std::string>{key}) {}
+  // Holds every one of `keys`, so events under them wait however they are batched.
+  KeyLock(const std::string& url, const std::string& tenant, const std::vector<std::string>& keys)
       : connection_(url), transaction_(connection_) {
-    transaction_.exec_params(
-        "INSERT INTO ai_events (tenant_id, id, match_method, event_type, source, summary,"
-        " raw_payload, idempotency_key, occurred_at)"
-        " VALUES ($1, gen_random_uuid(), 'none', 'note', 'test', 'lock', '{}', $2, now())",
-        tenant, key);
+    for (const std::string& key : keys) {
+      transaction_.exec_params(
+          "INSERT INTO ai_events (tenant_id, id, match_method, event_type, source, summary,"
+          " raw_payload, idempotency_key, occurred_at)"
+          " VALUES ($1, gen_random_uuid(), 'none', 'note', 'test', 'lock', '{}', $2, now())",
+          tenant, key);
+    }
   }
   void Release() { transaction_.abort(); }
 
@@ -278,7 +283,11 @@ TEST(GroupCommit, GatewayShutdownFinishesRequestsInFlight) {
   auto tenant = suite.NewTenant();
   std::string customer = CreateCustomer(suite, tenant.api_key, {{"email", "drain@example.com"}});
   auto replica = std::make_unique<Replica>(suite, ingest::EventBatcher::Options{});
-  KeyLock lock(suite.database_url(), tenant.id, "drain-0");
+  // Every key is held: whichever event arrives first and leaves alone, none can be answered
+  // before the shutdown below.
+  std::vector<std::string> keys;
+  for (int i = 0; i < 11; ++i) keys.push_back("drain-" + std::to_string(i));
+  KeyLock lock(suite.database_url(), tenant.id, keys);
   std::vector<HttpCall> calls;
   for (int i = 0; i < 11; ++i) {
     calls.push_back(EventCall(
