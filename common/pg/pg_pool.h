@@ -88,6 +88,21 @@ class PgPool {
   // must happen before a tenant is known (API-key authentication) and for operator tools.
   absl::Status InSystemTransaction(const Work& work);
 
+  // The same for work that produces a value, as InTenantTransaction<T>.
+  template <typename T>
+  absl::StatusOr<T> InSystemTransaction(
+      const std::function<absl::StatusOr<T>(pqxx::work&)>& work) {
+    std::optional<T> result;
+    absl::Status status = InSystemTransaction([&](pqxx::work& txn) -> absl::Status {
+      absl::StatusOr<T> value = work(txn);
+      if (!value.ok()) return value.status();
+      result = *std::move(value);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    return *std::move(result);
+  }
+
   // Round-trips "SELECT 1"; OK when the database answers.
   absl::Status Ping();
 

@@ -65,9 +65,11 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
   server->service_ = std::make_unique<IngestGrpcService>(
       server->authenticator_.get(), server->ingestor_.get(), server->linker_.get());
   server->webhooks_ = std::make_unique<PgWebhookStore>(server->pool_.get());
+  server->deliveries_ = std::make_unique<PgDeliveryStore>(
+      server->pool_.get(), server->webhooks_.get(), server->store_.get());
   server->processor_ = std::make_unique<WebhookProcessor>(
-      server->pool_.get(), server->webhooks_.get(), server->store_.get(), server->batcher_.get(),
-      server->matching_.get(), config.service.internal_token);
+      server->deliveries_.get(), server->batcher_.get(), server->matching_.get(),
+      config.service.internal_token);
   server->receiver_ =
       std::make_unique<WebhookReceiver>(server->webhooks_.get(), server->processor_.get());
   server->webhook_admin_ =

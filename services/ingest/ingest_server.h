@@ -19,6 +19,7 @@
 #include "services/ingest/webhooks/inbox_worker.h"
 #include "services/ingest/webhooks/webhook_admin.h"
 #include "services/ingest/webhooks/webhook_grpc_service.h"
+#include "services/ingest/webhooks/pg_delivery_store.h"
 #include "services/ingest/webhooks/webhook_processor.h"
 #include "services/ingest/webhooks/webhook_receiver.h"
 
@@ -67,6 +68,7 @@ class IngestServer {
   std::unique_ptr<EventLinker> linker_;
   std::unique_ptr<IngestGrpcService> service_;
   std::unique_ptr<PgWebhookStore> webhooks_;
+  std::unique_ptr<PgDeliveryStore> deliveries_;
   std::unique_ptr<WebhookProcessor> processor_;
   std::unique_ptr<WebhookReceiver> receiver_;
   std::unique_ptr<WebhookAdmin> webhook_admin_;

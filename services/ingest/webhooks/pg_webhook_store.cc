@@ -26,6 +26,7 @@ constexpr char kDeliveryListAfter[] = "webhook_delivery_list_after";
 constexpr char kDeliveryMark[] = "webhook_delivery_mark";
 constexpr char kCallLock[] = "webhook_call_lock";
 constexpr char kCallDeliveries[] = "webhook_call_deliveries";
+constexpr char kCallDeliveryIds[] = "webhook_call_delivery_ids";
 constexpr char kPending[] = "webhook_pending";
 constexpr char kOperatorStatus[] = "webhook_operator_status";
 constexpr char kOperatorRequeue[] = "webhook_operator_requeue";
@@ -168,6 +169,10 @@ std::vector<PgStatement> PgWebhookStore::Statements() {
        "SELECT " AIEVENTS_DELIVERY_COLUMNS ", body FROM webhook_deliveries"
        " WHERE tenant_id = $1 AND call_key = $2 AND status NOT IN ('rejected', 'ignored')"
        " ORDER BY received_at, id"},
+      {kCallDeliveryIds,
+       "SELECT id::text AS id FROM webhook_deliveries"
+       " WHERE tenant_id = $1 AND call_key = $2 AND status NOT IN ('rejected', 'ignored')"
+       " ORDER BY received_at, id"},
       {kPending,
        "SELECT tenant_id::text AS tenant_id, id::text AS id FROM webhook_deliveries"
        " WHERE status = 'pending' AND received_at < now() - $1::interval"
@@ -231,10 +236,10 @@ absl::StatusOr<v1::WebhookSource> PgWebhookStore::DisableSource(const std::strin
 
 absl::StatusOr<std::optional<SourceForToken>> PgWebhookStore::FindSourceByToken(
     const std::string& token_hash) {
-  std::optional<SourceForToken> found;
-  absl::Status status = pool_->InSystemTransaction([&](pqxx::work& txn) {
+  return pool_->InSystemTransaction<std::optional<SourceForToken>>(
+      [&](pqxx::work& txn) -> std::optional<SourceForToken> {
     pqxx::result rows = txn.exec_prepared(kSourceByToken, token_hash);
-    if (rows.empty()) return absl::OkStatus();
+    if (rows.empty()) return std::nullopt;
     const pqxx::row& row = rows[0];
     SourceForToken source;
     source.tenant_id = row["tenant_id"].as<std::string>();
@@ -244,18 +249,14 @@ absl::StatusOr<std::optional<SourceForToken>> PgWebhookStore::FindSourceByToken(
       if (auto v = OptionalText(row[secret])) source.signing_secrets.push_back(*v);
     }
     source.disabled = row["disabled"].as<bool>();
-    found = std::move(source);
-    return absl::OkStatus();
+    return source;
   });
-  if (!status.ok()) return status;
-  return found;
 }
 
 absl::StatusOr<PgWebhookStore::InsertResult> PgWebhookStore::InsertDelivery(
     const std::string& tenant_id, const NewDelivery& delivery) {
-  InsertResult result;
   nlohmann::json headers(delivery.headers);
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+  return pool_->InTenantTransaction<InsertResult>(tenant_id, [&](pqxx::work& txn) {
     pqxx::result inserted = txn.exec_prepared(
         kDeliveryInsert, tenant_id, delivery.id, delivery.source_id, ShortName(delivery.vendor),
         delivery.message_id,
@@ -264,19 +265,14 @@ absl::StatusOr<PgWebhookStore::InsertResult> PgWebhookStore::InsertDelivery(
         NullableParam(delivery.call_key.empty() ? std::nullopt : std::optional(delivery.call_key)),
         pqxx::binarystring(delivery.body), headers.dump(), ShortName(delivery.status),
         NullableParam(delivery.error.empty() ? std::nullopt : std::optional(delivery.error)));
-    if (!inserted.empty()) {
-      result = {delivery.id, delivery.status, true};
-      return absl::OkStatus();
-    }
+    if (!inserted.empty()) return InsertResult{delivery.id, delivery.status, true};
     // A redelivery: the message is already in the inbox; report what became of it.
     pqxx::row existing =
         txn.exec_prepared1(kDeliveryByMessage, tenant_id, delivery.source_id, delivery.message_id);
-    result = {existing["id"].as<std::string>(),
-              EnumFromName<v1::DeliveryStatus>(existing["status"].as<std::string>()), false};
-    return absl::OkStatus();
+    return InsertResult{existing["id"].as<std::string>(),
+                        EnumFromName<v1::DeliveryStatus>(existing["status"].as<std::string>()),
+                        false};
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<std::optional<StoredDelivery>> PgWebhookStore::GetDelivery(
@@ -342,28 +338,39 @@ void PgWebhookStore::LockCall(pqxx::work& txn, const std::string& tenant_id,
   txn.exec_prepared(kCallLock, tenant_id, call_key);
 }
 
-std::vector<StoredDelivery> PgWebhookStore::CallDeliveries(pqxx::work& txn,
-                                                           const std::string& tenant_id,
-                                                           const std::string& call_key) {
-  std::vector<StoredDelivery> deliveries;
-  for (const pqxx::row& row : txn.exec_prepared(kCallDeliveries, tenant_id, call_key)) {
-    deliveries.push_back(StoredFromRow(row));
+absl::StatusOr<std::vector<StoredDelivery>> PgWebhookStore::CallDeliveries(
+    const std::string& tenant_id, const std::string& call_key) {
+  return pool_->InTenantTransaction<std::vector<StoredDelivery>>(
+      tenant_id, [&](pqxx::work& txn) {
+        std::vector<StoredDelivery> deliveries;
+        for (const pqxx::row& row : txn.exec_prepared(kCallDeliveries, tenant_id, call_key)) {
+          deliveries.push_back(StoredFromRow(row));
+        }
+        return deliveries;
+      });
+}
+
+std::vector<std::string> PgWebhookStore::CallDeliveryIds(pqxx::work& txn,
+                                                         const std::string& tenant_id,
+                                                         const std::string& call_key) {
+  std::vector<std::string> ids;
+  for (const pqxx::row& row : txn.exec_prepared(kCallDeliveryIds, tenant_id, call_key)) {
+    ids.push_back(row["id"].as<std::string>());
   }
-  return deliveries;
+  return ids;
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> PgWebhookStore::ClaimablePending(
     absl::Duration min_age, int limit) {
-  std::vector<std::pair<std::string, std::string>> pending;
-  absl::Status status = pool_->InSystemTransaction([&](pqxx::work& txn) {
+  using Pending = std::vector<std::pair<std::string, std::string>>;
+  return pool_->InSystemTransaction<Pending>([&](pqxx::work& txn) {
+    Pending pending;
     std::string age = absl::StrCat(absl::ToInt64Milliseconds(min_age), " milliseconds");
     for (const pqxx::row& row : txn.exec_prepared(kPending, age, limit)) {
       pending.emplace_back(row["tenant_id"].as<std::string>(), row["id"].as<std::string>());
     }
-    return absl::OkStatus();
+    return pending;
   });
-  if (!status.ok()) return status;
-  return pending;
 }
 
 absl::Status PgWebhookStore::RequeueAnyTenant(const std::string& id) {
@@ -381,17 +388,15 @@ absl::Status PgWebhookStore::RequeueAnyTenant(const std::string& id) {
 
 absl::StatusOr<std::vector<PgWebhookStore::OperatorLine>> PgWebhookStore::ListAnyTenant(
     const std::string& status, const std::string& tenant_id, int limit) {
-  std::vector<OperatorLine> lines;
-  absl::Status result = pool_->InSystemTransaction([&](pqxx::work& txn) {
+  return pool_->InSystemTransaction<std::vector<OperatorLine>>([&](pqxx::work& txn) {
+    std::vector<OperatorLine> lines;
     for (const pqxx::row& row : txn.exec_prepared(kOperatorList, status, tenant_id, limit)) {
       lines.push_back({row["id"].as<std::string>(), row["status"].as<std::string>(),
                        row["vendor"].as<std::string>(), row["event_type"].as<std::string>(),
                        row["error"].as<std::string>()});
     }
-    return absl::OkStatus();
+    return lines;
   });
-  if (!result.ok()) return result;
-  return lines;
 }
 
 }  // namespace aievents::ingest

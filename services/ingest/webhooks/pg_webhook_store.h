@@ -105,8 +105,11 @@ class PgWebhookStore {
   // Serializes work on one call until the transaction ends.
   void LockCall(pqxx::work& txn, const std::string& tenant_id, const std::string& call_key);
   // Every usable delivery of a call (not rejected or ignored), oldest first.
-  std::vector<StoredDelivery> CallDeliveries(pqxx::work& txn, const std::string& tenant_id,
-                                             const std::string& call_key);
+  absl::StatusOr<std::vector<StoredDelivery>> CallDeliveries(const std::string& tenant_id,
+                                                             const std::string& call_key);
+  // The ids of the same deliveries, in the same order, inside a caller's transaction.
+  std::vector<std::string> CallDeliveryIds(pqxx::work& txn, const std::string& tenant_id,
+                                           const std::string& call_key);
 
   // Pending deliveries committed more than `min_age` ago, across tenants: (tenant, id).
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ClaimablePending(

@@ -50,6 +50,9 @@ absl::StatusOr<DeliveryIdentity> IdentifyDelivery(v1::WebhookVendor vendor,
 absl::StatusOr<MappedDelivery> MapDelivery(v1::WebhookVendor vendor, const nlohmann::json& body,
                                            const DeliveryIdentity& identity,
                                            const std::string& delivery_id, absl::Time received_at) {
+  // The receiver identified the body before storing it; checked again because a stored body is
+  // mapped long after, by whatever version is running then.
+  if (!body.is_object()) return absl::InvalidArgumentError("body is not a JSON object");
   absl::StatusOr<MappedDelivery> mapped;
   switch (vendor) {
     case v1::WEBHOOK_VENDOR_AGNTIX:

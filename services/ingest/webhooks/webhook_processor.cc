@@ -7,6 +7,7 @@
 #include "common/auth/authenticator.h"
 #include "common/domain/customer_lookup_rules.h"
 #include "common/rpc/field_violations.h"
+#include "common/runtime/status_macros.h"
 #include "common/runtime/log.h"
 #include "common/runtime/metrics.h"
 #include "common/text/ids.h"
@@ -21,6 +22,11 @@ namespace {
 
 // How long processing waits for group commit to store a vendor event.
 constexpr auto kCommitWait = std::chrono::seconds(10);
+
+// How often a call is merged and matched again when deliveries keep arriving meanwhile. Each
+// new delivery is processed on its own too, so giving up loses nothing: the delivery stays
+// pending, and the inbox worker or the next delivery brings the event up to date.
+constexpr int kCallMergeAttempts = 3;
 
 }  // namespace
 
@@ -67,7 +73,7 @@ absl::StatusOr<StoredEvent> WebhookProcessor::CommitThroughBatch(const std::stri
 absl::StatusOr<ProcessOutcome> WebhookProcessor::Process(const std::string& tenant_id,
                                                          const std::string& delivery_id) {
   absl::StatusOr<std::optional<StoredDelivery>> loaded =
-      webhooks_->GetDelivery(tenant_id, delivery_id);
+      store_->GetDelivery(tenant_id, delivery_id);
   if (!loaded.ok()) return loaded.status();
   if (!loaded->has_value()) {
     return absl::NotFoundError(absl::StrCat("webhook delivery ", delivery_id, " not found"));
@@ -88,7 +94,7 @@ absl::StatusOr<ProcessOutcome> WebhookProcessor::Process(const std::string& tena
     Metrics::Global().Increment(
         "aievents_webhook_ignored_total",
         {{"vendor", VendorName(delivery.vendor)}, {"event_type", delivery.event_type}});
-    absl::Status marked = webhooks_->MarkDelivery(
+    absl::Status marked = store_->MarkDelivery(
         tenant_id, delivery.id, v1::DELIVERY_STATUS_IGNORED, mapped->ignored_reason, std::nullopt);
     if (!marked.ok()) return marked;
     return ProcessOutcome{v1::DELIVERY_STATUS_IGNORED, std::nullopt, mapped->ignored_reason};
@@ -102,6 +108,7 @@ absl::StatusOr<ProcessOutcome> WebhookProcessor::Process(const std::string& tena
                                 {{"vendor", VendorName(delivery.vendor)}});
     return outcome;
   }
+  if (outcome.status().code() == absl::StatusCode::kAborted) return outcome.status();
   // Keep the delivery with its error; it can be replayed after a fix.
   std::string error(outcome.status().message());
   log::Warn("webhook_delivery_failed", {{"tenant", tenant_id},
@@ -110,8 +117,8 @@ absl::StatusOr<ProcessOutcome> WebhookProcessor::Process(const std::string& tena
                                         {"error", error}});
   Metrics::Global().Increment("aievents_webhook_failed_total",
                               {{"vendor", VendorName(delivery.vendor)}});
-  absl::Status marked = webhooks_->MarkDelivery(tenant_id, delivery.id, v1::DELIVERY_STATUS_FAILED,
-                                                error, std::nullopt);
+  absl::Status marked = store_->MarkDelivery(tenant_id, delivery.id, v1::DELIVERY_STATUS_FAILED,
+                                             error, std::nullopt);
   if (!marked.ok()) return marked;
   return ProcessOutcome{v1::DELIVERY_STATUS_FAILED, std::nullopt, error};
 }
@@ -119,11 +126,13 @@ absl::StatusOr<ProcessOutcome> WebhookProcessor::Process(const std::string& tena
 absl::StatusOr<ProcessOutcome> WebhookProcessor::ProcessCall(const std::string& tenant_id,
                                                              const StoredDelivery& delivery,
                                                              const std::string& call_key) {
-  std::optional<std::string> event_id;
-  absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    webhooks_->LockCall(txn, tenant_id, call_key);
+  for (int attempt = 1;; ++attempt) {
+    AIEV_ASSIGN_OR_RETURN(std::vector<StoredDelivery> deliveries,
+                          store_->CallDeliveries(tenant_id, call_key));
+    std::vector<std::string> merged_ids;
     std::vector<CallContribution> contributions;
-    for (const StoredDelivery& row : webhooks_->CallDeliveries(txn, tenant_id, call_key)) {
+    for (const StoredDelivery& row : deliveries) {
+      merged_ids.push_back(row.id);
       nlohmann::json body = nlohmann::json::parse(row.body, nullptr, false);
       auto mapped =
           MapDelivery(row.vendor, body, {row.message_id, row.event_type}, row.id, row.received_at);
@@ -133,17 +142,18 @@ absl::StatusOr<ProcessOutcome> WebhookProcessor::ProcessCall(const std::string& 
     }
     if (contributions.empty()) return absl::InternalError("the call has no usable deliveries");
     ValidatedEvent event = BuildCallEvent(delivery.vendor, MergeContributions(contributions));
-    absl::StatusOr<v1::MatchCustomerResponse> match = MatchTolerant(tenant_id, event.lookup);
-    if (!match.ok()) return match.status();
-    NewEvent row{NewUuidV7(), *event.idempotency_key, &event, &*match};
-    v1::AiEvent stored = events_->UpsertCallEvent(txn, tenant_id, row);
-    event_id = stored.id();
-    webhooks_->MarkDelivery(txn, tenant_id, delivery.id, v1::DELIVERY_STATUS_PROCESSED, "",
-                            event_id);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return ProcessOutcome{v1::DELIVERY_STATUS_PROCESSED, event_id, ""};
+    AIEV_ASSIGN_OR_RETURN(v1::MatchCustomerResponse match,
+                          MatchTolerant(tenant_id, event.lookup));
+    NewEvent row{NewUuidV7(), *event.idempotency_key, &event, &match};
+    absl::StatusOr<v1::AiEvent> stored =
+        store_->CommitCallEvent(tenant_id, call_key, delivery.id, merged_ids, row);
+    if (stored.ok()) return ProcessOutcome{v1::DELIVERY_STATUS_PROCESSED, stored->id(), ""};
+    if (stored.status().code() != absl::StatusCode::kAborted || attempt == kCallMergeAttempts) {
+      return stored.status();
+    }
+    Metrics::Global().Increment("aievents_webhook_call_remerged_total",
+                                {{"vendor", VendorName(delivery.vendor)}});
+  }
 }
 
 absl::StatusOr<ProcessOutcome> WebhookProcessor::ProcessStandalone(
@@ -173,7 +183,7 @@ absl::StatusOr<ProcessOutcome> WebhookProcessor::ProcessStandalone(
   if (!stored.ok()) return stored.status();
   std::string event_id = stored->event.id();
   absl::Status marked =
-      webhooks_->MarkDelivery(tenant_id, delivery.id, v1::DELIVERY_STATUS_PROCESSED, "", event_id);
+      store_->MarkDelivery(tenant_id, delivery.id, v1::DELIVERY_STATUS_PROCESSED, "", event_id);
   if (!marked.ok()) return marked;
   return ProcessOutcome{v1::DELIVERY_STATUS_PROCESSED, event_id, ""};
 }

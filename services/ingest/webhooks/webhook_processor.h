@@ -1,7 +1,8 @@
-// Turns inbox deliveries into AI events. A call's deliveries are processed under a per-call
-// lock, and each time the call's event is rebuilt from all of its deliveries (merge order by
-// lifecycle stage, not arrival), so the result is the same whatever order they came in and
-// however often one is processed again.
+// Turns inbox deliveries into AI events. Each time a call's delivery is processed, the call's
+// event is rebuilt from all of its deliveries (merge order by lifecycle stage, not arrival), so
+// the result is the same whatever order they came in and however often one is processed again.
+// The merge is matched outside any transaction, then stored under the call's lock only if no
+// delivery arrived meanwhile; otherwise it is merged and matched again.
 #ifndef AIEVENTS_SERVICES_INGEST_WEBHOOKS_WEBHOOK_PROCESSOR_H_
 #define AIEVENTS_SERVICES_INGEST_WEBHOOKS_WEBHOOK_PROCESSOR_H_
 
@@ -9,11 +10,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/pg/pg_pool.h"
 #include "services/ingest/event_batcher.h"
 #include "services/ingest/matching_client.h"
-#include "services/ingest/pg_event_store.h"
-#include "services/ingest/webhooks/pg_webhook_store.h"
+#include "services/ingest/webhooks/delivery_store.h"
 
 namespace aievents::ingest {
 
@@ -28,18 +27,17 @@ class WebhookProcessor {
   // `internal_token` authenticates the calls to matching made on the tenant's behalf.
   // Standalone vendor events (not part of a call) are stored through `batcher`, so they share
   // group commit with API events; a call's event is merged under its per-call lock instead.
-  WebhookProcessor(PgPool* pool, PgWebhookStore* webhooks, PgEventStore* events,
-                   EventBatcher* batcher, MatchingClient* matching, std::string internal_token)
-      : pool_(pool),
-        webhooks_(webhooks),
-        events_(events),
+  WebhookProcessor(DeliveryStore* store, EventBatcher* batcher, MatchingClient* matching,
+                   std::string internal_token)
+      : store_(store),
         batcher_(batcher),
         matching_(matching),
         internal_token_(std::move(internal_token)) {}
 
   // Processes the delivery and records the outcome on it (processed, ignored or failed with
-  // the reason). An error means the outcome could not even be recorded (database away); the
-  // delivery then stays pending for the inbox worker.
+  // the reason). An error means the outcome could not even be recorded (database away), or the
+  // call kept changing while it was merged; the delivery then stays pending for the inbox
+  // worker.
   absl::StatusOr<ProcessOutcome> Process(const std::string& tenant_id,
                                          const std::string& delivery_id);
 
@@ -58,9 +56,7 @@ class WebhookProcessor {
   absl::StatusOr<v1::MatchCustomerResponse> MatchTolerant(const std::string& tenant_id,
                                                           v1::CustomerLookup lookup);
 
-  PgPool* pool_;
-  PgWebhookStore* webhooks_;
-  PgEventStore* events_;
+  DeliveryStore* store_;
   EventBatcher* batcher_;
   MatchingClient* matching_;
   std::string internal_token_;
