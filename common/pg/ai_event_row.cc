@@ -1,5 +1,6 @@
 #include "common/pg/ai_event_row.h"
 
+#include <map>
 #include <optional>
 #include <string_view>
 
@@ -27,60 +28,77 @@ int64_t Int64(std::string_view text) {
   return value;
 }
 
-// Builds the event from `column(i)`: the text of column i of kAiEventColumns, or nullopt for
-// NULL. One reader for both database layers, so they cannot disagree.
+// Builds the event from `column(name)`: the text of the kAiEventColumns column so named, or
+// nullopt for NULL. One reader for both database layers, so they cannot disagree.
 template <typename Column>
 v1::AiEvent EventFromColumns(const Column& column) {
-  auto text = [&](int i) { return std::string(column(i).value_or("")); };
+  auto text = [&](const char* name) { return std::string(column(name).value_or("")); };
   v1::AiEvent event;
-  event.set_id(text(0));
-  if (auto customer = column(1)) event.set_customer_id(std::string(*customer));
-  event.set_match_method(EnumFromShortName<v1::MatchMethod>(text(2)));
-  if (auto matched = column(3)) event.set_matched_value(std::string(*matched));
-  event.set_event_type(EnumFromShortName<v1::EventType>(text(4)));
-  event.set_source(text(5));
-  event.set_summary(text(6));
-  event.set_raw_payload(text(7));
-  if (auto confidence = column(8)) {
+  event.set_id(text("id"));
+  if (auto customer = column("customer_id")) event.set_customer_id(std::string(*customer));
+  event.set_match_method(EnumFromShortName<v1::MatchMethod>(text("match_method")));
+  if (auto matched = column("matched_value")) event.set_matched_value(std::string(*matched));
+  event.set_event_type(EnumFromShortName<v1::EventType>(text("event_type")));
+  event.set_source(text("source"));
+  event.set_summary(text("summary"));
+  event.set_raw_payload(text("raw_payload"));
+  if (auto confidence = column("confidence")) {
     double value = 0;
     if (absl::SimpleAtod(absl::string_view(confidence->data(), confidence->size()), &value)) {
       event.set_confidence(value);
     }
   }
-  if (auto eid = column(9)) event.set_source_eid(std::string(*eid));
-  event.set_idempotency_key(text(10));
-  *event.mutable_occurred_at() = TimeUtil::MicrosecondsToTimestamp(Int64(text(11)));
-  *event.mutable_received_at() = TimeUtil::MicrosecondsToTimestamp(Int64(text(12)));
+  if (auto eid = column("source_eid")) event.set_source_eid(std::string(*eid));
+  event.set_idempotency_key(text("idempotency_key"));
+  *event.mutable_occurred_at() =
+      TimeUtil::MicrosecondsToTimestamp(Int64(text("occurred_micros")));
+  *event.mutable_received_at() =
+      TimeUtil::MicrosecondsToTimestamp(Int64(text("received_micros")));
   auto* lookup = event.mutable_customer_lookup();
-  if (auto v = column(13)) lookup->set_email(std::string(*v));
-  if (auto v = column(14)) lookup->set_phone(std::string(*v));
-  if (auto v = column(15)) lookup->set_first_name(std::string(*v));
-  if (auto v = column(16)) lookup->set_last_name(std::string(*v));
-  if (auto v = column(17)) lookup->set_customer_id(std::string(*v));
+  if (auto v = column("lookup_email")) lookup->set_email(std::string(*v));
+  if (auto v = column("lookup_phone")) lookup->set_phone(std::string(*v));
+  if (auto v = column("lookup_first_name")) lookup->set_first_name(std::string(*v));
+  if (auto v = column("lookup_last_name")) lookup->set_last_name(std::string(*v));
+  if (auto v = column("lookup_customer_id")) lookup->set_customer_id(std::string(*v));
   return event;
 }
 
 }  // namespace
 
 const char kAiEventColumns[] =
-    "id::text, customer_id::text, match_method, matched_value, event_type, source, summary,"
-    " raw_payload, confidence, source_eid, idempotency_key,"
-    " (extract(epoch FROM occurred_at) * 1000000)::bigint,"
-    " (extract(epoch FROM received_at) * 1000000)::bigint,"
-    " lookup_email, lookup_phone, lookup_first_name, lookup_last_name, lookup_customer_id";
+    "id::text AS id, customer_id::text AS customer_id, match_method, matched_value, event_type,"
+    " source, summary, raw_payload, confidence, source_eid, idempotency_key,"
+    " (extract(epoch FROM occurred_at) * 1000000)::bigint AS occurred_micros,"
+    " (extract(epoch FROM received_at) * 1000000)::bigint AS received_micros,"
+    " lookup_email, lookup_phone, lookup_first_name, lookup_last_name,"
+    " lookup_customer_id";
 
 v1::AiEvent AiEventFromRow(const pqxx::row& row) {
-  return EventFromColumns([&](int i) -> std::optional<std::string_view> {
-    if (row[i].is_null()) return std::nullopt;
-    return std::string_view(row[i].c_str(), row[i].size());
+  return EventFromColumns([&](const char* name) -> std::optional<std::string_view> {
+    pqxx::field field = row[name];
+    if (field.is_null()) return std::nullopt;
+    return std::string_view(field.c_str(), field.size());
   });
 }
 
-v1::AiEvent AiEventFromRow(const PgRows& rows, int row) {
-  return EventFromColumns([&](int i) -> std::optional<std::string_view> {
-    if (rows.IsNull(row, i)) return std::nullopt;
-    return rows.Text(row, i);
-  });
+std::vector<v1::AiEvent> AiEventsFromRows(const PgRows& rows) {
+  // Each name is looked up once per result, not once per row: lists and replays read many.
+  std::map<std::string_view, int> positions;
+  auto position = [&](const char* name) {
+    auto [it, added] = positions.try_emplace(name, 0);
+    if (added) it->second = rows.Column(name);
+    return it->second;
+  };
+  std::vector<v1::AiEvent> events;
+  events.reserve(rows.size());
+  for (int row = 0; row < rows.size(); ++row) {
+    events.push_back(EventFromColumns([&](const char* name) -> std::optional<std::string_view> {
+      int column = position(name);
+      if (column < 0 || rows.IsNull(row, column)) return std::nullopt;
+      return rows.Text(row, column);
+    }));
+  }
+  return events;
 }
 
 namespace {
@@ -118,7 +136,7 @@ std::vector<PgStatement> EventWithHistoryStatements() {
        " to_customer_id::text AS to_customer_id, method, actor_key_id::text AS actor_key_id,"
        " actor, (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros"
        " FROM ai_event_associations WHERE tenant_id = $1 AND event_id = $2"
-       " ORDER BY created_at, id"},
+       " ORDER BY created_at, ai_event_associations.id"},
   };
 }
 

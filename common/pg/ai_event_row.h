@@ -15,13 +15,15 @@
 
 namespace aievents {
 
-// Select list (unqualified column names of ai_events), in the order AiEventFromRow reads.
+// Select list over ai_events, each column named (AiEventFromRow reads them by name, so a
+// statement may select more columns, anywhere). A statement that selects it and orders by id
+// writes ai_events.id: the bare name means the text column named here, which no index serves.
 extern const char kAiEventColumns[];
 
 // Converts a row selected with kAiEventColumns.
 v1::AiEvent AiEventFromRow(const pqxx::row& row);
-// The same for row `row` of a pipelined statement's result.
-v1::AiEvent AiEventFromRow(const PgRows& rows, int row);
+// The same for every row of a pipelined statement's result.
+std::vector<v1::AiEvent> AiEventsFromRows(const PgRows& rows);
 
 // The statements ReadEventWithHistory runs; a store that calls it lists these among its own.
 std::vector<PgStatement> EventWithHistoryStatements();

@@ -47,6 +47,8 @@ std::optional<std::string> PgRows::OptionalText(int row, int column) const {
   return std::string(Text(row, column));
 }
 
+int PgRows::Column(const char* name) const { return PQfnumber(result_.get(), name); }
+
 int64_t PgRows::Int64(int row, int column) const {
   int64_t value = 0;
   std::string_view text = Text(row, column);

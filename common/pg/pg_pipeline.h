@@ -54,6 +54,9 @@ class PgRows {
   std::optional<std::string> OptionalText(int row, int column) const;
   // The column parsed as a 64-bit integer (0 when NULL or not a number).
   int64_t Int64(int row, int column) const;
+  // The position of the column named `name` (as the select list names it), or -1. Readers
+  // find their columns by name once per result, then read each row by position.
+  int Column(const char* name) const;
 
  private:
   std::shared_ptr<pg_result> result_;

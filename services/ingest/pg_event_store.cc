@@ -115,9 +115,9 @@ std::vector<PgStatement> PgEventStore::Statements() {
       " $6::text[], $7::text[], $8::text[], $9::text[], $10::float8[], $11::text[], $12::text[],"
       " $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],"
       " $19::text[], $20::text[], $21::text[])"
-      " ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id::text,"
-      " (extract(epoch FROM occurred_at) * 1000000)::bigint,"
-      " (extract(epoch FROM received_at) * 1000000)::bigint");
+      " ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id::text AS id,"
+      " (extract(epoch FROM occurred_at) * 1000000)::bigint AS occurred_micros,"
+      " (extract(epoch FROM received_at) * 1000000)::bigint AS received_micros");
   // A call's event is rebuilt from all of its deliveries each time one arrives, so the new
   // content replaces the old; the customer only moves to a found match, never off a manual one.
   static const std::string upsert_call = absl::StrCat(
@@ -186,11 +186,15 @@ absl::StatusOr<std::vector<std::vector<StoredEvent>>> PgEventStore::InsertBatche
     const PgRows& inserted = results[3 * t + 1];
     const PgRows& existing = results[3 * t + 2];
     // Inserted rows come back as (id, occurred_at, received_at): the rest is what was sent.
+    const int id_column = inserted.Column("id");
+    const int occurred_column = inserted.Column("occurred_micros");
+    const int received_column = inserted.Column("received_micros");
     std::map<std::string, int, std::less<>> inserted_by_id;
-    for (int r = 0; r < inserted.size(); ++r) inserted_by_id[std::string(inserted.Text(r, 0))] = r;
+    for (int r = 0; r < inserted.size(); ++r) {
+      inserted_by_id[std::string(inserted.Text(r, id_column))] = r;
+    }
     std::map<std::string, v1::AiEvent> existing_by_key;
-    for (int r = 0; r < existing.size(); ++r) {
-      v1::AiEvent event = AiEventFromRow(existing, r);
+    for (v1::AiEvent& event : AiEventsFromRows(existing)) {
       existing_by_key[event.idempotency_key()] = std::move(event);
     }
     stored[t].resize(rows.size());
@@ -198,7 +202,8 @@ absl::StatusOr<std::vector<std::vector<StoredEvent>>> PgEventStore::InsertBatche
     for (size_t i = 0; i < rows.size(); ++i) {
       if (auto it = inserted_by_id.find(rows[i].id); it != inserted_by_id.end()) {
         stored[t][i] = {
-            EventFromInsert(rows[i], inserted.Int64(it->second, 1), inserted.Int64(it->second, 2)),
+            EventFromInsert(rows[i], inserted.Int64(it->second, occurred_column),
+                            inserted.Int64(it->second, received_column)),
             true};
       } else if (auto it = existing_by_key.find(rows[i].idempotency_key);
                  it != existing_by_key.end()) {
@@ -215,8 +220,7 @@ absl::StatusOr<std::vector<std::vector<StoredEvent>>> PgEventStore::InsertBatche
                                    {FindByKeysSql().c_str(),
                                     {tenants[t].tenant_id, PgArrayLiteral(missing)},
                                     /*plan_each_time=*/true}}));
-    for (int r = 0; r < again[1].size(); ++r) {
-      v1::AiEvent event = AiEventFromRow(again[1], r);
+    for (v1::AiEvent& event : AiEventsFromRows(again[1])) {
       existing_by_key[event.idempotency_key()] = std::move(event);
     }
     for (size_t i = 0; i < rows.size(); ++i) {

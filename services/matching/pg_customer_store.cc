@@ -95,7 +95,7 @@ std::vector<PgStatement> PgCustomerStore::Statements() {
       // The same rules for a whole batch: one row per lookup that matched, by its position.
       // Parameters: tenant, then one array per lookup part (NULL where absent).
       {kMatchCustomers,
-       "SELECT l.idx, m.id::text, m.method, m.value"
+       "SELECT l.idx AS idx, m.id::text AS customer_id, m.method AS method, m.value AS value"
        " FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::uuid[])"
        "   AS l(idx, email, phone, name, customer_id)"
        " CROSS JOIN LATERAL (SELECT id, method, value FROM ("
@@ -126,14 +126,15 @@ std::vector<PgStatement> PgCustomerStore::Statements() {
        " FROM customers WHERE tenant_id = $1 AND (email_normalized = $2 OR phone_e164 = $3"
        "   OR name_normalized = $4 OR email_canonical = $5 OR phone_national = $6"
        "   OR ($7 <> '' AND name_search % $7))"
-       " ORDER BY created_at, id LIMIT 200"},
+       " ORDER BY created_at, customers.id LIMIT 200"},
       {kSearch,
        "SELECT " AIEVENTS_CUSTOMER_COLUMNS " FROM customers WHERE tenant_id = $1 AND ("
        "   name_search % $2 OR name_search LIKE $3 OR email_normalized LIKE $3"
        "   OR ($4 <> '' AND phone_e164 LIKE $4))"
        " ORDER BY greatest(similarity(coalesce(name_search, ''), $2),"
        "   similarity(coalesce(email_normalized, ''), $2),"
-       "   CASE WHEN $4 <> '' AND phone_e164 LIKE $4 THEN 1 ELSE 0 END) DESC, created_at, id"
+       "   CASE WHEN $4 <> '' AND phone_e164 LIKE $4 THEN 1 ELSE 0 END) DESC, created_at,"
+       "   customers.id"
        " LIMIT $5"},
   };
 }
@@ -230,14 +231,17 @@ absl::StatusOr<std::vector<std::optional<CustomerMatch>>> PgCustomerStore::FindM
             {tenant_id, PgArrayLiteral(index), PgArrayLiteral(email), PgArrayLiteral(phone),
              PgArrayLiteral(name), PgArrayLiteral(customer_id)}}}));
   const PgRows& rows = results[1];
+  const int idx = rows.Column("idx"), customer = rows.Column("customer_id");
+  const int method = rows.Column("method"), value = rows.Column("value");
   for (int r = 0; r < rows.size(); ++r) {
-    int64_t i = rows.Int64(r, 0);
+    int64_t i = rows.Int64(r, idx);
     if (i < 0 || static_cast<size_t>(i) >= matches.size()) {
       return absl::InternalError("match query returned a bad index");
     }
     matches[i] =
-        CustomerMatch{std::string(rows.Text(r, 1)), MethodFromName(std::string(rows.Text(r, 2))),
-                      std::string(rows.Text(r, 3))};
+        CustomerMatch{std::string(rows.Text(r, customer)),
+                      MethodFromName(std::string(rows.Text(r, method))),
+                      std::string(rows.Text(r, value))};
   }
   return matches;
 }

@@ -70,7 +70,8 @@ std::string ListSql(ListKind kind, bool after, bool typed) {
   if (after) {
     absl::StrAppend(&sql, " AND (", sort, ", id) < (", p(5), "::timestamptz, ", p(6), "::uuid)");
   }
-  absl::StrAppend(&sql, " ORDER BY ", sort, " DESC, id DESC LIMIT ", p(4));
+  // ai_events.id, not id: the bare name is the select list's text column, which no index serves.
+  absl::StrAppend(&sql, " ORDER BY ", sort, " DESC, ai_events.id DESC LIMIT ", p(4));
   return sql;
 }
 

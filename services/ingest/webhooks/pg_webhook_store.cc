@@ -32,7 +32,8 @@ constexpr char kOperatorStatus[] = "webhook_operator_status";
 constexpr char kOperatorRequeue[] = "webhook_operator_requeue";
 constexpr char kOperatorList[] = "webhook_operator_list";
 
-// Select lists of the row mappers below, which read columns by name.
+// Select lists of the row mappers below, which read columns by name. A statement that selects
+// them and orders by id writes webhook_deliveries.id: the bare name means the text column.
 #define AIEVENTS_SOURCE_COLUMNS                                            \
   "id::text AS id, vendor, label, token_prefix,"                           \
   " signing_secret IS NOT NULL AS has_signing_secret,"                     \
@@ -126,7 +127,8 @@ std::vector<PgStatement> PgWebhookStore::Statements() {
        "INSERT INTO webhook_sources (tenant_id, id, vendor, label, token_hash, token_prefix,"
        " signing_secret) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " AIEVENTS_SOURCE_COLUMNS},
       {kSourceList, "SELECT " AIEVENTS_SOURCE_COLUMNS
-                    " FROM webhook_sources WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC"},
+                    " FROM webhook_sources WHERE tenant_id = $1"
+                    " ORDER BY created_at DESC, webhook_sources.id DESC"},
       // The old secret keeps verifying for a day, covering the vendor's own rotation window.
       {kSourceRotate,
        "UPDATE webhook_sources SET previous_signing_secret = signing_secret,"
@@ -154,12 +156,12 @@ std::vector<PgStatement> PgWebhookStore::Statements() {
       {kDeliveryListFirst,
        "SELECT " AIEVENTS_DELIVERY_COLUMNS " FROM webhook_deliveries WHERE tenant_id = $1"
        " AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR source_id = $3)"
-       " ORDER BY received_at DESC, id DESC LIMIT $4"},
+       " ORDER BY received_at DESC, webhook_deliveries.id DESC LIMIT $4"},
       {kDeliveryListAfter,
        "SELECT " AIEVENTS_DELIVERY_COLUMNS " FROM webhook_deliveries WHERE tenant_id = $1"
        " AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR source_id = $3)"
        " AND (received_at, id) < ($5::timestamptz, $6::uuid)"
-       " ORDER BY received_at DESC, id DESC LIMIT $4"},
+       " ORDER BY received_at DESC, webhook_deliveries.id DESC LIMIT $4"},
       {kDeliveryMark,
        "UPDATE webhook_deliveries SET status = $3, error = $4, event_id = $5,"
        " attempts = attempts + 1, processed_at = clock_timestamp()"
@@ -168,11 +170,11 @@ std::vector<PgStatement> PgWebhookStore::Statements() {
       {kCallDeliveries,
        "SELECT " AIEVENTS_DELIVERY_COLUMNS ", body FROM webhook_deliveries"
        " WHERE tenant_id = $1 AND call_key = $2 AND status NOT IN ('rejected', 'ignored')"
-       " ORDER BY received_at, id"},
+       " ORDER BY received_at, webhook_deliveries.id"},
       {kCallDeliveryIds,
        "SELECT id::text AS id FROM webhook_deliveries"
        " WHERE tenant_id = $1 AND call_key = $2 AND status NOT IN ('rejected', 'ignored')"
-       " ORDER BY received_at, id"},
+       " ORDER BY received_at, webhook_deliveries.id"},
       {kPending,
        "SELECT tenant_id::text AS tenant_id, id::text AS id FROM webhook_deliveries"
        " WHERE status = 'pending' AND received_at < now() - $1::interval"
