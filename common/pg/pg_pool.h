@@ -65,15 +65,7 @@ class PgPool {
   template <typename T>
   absl::StatusOr<T> InTenantTransaction(std::string_view tenant_id,
                                         const std::function<absl::StatusOr<T>(pqxx::work&)>& work) {
-    std::optional<T> result;
-    absl::Status status = InTenantTransaction(tenant_id, [&](pqxx::work& txn) -> absl::Status {
-      absl::StatusOr<T> value = work(txn);
-      if (!value.ok()) return value.status();
-      result = *std::move(value);
-      return absl::OkStatus();
-    });
-    if (!status.ok()) return status;
-    return *std::move(result);
+    return RunForValue<T>(tenant_id, work);
   }
 
   // Runs `work` in one transaction that serves several tenants in turn (group commit): `work`
@@ -92,15 +84,7 @@ class PgPool {
   template <typename T>
   absl::StatusOr<T> InSystemTransaction(
       const std::function<absl::StatusOr<T>(pqxx::work&)>& work) {
-    std::optional<T> result;
-    absl::Status status = InSystemTransaction([&](pqxx::work& txn) -> absl::Status {
-      absl::StatusOr<T> value = work(txn);
-      if (!value.ok()) return value.status();
-      result = *std::move(value);
-      return absl::OkStatus();
-    });
-    if (!status.ok()) return status;
-    return *std::move(result);
+    return RunForValue<T>(std::nullopt, work);
   }
 
   // Round-trips "SELECT 1"; OK when the database answers.
@@ -112,6 +96,20 @@ class PgPool {
   absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire();
   void Release(std::unique_ptr<pqxx::connection> conn, bool healthy);
   absl::Status Run(std::optional<std::string_view> tenant_id, const Work& work);
+  // Run() for work that produces a value, returned once the transaction committed.
+  template <typename T>
+  absl::StatusOr<T> RunForValue(std::optional<std::string_view> tenant_id,
+                                const std::function<absl::StatusOr<T>(pqxx::work&)>& work) {
+    std::optional<T> result;
+    absl::Status status = Run(tenant_id, [&](pqxx::work& txn) -> absl::Status {
+      absl::StatusOr<T> value = work(txn);
+      if (!value.ok()) return value.status();
+      result = *std::move(value);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    return *std::move(result);
+  }
 
   Options options_;
   std::mutex mutex_;
