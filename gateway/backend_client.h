@@ -45,6 +45,12 @@ class BackendClient {
   void Call(const std::string& service, const std::string& grpc_path, const std::string& request,
             const std::vector<std::pair<std::string, std::string>>& metadata, Callback done);
 
+  // The generic stub of the backend serving `service` (for streaming calls), or nullptr.
+  grpc::GenericStub* StubFor(const std::string& service) {
+    auto it = backends_.find(service);
+    return it == backends_.end() ? nullptr : it->second.stub.get();
+  }
+
   // Cancels every call in flight; their callbacks get CANCELLED. Used when the HTTP drain
   // period ends.
   void CancelAll();

@@ -140,7 +140,8 @@ void GatewayHandler::Handle(HttpRequest request, HttpResponder respond) {
             {{"route", route_label}, {"status", std::to_string(response.status)}});
         Metrics::Global().Observe("aievents_http_request_duration_seconds",
                                   {{"route", route_label}}, seconds);
-        if (route_label != "/healthz" && route_label != "/readyz" && route_label != "/metrics") {
+        if (route_label != "/healthz" && route_label != "/readyz" && route_label != "/metrics" &&
+            route_label != "/console") {
           log::Info("http_request", {{"request_id", request_id},
                                      {"method", method},
                                      {"route", route_label},
@@ -168,6 +169,10 @@ void GatewayHandler::Dispatch(const HttpRequest& request, const std::string& req
   std::string route_label = "unmatched";
   // Every answer that needs no backend goes out through here.
   auto answer = [&](HttpResponse response) { complete(std::move(response), route_label); };
+  if (ConsoleFiles::Owns(request.path)) {
+    route_label = "/console";
+    return answer(console_->Serve(request));
+  }
   if (request.path == "/healthz" || request.path == "/readyz" || request.path == "/metrics") {
     route_label = request.path;
     if (request.method != "GET" && request.method != "HEAD") {
@@ -263,6 +268,14 @@ void GatewayHandler::Dispatch(const HttpRequest& request, const std::string& req
     return answer(ErrorResponseFromStatus(InvalidArgumentWithViolations(violations)));
   }
 
+  if (route.method->server_streaming()) {
+    // Server-sent events (e.g. a customer's live timeline).
+    streams_->Open(route, rpc_request->SerializeAsString(), metadata,
+                   [route_label, complete = std::move(complete)](HttpResponse response) {
+                     complete(std::move(response), route_label);
+                   });
+    return;
+  }
   auto render = [&route, route_label,
                  complete = std::move(complete)](absl::StatusOr<BackendClient::Reply> reply) {
     complete(RenderReply(route, reply), route_label);

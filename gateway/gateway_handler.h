@@ -1,6 +1,7 @@
 // Turns one HTTP request into one backend RPC and its reply back into HTTP: routing from the
 // proto options, API-key presence, content type, strict JSON transcoding, error mapping,
-// request ids, access logs and metrics. Also serves /healthz, /readyz and /metrics. Never
+// request ids, access logs and metrics. Also serves /healthz, /readyz, /metrics and the web
+// console's static files (/console/). Never
 // blocks: the backend call is asynchronous and the answer is sent from its callback.
 #ifndef AIEVENTS_GATEWAY_GATEWAY_HANDLER_H_
 #define AIEVENTS_GATEWAY_GATEWAY_HANDLER_H_
@@ -10,6 +11,8 @@
 #include "common/http/http_server.h"
 #include "gateway/backend_client.h"
 #include "gateway/call_batcher.h"
+#include "gateway/console_files.h"
+#include "gateway/event_stream_bridge.h"
 #include "gateway/route_table.h"
 
 namespace aievents::gateway {
@@ -23,8 +26,13 @@ struct BodyLimits {
 class GatewayHandler {
  public:
   GatewayHandler(const RouteTable* routes, BackendClient* backends, CallBatcher* batcher,
-                 BodyLimits limits)
-      : routes_(routes), backends_(backends), batcher_(batcher), limits_(limits) {}
+                 BodyLimits limits, const ConsoleFiles* console, EventStreamBridge* streams)
+      : routes_(routes),
+        backends_(backends),
+        batcher_(batcher),
+        limits_(limits),
+        console_(console),
+        streams_(streams) {}
 
   // Answers through `respond`, at once or when the backend call completes.
   void Handle(HttpRequest request, HttpResponder respond);
@@ -40,6 +48,8 @@ class GatewayHandler {
   BackendClient* backends_;
   CallBatcher* batcher_;
   BodyLimits limits_;
+  const ConsoleFiles* console_;
+  EventStreamBridge* streams_;
 };
 
 }  // namespace aievents::gateway

@@ -62,8 +62,19 @@ GatewayConfig LoadGatewayConfig(ConfigSource& source) {
       source.Int("call-batch-max-wait-us", 2000, 0, 1000000,
                  "longest a call waits for a batch slot before it is sent anyway"));
   config.log_level = source.String("log-level", "info", "debug, info, warn or error");
+  config.streams.heartbeat = absl::Seconds(
+      source.Int("stream-heartbeat-seconds", 15, 1, 3600,
+                 "a comment line goes to every open event stream this often"));
+  config.streams.max_lifetime = absl::Seconds(
+      source.Int("stream-max-seconds", 1800, 10, 86400,
+                 "an event stream is ended after this long; the client reconnects"));
+  config.console_dir =
+      source.String("console-dir", DefaultConsoleDir(),
+                    "directory of the web console's files, served under /console/ (\"\": off)");
   return config;
 }
+
+std::string DefaultConsoleDir() { return AIEVENTS_DEFAULT_CONSOLE_DIR; }
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const GatewayConfig& config) {
   std::unique_ptr<GatewayServer> server(new GatewayServer());
@@ -82,8 +93,14 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
   BodyLimits limits{static_cast<size_t>(config.max_body_bytes),
                     static_cast<size_t>(config.max_webhook_body_bytes)};
   server->batcher_ = std::make_unique<CallBatcher>(server->backends_.get(), config.batching);
-  server->handler_ = std::make_unique<GatewayHandler>(&server->routes_, server->backends_.get(),
-                                                      server->batcher_.get(), limits);
+  server->streams_ = std::make_unique<EventStreamBridge>(server->backends_.get(), config.streams);
+  if (!config.console_dir.empty()) {
+    AIEV_ASSIGN_OR_RETURN(server->console_, ConsoleFiles::Load(config.console_dir));
+  }
+  server->handler_ =
+      std::make_unique<GatewayHandler>(&server->routes_, server->backends_.get(),
+                                       server->batcher_.get(), limits, &server->console_,
+                                       server->streams_.get());
   Metrics::Global().DescribeCounter("aievents_http_requests_total",
                                     "HTTP requests answered, by route and status.");
   Metrics::Global().DescribeHistogram("aievents_http_request_duration_seconds",

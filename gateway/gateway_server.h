@@ -30,11 +30,16 @@ struct GatewayConfig {
   int body_timeout_ms = 30000;
   int idle_timeout_ms = 60000;
   int drain_timeout_ms = 20000;
+  EventStreamBridge::Options streams;
   CallBatcher::Options batching;
   std::string log_level = "info";
+  std::string console_dir;  // "" turns the console off
 };
 
 GatewayConfig LoadGatewayConfig(ConfigSource& source);
+
+// Where the console's files are when console-dir is not set: the source tree's console/.
+std::string DefaultConsoleDir();
 
 class GatewayServer {
  public:
@@ -54,6 +59,8 @@ class GatewayServer {
   RouteTable routes_;
   std::unique_ptr<CallBatcher> batcher_;
   std::unique_ptr<BackendClient> backends_;
+  ConsoleFiles console_;
+  std::unique_ptr<EventStreamBridge> streams_;
   std::unique_ptr<GatewayHandler> handler_;
   std::unique_ptr<HttpServer> http_;
 };

@@ -11,7 +11,11 @@ PACKAGES=(
   libphonenumber-dev libicu-dev libboost-dev nlohmann-json3-dev libssl-dev libbenchmark-dev
   libjemalloc-dev
   postgresql postgresql-contrib
+  chromium  # the console's browser tests drive it through playwright-core (tests/browser)
 )
+# Node.js runs the browser tests; a machine that already has it (any version from 18 on) keeps
+# its own, others get Debian's.
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
 
 if [ "${1:-}" = "--bench" ]; then
   PACKAGES=(wrk bc procps linux-perf)

@@ -1,6 +1,7 @@
 #include "common/http/http_connection.h"
 
 #include <atomic>
+#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -48,6 +49,39 @@ http::response<http::string_body> ToBeast(const HttpResponse& response, unsigned
 
 }  // namespace
 
+// The HttpStream a streaming handler holds. It may outlive the connection: then it only
+// reports that the stream ended.
+class HttpConnection::StreamSink : public HttpStream {
+ public:
+  explicit StreamSink(std::weak_ptr<HttpConnection> connection)
+      : connection_(std::move(connection)) {}
+
+  bool Send(std::string data) override {
+    if (ended_) return false;
+    std::shared_ptr<HttpConnection> connection = connection_.lock();
+    if (connection == nullptr) return false;
+    asio::post(connection->executor(), [connection, data = std::move(data)]() mutable {
+      connection->QueueStreamData(std::move(data));
+    });
+    return true;
+  }
+
+  void End() override {
+    std::shared_ptr<HttpConnection> connection = connection_.lock();
+    if (connection == nullptr) return;
+    asio::post(connection->executor(), [connection] {
+      connection->stream_end_requested_ = true;
+      if (!connection->stream_writing_) connection->EndStream();
+    });
+  }
+
+  void MarkEnded() { ended_ = true; }
+
+ private:
+  std::weak_ptr<HttpConnection> connection_;
+  std::atomic<bool> ended_{false};
+};
+
 HttpResponse HttpServer::Core::Error(int status, const std::string& message) const {
   if (options.error_response) return options.error_response(status, message);
   HttpResponse response;
@@ -93,6 +127,8 @@ void HttpConnection::StartRejecting() {
 void HttpConnection::Drain() {
   draining_ = true;
   if (state_ == State::kAwaitingRequest || state_ == State::kReadingHeader) Close();
+  // A stream has no natural end: the drain ends it (clients reconnect to another replica).
+  if (state_ == State::kStreaming) EndStream();
 }
 
 void HttpConnection::ForceClose() { Close(); }
@@ -204,7 +240,11 @@ void HttpConnection::Dispatch() {
 }
 
 void HttpConnection::Write(HttpResponse response, bool keep_alive) {
-  if (state_ != State::kHandling) return;  // closed meanwhile (drain period over)
+  if (state_ != State::kHandling) {  // closed meanwhile (drain period over)
+    if (response.streaming && response.streaming->ended) response.streaming->ended();
+    return;
+  }
+  if (response.streaming) return WriteStreamHead(std::move(response));
   state_ = State::kWriting;
   bool keep = keep_alive && !draining_ && !core_->draining;
   response_ = ToBeast(response, version_, keep);
@@ -218,6 +258,75 @@ void HttpConnection::Write(HttpResponse response, bool keep_alive) {
                         self->buffer_.shrink_to_fit();
                       self->AwaitRequest();
                     });
+}
+
+void HttpConnection::WriteStreamHead(HttpResponse response) {
+  state_ = State::kWriting;
+  streaming_ = std::move(response.streaming);
+  http::response<http::empty_body> head{static_cast<http::status>(response.status), version_};
+  head.set(http::field::server, "aievents");
+  head.set(http::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) head.set(name, value);
+  head.keep_alive(false);
+  std::ostringstream text;
+  text << head.base();
+  stream_head_ = text.str();
+  stream_.expires_after(core_->options.write_timeout);
+  asio::async_write(stream_, asio::buffer(stream_head_),
+                    [self = shared_from_this()](beast::error_code ec, size_t) {
+                      if (ec) return self->EndStream();
+                      self->state_ = State::kStreaming;
+                      self->sink_ = std::make_shared<StreamSink>(self->weak_from_this());
+                      if (self->draining_ || self->core_->draining) return self->EndStream();
+                      self->WatchForClientGone();
+                      if (self->streaming_->started) self->streaming_->started(self->sink_);
+                    });
+}
+
+void HttpConnection::WatchForClientGone() {
+  // No deadline on this read: a stream may stay quiet for long (the handler sends its own
+  // keep-alive comments, whose writes have write_timeout). The read timer is separate from
+  // the write timer, so later writes' deadlines do not touch it.
+  if (!stream_writing_) stream_.expires_never();
+  stream_.async_read_some(asio::buffer(discard_),
+                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                            if (ec || self->state_ != State::kStreaming) return self->EndStream();
+                            self->WatchForClientGone();  // what a client sends is dropped
+                          });
+}
+
+void HttpConnection::QueueStreamData(std::string data) {
+  if (state_ != State::kStreaming || stream_end_requested_) return;
+  stream_queue_.push_back(std::move(data));
+  if (!stream_writing_) WriteNextStreamData();
+}
+
+void HttpConnection::WriteNextStreamData() {
+  if (stream_queue_.empty()) {
+    stream_writing_ = false;
+    if (stream_end_requested_) EndStream();
+    return;
+  }
+  stream_writing_ = true;
+  stream_.expires_after(core_->options.write_timeout);
+  asio::async_write(stream_, asio::buffer(stream_queue_.front()),
+                    [self = shared_from_this()](beast::error_code ec, size_t) {
+                      if (ec || self->state_ != State::kStreaming) return self->EndStream();
+                      self->stream_queue_.pop_front();
+                      self->WriteNextStreamData();
+                    });
+}
+
+void HttpConnection::EndStream() {
+  if (!streaming_) return Close();
+  std::optional<HttpStreaming> streaming = std::move(streaming_);
+  streaming_.reset();
+  stream_queue_.clear();
+  if (sink_ != nullptr) sink_->MarkEnded();
+  if (streaming->ended) streaming->ended();
+  // Closed at once: the read watching for the client is still posted, so a lingering close
+  // could not read; everything queued before End() has been written by now.
+  Close();
 }
 
 void HttpConnection::Reject(int status, const std::string& message) {
@@ -248,6 +357,7 @@ void HttpConnection::Discard(size_t discarded) {
 }
 
 void HttpConnection::Close() {
+  if (streaming_) return EndStream();  // tells the handler, then comes back here
   state_ = State::kClosing;
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ec);

@@ -15,6 +15,7 @@
 #include <boost/beast/http.hpp>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -71,8 +72,10 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
     kReadingBody,
     kHandling,
     kWriting,
+    kStreaming,
     kClosing
   };
+  class StreamSink;
 
   void AwaitRequest();
   void ReadHeader();
@@ -81,6 +84,13 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void OnBody(boost::beast::error_code ec);
   void Dispatch();
   void Write(HttpResponse response, bool keep_alive);
+  // Streamed responses (HttpStreaming): the head, then queued chunks; a read stays posted to
+  // notice the client going away.
+  void WriteStreamHead(HttpResponse response);
+  void QueueStreamData(std::string data);
+  void WriteNextStreamData();
+  void WatchForClientGone();
+  void EndStream();
   // Answers with an error of the server's own and closes (Connection: close).
   void Reject(int status, const std::string& message);
   // Stops sending, reads and discards what the client still sends (bounded in bytes and time)
@@ -102,6 +112,12 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   bool rejecting_;
   bool draining_ = false;
   std::array<char, 8192> discard_;
+  std::string stream_head_;
+  std::optional<HttpStreaming> streaming_;
+  std::shared_ptr<StreamSink> sink_;
+  std::deque<std::string> stream_queue_;
+  bool stream_writing_ = false;
+  bool stream_end_requested_ = false;
 };
 
 }  // namespace aievents

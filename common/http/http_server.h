@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,11 +36,34 @@ struct HttpRequest {
   std::string Header(const std::string& lower_name) const;
 };
 
+// The sending side of a streamed response (server-sent events). Safe from any thread.
+class HttpStream {
+ public:
+  virtual ~HttpStream() = default;
+  // Queues `data` to be sent; false once the stream has ended.
+  virtual bool Send(std::string data) = 0;
+  // Ends the response after what is queued; the connection then closes.
+  virtual void End() = 0;
+};
+
+// A response whose body is sent as it is produced: the status and headers go out first,
+// without Content-Length (the connection closes when the stream ends, so a stream is never
+// kept alive for another request).
+struct HttpStreaming {
+  // Called once the head is sent, with the stream to send the body on.
+  std::function<void(std::shared_ptr<HttpStream>)> started;
+  // Called exactly once when the stream ends, whatever ended it: End(), the client going away,
+  // a write missing write_timeout, or the server draining. Also called when the head could
+  // not be sent. Must not block.
+  std::function<void()> ended;
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  std::optional<HttpStreaming> streaming;  // set: `body` is ignored and the body streams
 };
 
 // Answers one request. Call it exactly once, from any thread; calling it after the client went

@@ -113,6 +113,19 @@ absl::StatusOr<v1::ListEventsResponse> EventTimeline::ListCustomerEvents(
   return List(context, ListKind::kCustomer, request.customer_id(), request);
 }
 
+absl::StatusOr<v1::CountEventsResponse> EventTimeline::CountEvents(
+    const RequestContext& context, const v1::CountEventsRequest& request) {
+  ListKind kind = !request.has_matched() ? ListKind::kAll
+                  : request.matched()    ? ListKind::kMatched
+                                         : ListKind::kUnmatched;
+  // One more than the cap tells "exactly 10,000" from "more".
+  AIEV_ASSIGN_OR_RETURN(int64_t count, store_->Count(context.tenant_id, kind, kCountCap + 1));
+  v1::CountEventsResponse response;
+  response.set_count(std::min(count, kCountCap));
+  response.set_capped(count > kCountCap);
+  return response;
+}
+
 absl::StatusOr<v1::ListEventsResponse> EventTimeline::ListEvents(
     const RequestContext& context, const v1::ListEventsRequest& request) {
   ListKind kind = !request.has_matched() ? ListKind::kAll

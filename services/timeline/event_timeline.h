@@ -12,6 +12,8 @@ namespace aievents::timeline {
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
+// CountEvents stops here: a badge needs "10,000+", not an exact figure that costs a full scan.
+constexpr int64_t kCountCap = 10000;
 
 class EventTimeline {
  public:
@@ -26,6 +28,10 @@ class EventTimeline {
 
   absl::StatusOr<v1::ListEventsResponse> ListEvents(const RequestContext& context,
                                                     const v1::ListEventsRequest& request);
+
+  // The number of events ListEvents would show (without filters), up to kCountCap.
+  absl::StatusOr<v1::CountEventsResponse> CountEvents(const RequestContext& context,
+                                                      const v1::CountEventsRequest& request);
 
   // OK when the tenant has the customer; NOT_FOUND otherwise (for WatchCustomerEvents).
   absl::Status CheckCustomer(const RequestContext& context, const std::string& customer_id);

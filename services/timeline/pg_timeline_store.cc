@@ -11,6 +11,9 @@ namespace aievents::timeline {
 namespace {
 
 constexpr char kCustomerExists[] = "timeline_customer_exists";
+constexpr char kCountAll[] = "timeline_count_all";
+constexpr char kCountUnmatched[] = "timeline_count_unmatched";
+constexpr char kCountMatched[] = "timeline_count_matched";
 
 // One statement per list kind and page position (first page, or after a position): each is a
 // single range scan of the index whose order it returns.
@@ -95,6 +98,17 @@ std::vector<PgStatement> PgTimelineStore::Statements() {
   std::vector<PgStatement> statements = EventWithHistoryStatements();
   statements.push_back(
       {kCustomerExists, "SELECT 1 FROM customers WHERE tenant_id = $1 AND id = $2"});
+  // One statement per kind, so each is planned on its own index (the unmatched queue on its
+  // partial index); LIMIT bounds the work for tenants with millions of events.
+  statements.push_back({kCountAll,
+                        "SELECT count(*) AS count FROM (SELECT 1 FROM ai_events"
+                        " WHERE tenant_id = $1 LIMIT $2) AS counted"});
+  statements.push_back({kCountUnmatched,
+                        "SELECT count(*) AS count FROM (SELECT 1 FROM ai_events"
+                        " WHERE tenant_id = $1 AND customer_id IS NULL LIMIT $2) AS counted"});
+  statements.push_back({kCountMatched,
+                        "SELECT count(*) AS count FROM (SELECT 1 FROM ai_events"
+                        " WHERE tenant_id = $1 AND customer_id IS NOT NULL LIMIT $2) AS counted"});
   for (const ListStatement& list : kListStatements) {
     statements.push_back({list.name, lists->at(list.name).c_str()});
   }
@@ -137,6 +151,16 @@ absl::StatusOr<std::vector<v1::AiEvent>> PgTimelineStore::List(const std::string
       events.push_back(AiEventFromRow(row));
     }
     return events;
+  });
+}
+
+absl::StatusOr<int64_t> PgTimelineStore::Count(const std::string& tenant_id, ListKind kind,
+                                                int64_t cap) {
+  const char* statement = kind == ListKind::kUnmatched ? kCountUnmatched
+                          : kind == ListKind::kMatched ? kCountMatched
+                                                       : kCountAll;
+  return pool_->InTenantTransaction<int64_t>(tenant_id, [&](pqxx::work& txn) {
+    return txn.exec_prepared1(statement, tenant_id, cap)["count"].as<int64_t>();
   });
 }
 

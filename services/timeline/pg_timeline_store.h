@@ -53,6 +53,9 @@ class PgTimelineStore {
   absl::StatusOr<std::vector<v1::AiEvent>> List(const std::string& tenant_id,
                                                 const ListQuery& query);
 
+  // How many of the tenant's events `kind` (not kCustomer) holds, counting at most `cap`.
+  absl::StatusOr<int64_t> Count(const std::string& tenant_id, ListKind kind, int64_t cap);
+
   // True when the tenant has the customer.
   absl::StatusOr<bool> CustomerExists(const std::string& tenant_id, const std::string& id);
 

@@ -30,6 +30,14 @@ grpc::Status TimelineGrpcService::ListEvents(grpc::ServerContext* context,
       [&](const RequestContext& caller) { return timeline_->ListEvents(caller, *request); });
 }
 
+grpc::Status TimelineGrpcService::CountEvents(grpc::ServerContext* context,
+                                              const v1::CountEventsRequest* request,
+                                              v1::CountEventsResponse* response) {
+  return HandleAuthenticated(
+      "CountEvents", *authenticator_, context, response,
+      [&](const RequestContext& caller) { return timeline_->CountEvents(caller, *request); });
+}
+
 grpc::Status TimelineGrpcService::AssociateEvent(grpc::ServerContext* context,
                                                  const v1::AssociateEventRequest* request,
                                                  v1::AiEvent* response) {

@@ -29,6 +29,8 @@ class TimelineGrpcService final : public v1::TimelineService::Service {
                                   v1::ListEventsResponse* response) override;
   grpc::Status ListEvents(grpc::ServerContext* context, const v1::ListEventsRequest* request,
                           v1::ListEventsResponse* response) override;
+  grpc::Status CountEvents(grpc::ServerContext* context, const v1::CountEventsRequest* request,
+                           v1::CountEventsResponse* response) override;
   // Deprecated: forwarded to IngestService.AssociateEvent, the events' owner.
   grpc::Status AssociateEvent(grpc::ServerContext* context,
                               const v1::AssociateEventRequest* request,

@@ -71,6 +71,7 @@ std::unique_ptr<Suite> Suite::Start() {
   gateway_config.ingest_address = "127.0.0.1:" + std::to_string(suite->ingest_->grpc_port());
   gateway_config.matching_address = "127.0.0.1:" + std::to_string(suite->matching_->grpc_port());
   gateway_config.timeline_address = "127.0.0.1:" + std::to_string(suite->timeline_->grpc_port());
+  gateway_config.console_dir = gateway::DefaultConsoleDir();
   suite->gateway_ = OrDie(gateway::GatewayServer::Start(gateway_config), "gateway");
   // Like `make up`, hand the suite over only once the gateway reports every backend ready
   // (readiness is polled once a second by each service).

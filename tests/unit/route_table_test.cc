@@ -20,8 +20,15 @@ RouteTable Table() {
 
 TEST(RouteTable, BuiltFromProtoOptions) {
   RouteTable table = Table();
-  // MatchCustomer and WatchCustomerEvents have no HTTP option: gRPC only.
-  EXPECT_EQ(table.routes().size(), 10u) << "(the webhook service is not in this table)";
+  // MatchCustomer has no HTTP option: gRPC only. WatchCustomerEvents is server-sent events.
+  EXPECT_EQ(table.routes().size(), 12u) << "(the webhook service is not in this table)";
+  auto watch = table.Match("GET", "/v1/customers/c-1/ai-events:watch");
+  ASSERT_TRUE(watch.ok()) << watch.status();
+  EXPECT_TRUE(watch->route->method->server_streaming());
+  EXPECT_EQ(watch->path_params.at("customer_id"), "c-1");
+  auto count = table.Match("GET", "/v1/ai-events:count");
+  ASSERT_TRUE(count.ok()) << count.status();
+  EXPECT_EQ(count->route->GrpcPath(), "/aievents.v1.TimelineService/CountEvents");
   auto create = table.Match("POST", "/v1/ai-events");
   ASSERT_TRUE(create.ok());
   EXPECT_EQ(create->route->GrpcPath(), "/aievents.v1.IngestService/CreateEvent");

@@ -1,0 +1,274 @@
+// The web console in a real browser (Debian's Chromium, driven by playwright-core) against the
+// whole suite with a real PostgreSQL database (console_stack). Each test leaves a screenshot
+// in $AIEVENTS_SCREENSHOTS.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const screenshots = process.env.AIEVENTS_SCREENSHOTS;
+let stack;
+let config;
+let base;
+let browser;
+
+// The stack prints its settings as one JSON line once everything is up.
+function startStack() {
+  return new Promise((resolve, reject) => {
+    stack = spawn(process.env.AIEVENTS_CONSOLE_STACK, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const timer = setTimeout(() => reject(new Error('console_stack did not start in 120 s')), 120000);
+    stack.on('exit', (code) => reject(new Error(`console_stack exited with ${code}`)));
+    createInterface({ input: stack.stdout }).once('line', (line) => {
+      clearTimeout(timer);
+      resolve(JSON.parse(line));
+    });
+  });
+}
+
+async function call(method, target, body, key = config.api_key) {
+  const response = await fetch(`${base}${target}`, {
+    method,
+    headers: { 'x-api-key': key, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `${method} ${target}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+function event(lookup, summary, extra = {}) {
+  return {
+    customer_lookup: lookup,
+    ai_event: {
+      event_type: 'phone_call', source: 'retell', summary,
+      raw_payload: JSON.stringify({ transcript: 'Agent: Hello\nCustomer: Hi', duration: 245 }),
+      occurred_at: new Date(Date.now() - 3600_000).toISOString(), confidence: 0.92, ...extra,
+    },
+  };
+}
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...options });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().includes('the server responded with a status of')) {
+      errors.push(message.text());
+    }
+  });
+  page.errors = errors;
+  return page;
+}
+
+async function signIn(page, key = config.api_key) {
+  await page.goto(`${base}/`);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'AI Events' }).waitFor();
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+}
+
+let maria;
+let unmatchedId;
+
+before(async () => {
+  config = await startStack();
+  base = `http://127.0.0.1:${config.port}`;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  maria = await call('POST', '/v1/customers', {
+    first_name: 'Maria', last_name: 'Lopez', email: 'maria.lopez@example.com', phone: '+1 415 555 0134',
+  });
+  await call('POST', '/v1/ai-events', event({ email: 'maria.lopez@example.com' },
+    'Maria asked to move her delivery to Friday.'));
+  await call('POST', '/v1/ai-events', event({ phone: '+1 212 555 0199' },
+    'Caller asked about opening hours; did not leave a name.', { event_type: 'sms', source: 'twilio' }));
+  const unmatched = await call('POST', '/v1/ai-events', event(
+    { email: 'm.lopez.home@example.com', first_name: 'Mária' },
+    'Customer called about delayed shipment for order #789.'));
+  unmatchedId = unmatched.id;
+});
+
+after(async () => {
+  await browser?.close();
+  stack?.stdin.end();
+});
+
+describe('the console', () => {
+  test('a wrong key is refused with a clear message, and the right one signs in', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    assert.match(page.url(), /\/console\/#\/signin/);
+    await page.getByLabel('API key').fill('aiev_wrong_key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('This API key is not valid').waitFor();
+    await shot(page, 'sign-in-refused');
+    await page.getByLabel('API key').fill(config.api_key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'AI Events' }).waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.length), 1, 'the key is in sessionStorage');
+    assert.equal(await page.evaluate(() => localStorage.length), 0, 'and nowhere else');
+    assert.doesNotMatch(page.url(), /aiev_/, 'never in a URL');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'sign out forgets it');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('the list shows the seeded events, newest first, with customers by name', async () => {
+    const page = await newPage();
+    await signIn(page);
+    const rows = page.locator('.event-row');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 3);
+    assert.match(await rows.nth(0).innerText(), /delayed shipment/);
+    await page.locator('.event-row', { hasText: 'move her delivery' }).getByText('Maria Lopez').waitFor();
+    await page.locator('.event-row', { hasText: 'opening hours' }).getByText('Unmatched').waitFor();
+    await shot(page, 'events-list');
+    // A filter is part of the URL.
+    await page.getByLabel('Type').selectOption('sms');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/event_type=sms/);
+    await page.locator('.event-row').first().waitFor();
+    assert.equal(await page.locator('.event-row').count(), 1);
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('View Unmatched Events shows the count and only unmatched events', async () => {
+    const page = await newPage();
+    await signIn(page);
+    const toggle = page.getByRole('button', { name: /View Unmatched Events/ });
+    await page.locator('.toggle .count', { hasText: '2' }).waitFor();
+    await toggle.click();
+    await page.waitForURL(/matched=false/);
+    await page.getByRole('heading', { name: 'Unmatched AI Events' }).waitFor();
+    await page.locator('.event-row').first().waitFor();
+    assert.equal(await page.locator('.event-row').count(), 2);
+    assert.equal(await page.locator('.event-row', { hasText: 'Maria Lopez' }).count(), 0);
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    await shot(page, 'unmatched');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('an unmatched event is associated by typing in the dropdown, and shows on the customer', async () => {
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${base}/console/#/events?matched=false`);
+    await page.getByRole('link', { name: /delayed shipment/ }).click();
+    await page.getByRole('heading', { name: /Phone call from retell/ }).waitFor();
+    await page.getByText('Unmatched', { exact: true }).first().waitFor();
+    await page.locator('meter').waitFor();
+    await page.getByText('"duration": 245').waitFor();  // raw payload pretty-printed
+    const combobox = page.getByRole('combobox', { name: 'Customer' });
+    await combobox.click();
+    await combobox.fill('Lopez');
+    await page.getByRole('option', { name: /Maria Lopez/ }).waitFor();
+    await shot(page, 'event-details-dropdown');
+    await combobox.press('ArrowDown');
+    await combobox.press('Enter');
+    assert.equal(await combobox.inputValue(), 'Maria Lopez');
+    await page.getByRole('button', { name: 'Associate Customer' }).click();
+    await page.getByText('Associated with Maria Lopez.').waitFor();
+    await page.getByRole('cell', { name: 'Maria Lopez' }).waitFor();  // in the history
+    await shot(page, 'event-associated');
+    await page.getByRole('link', { name: 'Maria Lopez' }).first().click();
+    await page.getByRole('heading', { name: 'Maria Lopez' }).waitFor();
+    await page.locator('.timeline .event-row', { hasText: 'delayed shipment' }).waitFor();
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('a matched event is re-associated and the change undone', async () => {
+    const jane = await call('POST', '/v1/customers', { first_name: 'Jane', last_name: 'Doe', email: 'jane.doe@example.com' });
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${base}/console/#/events/${unmatchedId}`);
+    const combobox = page.getByRole('combobox', { name: 'Move to another customer' });
+    await combobox.fill('jane.doe');
+    await page.getByRole('option', { name: /Jane Doe/ }).click();
+    await page.getByRole('button', { name: 'Associate Customer' }).click();
+    await page.getByText('Associated with Jane Doe.').waitFor();
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await page.getByText('Undone: back with the previous customer.').waitFor();
+    const stored = await call('GET', `/v1/ai-events/${unmatchedId}`);
+    assert.equal(stored.customer_id, maria.id);
+    assert.equal(stored.associations.length, 3);
+    assert.equal(stored.associations[1].to_customer_id, jane.id);
+    await shot(page, 'event-undo');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('a new event appears live on an open customer page', async () => {
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${base}/console/#/customers/${maria.id}`);
+    await page.getByText('● Live').waitFor({ timeout: 15000 });
+    const before = await page.locator('.timeline .event-row').count();
+    await call('POST', '/v1/ai-events', event({ email: 'maria.lopez@example.com' },
+      'Live: Maria confirmed the Friday delivery window.', { event_type: 'chat', source: 'intercom' }));
+    await page.locator('.timeline .event-row', { hasText: 'Live: Maria confirmed' }).waitFor({ timeout: 10000 });
+    assert.equal(await page.locator('.timeline .event-row').count(), before + 1);
+    await shot(page, 'customer-live');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('a failed webhook delivery is replayed from the inbox', async () => {
+    await call('POST', '/v1/customers', { first_name: 'Jack', last_name: 'Hannaford', phone: '+13232139334' });
+    const page = await newPage();
+    await signIn(page);
+    await page.getByRole('link', { name: 'Webhook inbox' }).click();
+    await page.getByLabel('Status').selectOption('failed');
+    await page.waitForURL(/status=failed/);
+    const row = page.locator(`[data-delivery-id="${config.failed_delivery_id}"]`);
+    await row.getByText('failed', { exact: true }).waitFor();
+    await shot(page, 'webhook-inbox');
+    await row.getByRole('button', { name: 'Replay' }).click();
+    await page.locator(`[data-delivery-id="${config.failed_delivery_id}"]`)
+      .getByText('processed', { exact: true }).waitFor();
+    const delivery = await call('GET', `/v1/webhook-deliveries/${config.failed_delivery_id}`);
+    assert.equal(delivery.status, 'processed');
+    assert.ok(delivery.event_id);
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("another tenant's key sees none of these events", async () => {
+    const page = await newPage();
+    await signIn(page, config.other_api_key);
+    await page.getByText('No events match these filters.').waitFor();
+    await page.goto(`${base}/console/#/events/${unmatchedId}`);
+    await page.getByText('This event does not exist.').waitFor();
+    await shot(page, 'other-tenant');
+  });
+
+  test('the back button returns to the list, and every view has its own URL', async () => {
+    const page = await newPage();
+    await signIn(page);
+    await page.getByRole('link', { name: /opening hours/ }).click();
+    await page.waitForURL(/#\/events\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: /SMS from twilio/ }).waitFor();
+    await page.goBack();
+    await page.waitForURL(/#\/events$/);
+    await page.locator('.event-row').first().waitFor();
+    // A shared link opens the same view after sign-in.
+    const fresh = await newPage();
+    await fresh.goto(`${base}/console/#/customers/${maria.id}`);
+    await fresh.getByLabel('API key').fill(config.api_key);
+    await fresh.getByRole('button', { name: 'Sign in' }).click();
+    await fresh.getByRole('heading', { name: 'Maria Lopez' }).waitFor();
+  });
+
+  test('a phone-sized screen in dark mode', async () => {
+    const page = await newPage({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    await signIn(page);
+    await page.locator('.event-row').first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    assert.equal(overflow, false, 'nothing scrolls sideways at a phone width');
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(background, 'rgb(13, 17, 23)', 'the dark palette follows the system setting');
+    await shot(page, 'phone-dark');
+  });
+});
