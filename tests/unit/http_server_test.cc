@@ -407,5 +407,105 @@ TEST(HttpServer, DrainPeriodEndsWhateverHandlersDo) {
   EXPECT_TRUE(closed);
 }
 
+// A handler that answers every request with a stream and keeps hold of it.
+struct StreamingHandler {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::shared_ptr<HttpStream> stream;
+  int ended = 0;
+
+  HttpResponse Respond() {
+    HttpResponse response;
+    response.content_type = "text/event-stream";
+    HttpStreaming streaming;
+    streaming.started = [this](std::shared_ptr<HttpStream> started) {
+      std::lock_guard lock(mutex);
+      stream = std::move(started);
+      changed.notify_all();
+    };
+    streaming.ended = [this] {
+      std::lock_guard lock(mutex);
+      ++ended;
+      changed.notify_all();
+    };
+    response.streaming = std::move(streaming);
+    return response;
+  }
+  std::shared_ptr<HttpStream> WaitForStream() {
+    std::unique_lock lock(mutex);
+    changed.wait_for(lock, kGenerous, [&] { return stream != nullptr; });
+    return stream;
+  }
+  bool WaitForEnded() {
+    std::unique_lock lock(mutex);
+    return changed.wait_for(lock, kGenerous, [&] { return ended > 0; });
+  }
+};
+
+std::unique_ptr<HttpServer> StartStreaming(HttpServer::Options options,
+                                           StreamingHandler& handler) {
+  auto server = HttpServer::Start(std::move(options), [&handler](HttpRequest, HttpResponder respond) {
+    respond(handler.Respond());
+  });
+  EXPECT_TRUE(server.ok()) << server.status();
+  return std::move(*server);
+}
+
+TEST(HttpServerStreaming, HeadThenChunksAsSentThenCloseOnEnd) {
+  StreamingHandler handler;
+  HttpServer::Options options = FastOptions();
+  auto server = StartStreaming(options, handler);
+  RawClient client(server->port());
+  client.Send(kGet);
+  std::shared_ptr<HttpStream> stream = handler.WaitForStream();
+  ASSERT_NE(stream, nullptr);
+  std::string head = client.ReadUntil("\r\n\r\n", kGenerous);
+  EXPECT_NE(head.find("200 OK"), std::string::npos) << head;
+  EXPECT_NE(Lower(head).find("connection: close"), std::string::npos) << head;
+  EXPECT_EQ(Lower(head).find("content-length"), std::string::npos) << head;
+  // Longer than the idle and header deadlines: a stream is not cut off for being quiet.
+  std::this_thread::sleep_for(milliseconds(600));
+  EXPECT_TRUE(stream->Send("first\n"));
+  EXPECT_NE(client.ReadUntil("first", kGenerous).find("first"), std::string::npos);
+  EXPECT_TRUE(stream->Send("second\n"));
+  stream->End();
+  bool closed = false;
+  std::string rest = client.ReadUntilClosed(kGenerous, &closed);
+  EXPECT_NE(rest.find("second"), std::string::npos) << "what was queued before End is sent";
+  EXPECT_TRUE(closed);
+  EXPECT_TRUE(handler.WaitForEnded());
+  EXPECT_FALSE(stream->Send("late")) << "nothing is accepted after the end";
+}
+
+TEST(HttpServerStreaming, AClientThatGoesAwayEndsTheStream) {
+  StreamingHandler handler;
+  auto server = StartStreaming(FastOptions(), handler);
+  {
+    RawClient client(server->port());
+    client.Send(kGet);
+    ASSERT_NE(handler.WaitForStream(), nullptr);
+  }  // closed
+  EXPECT_TRUE(handler.WaitForEnded()) << "the handler is told, so it can stop its work";
+  std::lock_guard lock(handler.mutex);
+  EXPECT_EQ(handler.ended, 1);
+}
+
+TEST(HttpServerStreaming, ShutdownEndsOpenStreamsAtOnce) {
+  StreamingHandler handler;
+  HttpServer::Options options = FastOptions();
+  options.drain_timeout = milliseconds(60000);
+  auto server = StartStreaming(options, handler);
+  RawClient client(server->port());
+  client.Send(kGet);
+  ASSERT_NE(handler.WaitForStream(), nullptr);
+  auto stopped = std::async(std::launch::async, [&] { server->Shutdown(); });
+  EXPECT_EQ(stopped.wait_for(milliseconds(5000)), std::future_status::ready)
+      << "a stream has no natural end; the drain must not wait for one";
+  EXPECT_TRUE(handler.WaitForEnded());
+  bool closed = false;
+  client.ReadUntilClosed(kGenerous, &closed);
+  EXPECT_TRUE(closed);
+}
+
 }  // namespace
 }  // namespace aievents
