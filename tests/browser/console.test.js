@@ -74,6 +74,41 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
 }
 
+
+// Text whose colour is below WCAG AA contrast on its background: 4.5:1, or 3:1 for large text
+// (24px, or 18.66px bold). Disabled controls are exempt, as WCAG exempts inactive components.
+async function contrastFailures(page) {
+  return page.evaluate(() => {
+    const parse = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const luminance = ([r, g, b]) => {
+      const f = (v) => { const c = v / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (el) => {
+      for (let node = el; node; node = node.parentElement) {
+        const c = parse(getComputedStyle(node).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3);
+      }
+      return parse(getComputedStyle(document.documentElement).backgroundColor).slice(0, 3);
+    };
+    const failures = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!own || el.closest(':disabled, [hidden], .sr-only') || !el.getClientRects().length) continue;
+      const style = getComputedStyle(el);
+      const fg = luminance(parse(style.color));
+      const bg = luminance(background(el));
+      const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) {
+        failures.push(`${el.tagName}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+      }
+    }
+    return failures;
+  });
+}
+
 let maria;
 let unmatchedId;
 
@@ -259,6 +294,27 @@ describe('the console', () => {
     await fresh.getByLabel('API key').fill(config.api_key);
     await fresh.getByRole('button', { name: 'Sign in' }).click();
     await fresh.getByRole('heading', { name: 'Maria Lopez' }).waitFor();
+  });
+
+  test('every text meets WCAG AA contrast, in light and in dark', async () => {
+    for (const colorScheme of ['light', 'dark']) {
+      const page = await newPage({ colorScheme });
+      await signIn(page);
+      await page.locator('.event-row').first().waitFor();
+      const pages = [
+        ['events', '#/events'],
+        ['event details', `#/events/${unmatchedId}`],
+        ['customer', `#/customers/${maria.id}`],
+        ['webhook inbox', '#/webhooks'],
+      ];
+      for (const [name, hash] of pages) {
+        await page.goto(`${base}/console/${hash}`);
+        await page.locator('main h1').waitFor();
+        await page.waitForLoadState('networkidle');
+        assert.deepEqual(await contrastFailures(page), [], `${name} (${colorScheme})`);
+      }
+      await page.close();
+    }
   });
 
   test('a phone-sized screen in dark mode', async () => {
