@@ -20,6 +20,7 @@ up: deps build db migrate services dev-key
 	@echo "    -H \"x-api-key: \$$(cat $(DATA_DIR)/dev-api-key)\" -H 'content-type: application/json' \\"
 	@echo "    -d '{\"customer_lookup\": {\"phone\": \"+1 (555) 867-5309\"}, \"ai_event\": {\"event_type\": \"phone_call\", \"source\": \"retell\", \"summary\": \"Customer called about delayed shipment for order #789.\", \"raw_payload\": \"{}\", \"occurred_at\": \"2026-03-10T14:30:00Z\"}}'"
 	@echo
+	@echo "The web console: open http://127.0.0.1:8080/ and sign in with that key."
 	@echo "Stop everything with: make down"
 
 deps:
