@@ -12,6 +12,7 @@
 #include "common/runtime/metrics.h"
 #include "common/text/ids.h"
 #include "common/text/text.h"
+#include "gateway/form_body.h"
 #include "gateway/http_status.h"
 #include "gateway/json_transcoder.h"
 #include "gateway/request_prevalidators.h"
@@ -241,19 +242,29 @@ void GatewayHandler::Dispatch(const HttpRequest& request, const std::string& req
   } else if (rule.body() == "*" && request.body.empty()) {
     // A body-taking RPC with nothing to say (":disable", ":replay") may send no body at all.
   } else if (rule.body() == "*") {
-    if (!IsJsonContentType(request.Header("content-type"))) {
-      return answer(ErrorResponse(415, "UNSUPPORTED_MEDIA_TYPE",
-                                  absl::StrCat("Content-Type must be application/json, got '",
-                                               request.Header("content-type"), "'")));
-    }
+    // "" means absent (Zapier sends it for unmapped fields), except on PATCH, where "" clears.
+    TranscodeOptions options{.blank_is_absent = rule.method() != "PATCH"};
+    std::string content_type = request.Header("content-type");
     nlohmann::json body;
-    try {
-      body = nlohmann::json::parse(request.body);
-    } catch (const nlohmann::json::parse_error& e) {
-      return answer(
-          ErrorResponse(400, "INVALID_ARGUMENT", absl::StrCat("malformed JSON: ", e.what())));
+    if (IsFormContentType(content_type)) {
+      body = FormToJson(request.body, violations);
+    } else if (IsJsonContentType(content_type)) {
+      try {
+        body = nlohmann::json::parse(request.body);
+      } catch (const nlohmann::json::exception& e) {  // syntax, or a number out of range
+        return answer(
+            ErrorResponse(400, "INVALID_ARGUMENT", absl::StrCat("malformed JSON: ", e.what())));
+      }
+    } else {
+      return answer(ErrorResponse(
+          415, "UNSUPPORTED_MEDIA_TYPE",
+          absl::StrCat("Content-Type must be application/json or "
+                       "application/x-www-form-urlencoded, got '",
+                       content_type, "'")));
     }
-    violations = JsonToMessage(body, *rpc_request);
+    for (FieldViolation& v : JsonToMessage(body, *rpc_request, "", options)) {
+      violations.push_back(std::move(v));
+    }
   } else {
     violations = ApplyQuery(request.query, *rpc_request);
   }

@@ -1,7 +1,9 @@
 #include "gateway/json_transcoder.h"
 
+#include <cctype>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -65,6 +67,63 @@ std::string UnknownFieldMessage(const Descriptor* descriptor, const std::string&
   return absl::StrCat("unknown field; allowed fields: ", absl::StrJoin(known, ", "));
 }
 
+// String fields whose content is JSON text: they also take a JSON object or array.
+bool HoldsJsonText(const FieldDescriptor* field) {
+  return field->full_name() == "aievents.v1.AiEventInput.raw_payload";
+}
+
+bool IsBlank(const Json& value) {
+  if (!value.is_string()) return false;
+  for (char c : value.get_ref<const std::string&>()) {
+    if (c != ' ' && c != '\t') return false;
+  }
+  return true;
+}
+
+// A decimal number written as a string: optional '-', digits with an optional fraction, an
+// optional exponent. No spaces, no '+', no hex, no "NaN"/"Infinity".
+bool IsDecimalText(const std::string& text, bool integer) {
+  size_t i = text.size() > 0 && text[0] == '-' ? 1 : 0;
+  size_t digits = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i, ++digits;
+  if (integer) return digits > 0 && i == text.size();
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+    size_t exponent = 0;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i, ++exponent;
+    if (exponent == 0) return false;
+  }
+  return i == text.size();
+}
+
+// `value` as a JSON number when it is one, or a decimal string that converts to a finite one;
+// nullopt otherwise.
+std::optional<Json> NumberFrom(const Json& value, bool integer) {
+  if (value.is_number()) return value;
+  if (!value.is_string()) return std::nullopt;
+  const std::string& text = value.get_ref<const std::string&>();
+  if (!IsDecimalText(text, integer)) return std::nullopt;
+  if (integer) {
+    int64_t number;
+    if (text[0] != '-') {
+      uint64_t positive;
+      if (!absl::SimpleAtoi(text, &positive)) return std::nullopt;
+      return Json(positive);
+    }
+    if (!absl::SimpleAtoi(text, &number)) return std::nullopt;
+    return Json(number);
+  }
+  double number;
+  if (!absl::SimpleAtod(text, &number) || !std::isfinite(number)) return std::nullopt;
+  return Json(number);
+}
+
 const char* JsonTypeName(const Json& value) {
   if (value.is_object()) return "an object";
   if (value.is_array()) return "an array";
@@ -75,21 +134,30 @@ const char* JsonTypeName(const Json& value) {
 }
 
 // Converts one JSON value into a singular field (or one element when `repeated`).
-void SetValue(const Json& value, const FieldDescriptor* field, Message& message,
-              const std::string& path, bool repeated, std::vector<FieldViolation>& violations) {
+void SetValue(const Json& given, const FieldDescriptor* field, Message& message,
+              const std::string& path, bool repeated, std::vector<FieldViolation>& violations,
+              const TranscodeOptions& options) {
   const Reflection* reflection = message.GetReflection();
+  Json value = given;  // numbers and booleans written as strings are converted below
   auto wrong_type = [&](const std::string& expected) {
-    violations.push_back({path, absl::StrCat("must be ", expected, ", got ", JsonTypeName(value))});
+    std::string got = given.is_string()
+                          ? absl::StrCat("\"", given.get_ref<const std::string&>().substr(0, 40), "\"")
+                          : JsonTypeName(given);
+    violations.push_back({path, absl::StrCat("must be ", expected, ", got ", got)});
   };
   switch (field->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING: {
-      if (!value.is_string()) return wrong_type("a string");
+      if (HoldsJsonText(field) && (value.is_object() || value.is_array())) value = value.dump();
+      if (!value.is_string()) {
+        return wrong_type(HoldsJsonText(field) ? "a string, an object or an array" : "a string");
+      }
       std::string text = value.get<std::string>();
       repeated ? reflection->AddString(&message, field, text)
                : reflection->SetString(&message, field, text);
       return;
     }
     case FieldDescriptor::CPPTYPE_BOOL: {
+      if (given == "true" || given == "false") value = given == "true";
       if (!value.is_boolean()) return wrong_type("true or false");
       repeated ? reflection->AddBool(&message, field, value.get<bool>())
                : reflection->SetBool(&message, field, value.get<bool>());
@@ -97,7 +165,9 @@ void SetValue(const Json& value, const FieldDescriptor* field, Message& message,
     }
     case FieldDescriptor::CPPTYPE_DOUBLE:
     case FieldDescriptor::CPPTYPE_FLOAT: {
-      if (!value.is_number()) return wrong_type("a number");
+      std::optional<Json> parsed = NumberFrom(given, /*integer=*/false);
+      if (!parsed.has_value()) return wrong_type("a number (or a decimal string such as \"0.92\")");
+      value = *parsed;
       double number = value.get<double>();
       if (field->cpp_type() == FieldDescriptor::CPPTYPE_DOUBLE) {
         repeated ? reflection->AddDouble(&message, field, number)
@@ -112,7 +182,9 @@ void SetValue(const Json& value, const FieldDescriptor* field, Message& message,
     case FieldDescriptor::CPPTYPE_INT64:
     case FieldDescriptor::CPPTYPE_UINT32:
     case FieldDescriptor::CPPTYPE_UINT64: {
-      if (!value.is_number_integer()) return wrong_type("an integer");
+      std::optional<Json> parsed = NumberFrom(given, /*integer=*/true);
+      if (parsed.has_value()) value = *parsed;
+      if (!value.is_number_integer()) return wrong_type("an integer (or a string of digits)");
       bool is_unsigned = field->cpp_type() == FieldDescriptor::CPPTYPE_UINT32 ||
                          field->cpp_type() == FieldDescriptor::CPPTYPE_UINT64;
       bool is_32 = field->cpp_type() == FieldDescriptor::CPPTYPE_INT32 ||
@@ -180,7 +252,7 @@ void SetValue(const Json& value, const FieldDescriptor* field, Message& message,
       if (!value.is_object()) return wrong_type("an object");
       Message* target = repeated ? reflection->AddMessage(&message, field)
                                  : reflection->MutableMessage(&message, field);
-      for (FieldViolation& v : JsonToMessage(value, *target, path)) {
+      for (FieldViolation& v : JsonToMessage(value, *target, path, options)) {
         violations.push_back(std::move(v));
       }
       return;
@@ -239,7 +311,7 @@ OrderedJson ValueToJson(const Message& message, const FieldDescriptor* field, in
 }  // namespace
 
 std::vector<FieldViolation> JsonToMessage(const Json& json, Message& message,
-                                          const std::string& path) {
+                                          const std::string& path, TranscodeOptions options) {
   std::vector<FieldViolation> violations;
   if (!json.is_object()) {
     violations.push_back({path, absl::StrCat("must be a JSON object, got ", JsonTypeName(json))});
@@ -254,6 +326,7 @@ std::vector<FieldViolation> JsonToMessage(const Json& json, Message& message,
       continue;
     }
     if (value.is_null()) continue;  // null is "absent"
+    if (options.blank_is_absent && IsBlank(value)) continue;
     if (field->is_map()) {
       violations.push_back({field_path, "map fields are not supported over HTTP"});
     } else if (field->is_repeated()) {
@@ -263,10 +336,11 @@ std::vector<FieldViolation> JsonToMessage(const Json& json, Message& message,
         continue;
       }
       for (size_t i = 0; i < value.size(); ++i) {
-        SetValue(value[i], field, message, absl::StrCat(field_path, "[", i, "]"), true, violations);
+        SetValue(value[i], field, message, absl::StrCat(field_path, "[", i, "]"), true, violations,
+                 options);
       }
     } else {
-      SetValue(value, field, message, field_path, false, violations);
+      SetValue(value, field, message, field_path, false, violations, options);
     }
   }
   return violations;
@@ -304,7 +378,7 @@ std::vector<FieldViolation> SetFieldFromText(const std::string& name, const std:
       break;
   }
   std::vector<FieldViolation> violations;
-  SetValue(value, field, message, name, field->is_repeated(), violations);
+  SetValue(value, field, message, name, field->is_repeated(), violations, {});
   return violations;
 }
 

@@ -141,14 +141,27 @@ TEST_F(ValidationTest, ConfidenceIsANumberFromZeroToOne) {
     body["ai_event"]["confidence"] = bad;
     EXPECT_NE(Rejected(body, "ai_event.confidence").find("from 0 to 1"), std::string::npos);
   }
-  body["ai_event"]["confidence"] = "0.9";
-  EXPECT_NE(Rejected(body, "ai_event.confidence").find("must be a number"), std::string::npos);
+  // Decimal strings are numbers too (the proto3 JSON mapping; Zapier sends them), but only
+  // decimal ones.
+  for (const char* bad : {"abc", "NaN", "Infinity", "1e999", " 0.9", "0x1", "+0.5", "", "."}) {
+    body["ai_event"]["confidence"] = bad;
+    if (std::string(bad).empty()) continue;  // blank is absent: see ZapierPayloadsTest
+    EXPECT_NE(Rejected(body, "ai_event.confidence").find("must be a number"), std::string::npos)
+        << bad;
+  }
+  body["ai_event"]["confidence"] = "1.5";
+  EXPECT_NE(Rejected(body, "ai_event.confidence").find("from 0 to 1"), std::string::npos);
   for (double good : {0.0, 1.0}) {
     body["ai_event"]["confidence"] = good;
     body["ai_event"]["source_eid"] = "confidence-" + std::to_string(good);
     Accepted(body);
   }
-  accepted_expected_ = 2;
+  body["ai_event"]["confidence"] = "0.9";
+  body["ai_event"]["source_eid"] = "confidence-string";
+  HttpResult quoted = SharedSuite().Post(tenant_.api_key, "/v1/ai-events", body);
+  ASSERT_EQ(quoted.status, 201) << quoted.body;
+  EXPECT_EQ(quoted.Json()["confidence"], 0.9) << "stored as the number";
+  accepted_expected_ = 3;
 }
 
 TEST_F(ValidationTest, UnknownFieldsAreRejectedByName) {
@@ -192,7 +205,7 @@ TEST_F(ValidationTest, IdempotencyKeyAndSourceEidLimits) {
   nlohmann::json body = ValidEvent();
   body["ai_event"]["idempotency_key"] = std::string(256, 'k');
   Rejected(body, "ai_event.idempotency_key");
-  body["ai_event"]["idempotency_key"] = "";
+  body["ai_event"]["idempotency_key"] = std::string(255, 'k') + "é";  // 256 characters
   Rejected(body, "ai_event.idempotency_key");
   body["ai_event"].erase("idempotency_key");
   body["ai_event"]["source_eid"] = std::string(256, 'e');

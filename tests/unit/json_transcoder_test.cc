@@ -42,7 +42,8 @@ TEST(JsonTranscoder, WrongTypesAndEnums) {
   for (const auto& violation : violations) by_field[violation.field] = violation.description;
   ASSERT_EQ(by_field.size(), 3u);
   EXPECT_EQ(by_field["ai_event.summary"], "must be a string, got a number");
-  EXPECT_EQ(by_field["ai_event.confidence"], "must be a number, got a string");
+  EXPECT_EQ(by_field["ai_event.confidence"],
+            "must be a number (or a decimal string such as \"0.92\"), got \"high\"");
   EXPECT_NE(by_field["ai_event.event_type"].find("phone_call"), std::string::npos);
   EXPECT_EQ(request.ai_event().event_type(), v1::EVENT_TYPE_UNSPECIFIED);
 }
