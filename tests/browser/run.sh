@@ -4,7 +4,7 @@
 #   run.sh PATH/TO/console_stack SCREENSHOT_DIR
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-export AIEVENTS_CONSOLE_STACK="${1:?path to console_stack}"
+export AIEVENTS_CONSOLE_STACK="$(realpath "${1:?path to console_stack}")"
 export AIEVENTS_SCREENSHOTS="${2:?directory for screenshots}"
 if [ ! -x /usr/bin/chromium ]; then
   echo "console_browser_test: /usr/bin/chromium is missing (scripts/install-deps.sh installs it)" >&2
