@@ -12,6 +12,7 @@ PACKAGES=(
   libjemalloc-dev
   postgresql postgresql-contrib
   chromium  # the console's browser tests drive it through playwright-core (tests/browser)
+  python3-grpcio python3-protobuf  # the Python gRPC client example (examples/grpc)
 )
 # Node.js runs the browser tests; a machine that already has it (any version from 18 on) keeps
 # its own, others get Debian's.

@@ -1,6 +1,8 @@
 // The whole suite (real PostgreSQL database, every service, the gateway with the console) for
-// the browser tests (console.test.js), which drive it over HTTP. Prints one JSON line,
-//   {"port": ..., "api_key": "...", "other_api_key": "...", "failed_delivery_id": "..."}
+// the tests written in other languages (the browser tests, the Zapier integration's tests, the
+// gRPC client examples), which drive it over HTTP and gRPC. Prints one JSON line,
+//   {"port": ..., "ingest_port": ..., "matching_port": ..., "timeline_port": ...,
+//    "api_key": "...", "other_api_key": "...", "failed_delivery_id": "..."}
 // then runs until its standard input closes. What the API cannot make is seeded here: a
 // webhook delivery that failed (stored by an ingest replica whose calls to matching are
 // refused, as while matching is misconfigured), for the inbox's Replay.
@@ -74,9 +76,10 @@ int main() {
   Suite::Tenant other = suite->NewTenant("another tenant");
   std::string failed = aievents::testing::SeedFailedDelivery(*suite, tenant);
   std::printf(
-      "{\"port\": %d, \"api_key\": \"%s\", \"other_api_key\": \"%s\", "
-      "\"failed_delivery_id\": \"%s\"}\n",
-      suite->gateway_port(), tenant.api_key.c_str(), other.api_key.c_str(), failed.c_str());
+      "{\"port\": %d, \"ingest_port\": %d, \"matching_port\": %d, \"timeline_port\": %d, "
+      "\"api_key\": \"%s\", \"other_api_key\": \"%s\", \"failed_delivery_id\": \"%s\"}\n",
+      suite->gateway_port(), suite->ingest_port(), suite->matching_port(), suite->timeline_port(),
+      tenant.api_key.c_str(), other.api_key.c_str(), failed.c_str());
   std::fflush(stdout);
   char byte;
   while (read(0, &byte, 1) > 0) {
