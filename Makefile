@@ -9,7 +9,7 @@ export AIEVENTS_DATABASE_URL ?= $(DB_URL)
 # The shared secret for service-to-service calls (webhook processing), made once per checkout.
 INTERNAL_TOKEN_FILE := $(DATA_DIR)/internal-token
 
-.PHONY: up down test bench build deps db migrate dev-key services clean format
+.PHONY: up down test bench build deps db migrate dev-key services clean format openapi
 
 up: deps build db migrate services dev-key
 	@echo
@@ -67,6 +67,12 @@ test: deps build
 bench: up
 	@bash scripts/install-deps.sh --bench
 	@bash bench/run-ingest-bench.sh $(BENCH_ARGS)
+
+# Regenerates docs/openapi.json from the protos and the gateway's routes (a test fails when it
+# is stale).
+openapi: build
+	@$(BUILD_DIR)/tools/openapi/aievents-openapi $(BUILD_DIR)/proto/aievents_descriptors.binpb > docs/openapi.json
+	@echo "wrote docs/openapi.json"
 
 format:
 	@clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -170,6 +170,19 @@ void GatewayHandler::Dispatch(const HttpRequest& request, const std::string& req
   std::string route_label = "unmatched";
   // Every answer that needs no backend goes out through here.
   auto answer = [&](HttpResponse response) { complete(std::move(response), route_label); };
+  if (request.path == "/openapi.json") {
+    route_label = "/openapi.json";
+    if (request.method != "GET" && request.method != "HEAD") {
+      HttpResponse response = ErrorResponse(405, "METHOD_NOT_ALLOWED", "use GET");
+      response.headers.emplace_back("allow", "GET");
+      return answer(std::move(response));
+    }
+    if (openapi_->empty()) return answer(ErrorResponse(404, "NOT_FOUND", "no OpenAPI document"));
+    HttpResponse response;
+    response.body = *openapi_;
+    response.headers.emplace_back("cache-control", "no-cache");
+    return answer(std::move(response));
+  }
   if (ConsoleFiles::Owns(request.path)) {
     route_label = "/console";
     return answer(console_->Serve(request));

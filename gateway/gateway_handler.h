@@ -26,13 +26,15 @@ struct BodyLimits {
 class GatewayHandler {
  public:
   GatewayHandler(const RouteTable* routes, BackendClient* backends, CallBatcher* batcher,
-                 BodyLimits limits, const ConsoleFiles* console, EventStreamBridge* streams)
+                 BodyLimits limits, const ConsoleFiles* console, EventStreamBridge* streams,
+                 const std::string* openapi)
       : routes_(routes),
         backends_(backends),
         batcher_(batcher),
         limits_(limits),
         console_(console),
-        streams_(streams) {}
+        streams_(streams),
+        openapi_(openapi) {}
 
   // Answers through `respond`, at once or when the backend call completes.
   void Handle(HttpRequest request, HttpResponder respond);
@@ -50,6 +52,7 @@ class GatewayHandler {
   BodyLimits limits_;
   const ConsoleFiles* console_;
   EventStreamBridge* streams_;
+  const std::string* openapi_;  // the document served at /openapi.json ("" for none)
 };
 
 }  // namespace aievents::gateway

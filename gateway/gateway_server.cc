@@ -1,5 +1,8 @@
 #include "gateway/gateway_server.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "aievents/v1/ingest_service.grpc.pb.h"
 #include "aievents/v1/matching_service.grpc.pb.h"
 #include "aievents/v1/timeline_service.grpc.pb.h"
@@ -68,6 +71,9 @@ GatewayConfig LoadGatewayConfig(ConfigSource& source) {
   config.streams.max_lifetime = absl::Seconds(
       source.Int("stream-max-seconds", 1800, 10, 86400,
                  "an event stream is ended after this long; the client reconnects"));
+  config.openapi_file =
+      source.String("openapi-file", DefaultOpenApiFile(),
+                    "the OpenAPI document served at /openapi.json (\"\": not served)");
   config.console_dir =
       source.String("console-dir", DefaultConsoleDir(),
                     "directory of the web console's files, served under /console/ (\"\": off)");
@@ -76,13 +82,18 @@ GatewayConfig LoadGatewayConfig(ConfigSource& source) {
 
 std::string DefaultConsoleDir() { return AIEVENTS_DEFAULT_CONSOLE_DIR; }
 
+std::string DefaultOpenApiFile() { return AIEVENTS_DEFAULT_OPENAPI_FILE; }
+
+std::vector<const google::protobuf::ServiceDescriptor*> FrontedServices() {
+  return {ServiceOf<v1::CreateEventRequest>("IngestService"),
+          ServiceOf<v1::ReceiveDeliveryRequest>("WebhookService"),
+          ServiceOf<v1::GetCustomerRequest>("MatchingService"),
+          ServiceOf<v1::GetEventRequest>("TimelineService")};
+}
+
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const GatewayConfig& config) {
   std::unique_ptr<GatewayServer> server(new GatewayServer());
-  AIEV_ASSIGN_OR_RETURN(server->routes_,
-                        RouteTable::Build({ServiceOf<v1::CreateEventRequest>("IngestService"),
-                                           ServiceOf<v1::ReceiveDeliveryRequest>("WebhookService"),
-                                           ServiceOf<v1::GetCustomerRequest>("MatchingService"),
-                                           ServiceOf<v1::GetEventRequest>("TimelineService")}));
+  AIEV_ASSIGN_OR_RETURN(server->routes_, RouteTable::Build(FrontedServices()));
   server->backends_ = std::make_unique<BackendClient>(
       std::map<std::string, std::string>{
           {v1::IngestService::service_full_name(), config.ingest_address},
@@ -97,10 +108,20 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
   if (!config.console_dir.empty()) {
     AIEV_ASSIGN_OR_RETURN(server->console_, ConsoleFiles::Load(config.console_dir));
   }
+  if (!config.openapi_file.empty()) {
+    std::ifstream in(config.openapi_file);
+    if (!in) {
+      return absl::NotFoundError(
+          absl::StrCat("openapi-file ", config.openapi_file, " cannot be read"));
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    server->openapi_ = text.str();
+  }
   server->handler_ =
       std::make_unique<GatewayHandler>(&server->routes_, server->backends_.get(),
                                        server->batcher_.get(), limits, &server->console_,
-                                       server->streams_.get());
+                                       server->streams_.get(), &server->openapi_);
   Metrics::Global().DescribeCounter("aievents_http_requests_total",
                                     "HTTP requests answered, by route and status.");
   Metrics::Global().DescribeHistogram("aievents_http_request_duration_seconds",

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/http/http_server.h"
@@ -34,12 +35,18 @@ struct GatewayConfig {
   CallBatcher::Options batching;
   std::string log_level = "info";
   std::string console_dir;  // "" turns the console off
+  std::string openapi_file;  // "" serves no /openapi.json
 };
 
 GatewayConfig LoadGatewayConfig(ConfigSource& source);
 
 // Where the console's files are when console-dir is not set: the source tree's console/.
 std::string DefaultConsoleDir();
+// The OpenAPI document served when openapi-file is not set: the source tree's docs/openapi.json.
+std::string DefaultOpenApiFile();
+
+// The services the gateway fronts (its routes come from their methods' HTTP options).
+std::vector<const google::protobuf::ServiceDescriptor*> FrontedServices();
 
 class GatewayServer {
  public:
@@ -60,6 +67,7 @@ class GatewayServer {
   std::unique_ptr<CallBatcher> batcher_;
   std::unique_ptr<BackendClient> backends_;
   ConsoleFiles console_;
+  std::string openapi_;
   std::unique_ptr<EventStreamBridge> streams_;
   std::unique_ptr<GatewayHandler> handler_;
   std::unique_ptr<HttpServer> http_;

@@ -72,6 +72,7 @@ std::unique_ptr<Suite> Suite::Start() {
   gateway_config.matching_address = "127.0.0.1:" + std::to_string(suite->matching_->grpc_port());
   gateway_config.timeline_address = "127.0.0.1:" + std::to_string(suite->timeline_->grpc_port());
   gateway_config.console_dir = gateway::DefaultConsoleDir();
+  gateway_config.openapi_file = gateway::DefaultOpenApiFile();
   suite->gateway_ = OrDie(gateway::GatewayServer::Start(gateway_config), "gateway");
   // Like `make up`, hand the suite over only once the gateway reports every backend ready
   // (readiness is polled once a second by each service).
