@@ -218,7 +218,7 @@ void GatewayHandler::Dispatch(const HttpRequest& request, const std::string& req
   const Route& route = *match->route;
   route_label = absl::StrCat(route.rule.method(), " ", route.rule.path());
 
-  const v1::HttpRule& rule = route.rule;
+  const RouteRule& rule = route.rule;
   size_t limit = rule.raw_body().empty() ? limits_.api_bytes : limits_.raw_bytes;
   if (request.body.size() > limit) {
     return answer(

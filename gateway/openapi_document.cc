@@ -212,7 +212,7 @@ std::set<std::string> PathFields(const Route& route) {
 
 Json Operation(Builder& builder, const Route& route) {
   const MethodDescriptor* method = route.method;
-  const v1::HttpRule& rule = route.rule;
+  const RouteRule& rule = route.rule;
   std::string description = builder.Describe(method);
   std::string summary = description.substr(0, description.find(". ") + 1);
   if (summary.size() <= 1 || summary.size() > 120) summary = method->name();

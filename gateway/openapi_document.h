@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 description of the HTTP API, generated from what the gateway itself runs on:
-// its route table (the (aievents.v1.http) options) and the request and response messages'
-// descriptors, with the protos' comments as descriptions. tools/openapi writes it to
-// docs/openapi.json; the gateway serves that file at GET /openapi.json.
+// its route table (the google.api.http and aievents.v1.http options) and the request and
+// response messages' descriptors, with the protos' comments as descriptions. tools/openapi
+// writes it to docs/openapi.json; the gateway serves that file at GET /openapi.json.
 #ifndef AIEVENTS_GATEWAY_OPENAPI_DOCUMENT_H_
 #define AIEVENTS_GATEWAY_OPENAPI_DOCUMENT_H_
 

@@ -1,5 +1,7 @@
 #include "gateway/route_table.h"
 
+#include "google/api/annotations.pb.h"
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -52,16 +54,47 @@ std::optional<std::string> PercentDecode(const std::string& text, bool plus_is_s
   return out;
 }
 
+RouteRule::RouteRule(const google::api::HttpRule& binding, const v1::HttpOptions& extras)
+    : binding_(binding), extras_(extras) {
+  switch (binding.pattern_case()) {
+    case google::api::HttpRule::kGet:
+      method_ = "GET", path_ = binding.get();
+      break;
+    case google::api::HttpRule::kPut:
+      method_ = "PUT", path_ = binding.put();
+      break;
+    case google::api::HttpRule::kPost:
+      method_ = "POST", path_ = binding.post();
+      break;
+    case google::api::HttpRule::kDelete:
+      method_ = "DELETE", path_ = binding.delete_();
+      break;
+    case google::api::HttpRule::kPatch:
+      method_ = "PATCH", path_ = binding.patch();
+      break;
+    case google::api::HttpRule::kCustom:
+      method_ = binding.custom().kind(), path_ = binding.custom().path();
+      break;
+    default:
+      break;
+  }
+}
+
 absl::StatusOr<RouteTable> RouteTable::Build(
     const std::vector<const google::protobuf::ServiceDescriptor*>& services) {
   RouteTable table;
   for (const auto* service : services) {
     for (int i = 0; i < service->method_count(); ++i) {
       const auto* method = service->method(i);
-      if (!method->options().HasExtension(v1::http)) continue;
+      if (!method->options().HasExtension(google::api::http)) continue;
       Route route;
       route.method = method;
-      route.rule = method->options().GetExtension(v1::http);
+      route.rule = RouteRule(method->options().GetExtension(google::api::http),
+                             method->options().GetExtension(v1::http));
+      if (route.rule.method().empty() || route.rule.path().empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(method->full_name(), ": google.api.http has no method and path"));
+      }
       route.segments = SplitPath(route.rule.path());
       if (!route.segments.empty()) {
         std::string& last = route.segments.back();

@@ -1,5 +1,6 @@
-// The gateway's routing table, built at start-up from the (aievents.v1.http) options on the
-// methods of the services it fronts: the HTTP shape of each RPC is declared once, in the proto.
+// The gateway's routing table, built at start-up from the options on the methods of the
+// services it fronts: the standard (google.api.http) mapping, and (aievents.v1.http) for what
+// it cannot say. The HTTP shape of each RPC is declared once, in the proto.
 #ifndef AIEVENTS_GATEWAY_ROUTE_TABLE_H_
 #define AIEVENTS_GATEWAY_ROUTE_TABLE_H_
 
@@ -10,13 +11,38 @@
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/http.pb.h"
+#include "google/api/http.pb.h"
 #include "google/protobuf/descriptor.h"
 
 namespace aievents::gateway {
 
+// One RPC's HTTP shape: google.api.http's method, path, body and response body, and
+// aievents.v1.http's additions, merged (read with the options' own field names).
+class RouteRule {
+ public:
+  RouteRule() = default;
+  RouteRule(const google::api::HttpRule& binding, const v1::HttpOptions& extras);
+
+  const std::string& method() const { return method_; }  // "GET", "POST", ...
+  const std::string& path() const { return path_; }
+  const std::string& body() const { return binding_.body(); }
+  const std::string& response_body() const { return binding_.response_body(); }
+  int32_t success_status() const { return extras_.success_status(); }
+  const std::string& raw_body() const { return extras_.raw_body(); }
+  const std::string& headers() const { return extras_.headers(); }
+  bool public_() const { return extras_.public_(); }
+  const std::string& batch_rpc() const { return extras_.batch_rpc(); }
+
+ private:
+  google::api::HttpRule binding_;
+  v1::HttpOptions extras_;
+  std::string method_;
+  std::string path_;
+};
+
 struct Route {
   const google::protobuf::MethodDescriptor* method;
-  v1::HttpRule rule;
+  RouteRule rule;
   // The template split on '/': a literal, or "{field}" bound to a request field.
   std::vector<std::string> segments;
   std::string verb;  // custom verb after the last variable (":associate"), without ':'
@@ -34,7 +60,7 @@ struct RouteMatch {
 
 class RouteTable {
  public:
-  // Every method of `services` that carries an (aievents.v1.http) option becomes a route.
+  // Every method of `services` that carries a (google.api.http) option becomes a route.
   // INVALID_ARGUMENT for a malformed template or a template bound to an unknown field.
   static absl::StatusOr<RouteTable> Build(
       const std::vector<const google::protobuf::ServiceDescriptor*>& services);

@@ -12,7 +12,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 protoc -I "$root/proto" --python_out="$work" \
-  "$root"/proto/aievents/v1/*.proto "$root"/proto/google/rpc/*.proto
+  "$root"/proto/aievents/v1/*.proto "$root"/proto/google/rpc/*.proto "$root"/proto/google/api/*.proto
 if [ ! -d "$here/node/node_modules/@grpc/grpc-js" ]; then
   (cd "$here/node" && npm ci --no-audit --no-fund --loglevel=error)
 fi
