@@ -256,7 +256,8 @@ Json Operation(Builder& builder, const Route& route) {
   } else if (rule.body() == "*") {
     Json schema = builder.Ref(input);
     operation["requestBody"] = {
-        {"required", rule.method() != "POST" || input->field_count() > 0},
+        // A body is optional when every field is in the path (":disable", ":replay").
+        {"required", input->field_count() > static_cast<int>(path_fields.size())},
         {"description",
          "JSON, or a form with nested fields written customer_lookup__email (values convert "
          "as in JSON; a blank value is absent except on PATCH)."},
