@@ -3,29 +3,15 @@
 // in $AIEVENTS_SCREENSHOTS.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { startStack } from '../support/console_stack.mjs';
 
 const screenshots = process.env.AIEVENTS_SCREENSHOTS;
 let stack;
 let config;
 let base;
 let browser;
-
-// The stack prints its settings as one JSON line once everything is up.
-function startStack() {
-  return new Promise((resolve, reject) => {
-    stack = spawn(process.env.AIEVENTS_CONSOLE_STACK, [], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const timer = setTimeout(() => reject(new Error('console_stack did not start in 120 s')), 120000);
-    stack.on('exit', (code) => reject(new Error(`console_stack exited with ${code}`)));
-    createInterface({ input: stack.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve(JSON.parse(line));
-    });
-  });
-}
 
 async function call(method, target, body, key = config.api_key) {
   const response = await fetch(`${base}${target}`, {
@@ -113,7 +99,8 @@ let maria;
 let unmatchedId;
 
 before(async () => {
-  config = await startStack();
+  stack = await startStack();
+  config = stack.config;
   base = `http://127.0.0.1:${config.port}`;
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   maria = await call('POST', '/v1/customers', {
@@ -131,7 +118,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  stack?.stdin.end();
+  stack?.stop();
 });
 
 describe('the console', () => {

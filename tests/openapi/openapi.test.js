@@ -4,12 +4,11 @@
 // JSON Schema 2020-12, as OpenAPI 3.1 uses).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { startStack } from '../support/console_stack.mjs';
 
 const documentPath = new URL('../../docs/openapi.json', import.meta.url);
 const document = JSON.parse(readFileSync(documentPath, 'utf8'));
@@ -18,20 +17,12 @@ let base;
 let key;
 
 before(async () => {
-  const config = await new Promise((resolve, reject) => {
-    stack = spawn(process.env.AIEVENTS_CONSOLE_STACK, [], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const timer = setTimeout(() => reject(new Error('the stack did not start in 120 s')), 120000);
-    stack.on('exit', (code) => reject(new Error(`the stack exited with ${code}`)));
-    createInterface({ input: stack.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve(JSON.parse(line));
-    });
-  });
-  base = `http://127.0.0.1:${config.port}`;
-  key = config.api_key;
+  stack = await startStack();
+  base = `http://127.0.0.1:${stack.config.port}`;
+  key = stack.config.api_key;
 });
 
-after(() => stack?.stdin.end());
+after(() => stack?.stop());
 
 test('the document is valid OpenAPI 3.1', async () => {
   const api = await SwaggerParser.validate(structuredClone(document));

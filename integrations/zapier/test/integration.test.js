@@ -3,8 +3,6 @@
 // mocked responses.
 const { after, before, test } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
-const { createInterface } = require('node:readline');
 const zapier = require('zapier-platform-core');
 const App = require('../index');
 
@@ -14,20 +12,15 @@ let authData;
 let otherAuthData;
 
 before(async () => {
-  const config = await new Promise((resolve, reject) => {
-    stack = spawn(process.env.AIEVENTS_CONSOLE_STACK, [], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const timer = setTimeout(() => reject(new Error('the stack did not start in 120 s')), 120000);
-    stack.on('exit', (code) => reject(new Error(`the stack exited with ${code}`)));
-    createInterface({ input: stack.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve(JSON.parse(line));
-    });
-  });
+  // The shared starter is an ES module; this package is CommonJS, as Zapier apps are.
+  const { startStack } = await import('../../../tests/support/console_stack.mjs');
+  stack = await startStack();
+  const { config } = stack;
   authData = { base_url: `http://127.0.0.1:${config.port}/`, api_key: config.api_key };
   otherAuthData = { ...authData, api_key: config.other_api_key };
 });
 
-after(() => stack?.stdin.end());
+after(() => stack?.stop());
 
 test('authentication accepts the key and refuses a wrong one', async () => {
   await appTester(App.authentication.test, { authData });
