@@ -7,16 +7,25 @@ start_throwaway_pg() {
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
   THROWAWAY_PG_DIR="$(mktemp -d /tmp/aievents-pg.XXXXXX)"
   chmod 755 "$THROWAWAY_PG_DIR"
-  local port
-  # A port nobody listens on: try random ones until a connection attempt is refused.
-  while :; do
-    port=$((20000 + RANDOM % 30000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
-  done
+  local port attempt
   THROWAWAY_PG_ROOT="$root"
   trap 'stop_throwaway_pg' EXIT
-  "$root/scripts/pg.sh" start "$THROWAWAY_PG_DIR/data" "$port" "$@"
-  THROWAWAY_PG_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+  # A port nobody listens on: try random ones until a connection attempt is refused. Another
+  # process may still take it before PostgreSQL binds it (two test runs at once), so a failed
+  # start is tried again on another port, and the server's log is shown when all tries fail.
+  for attempt in 1 2 3; do
+    while :; do
+      port=$((20000 + RANDOM % 30000))
+      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+    done
+    if "$root/scripts/pg.sh" start "$THROWAWAY_PG_DIR/data" "$port" "$@"; then
+      THROWAWAY_PG_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+      return 0
+    fi
+    echo "throwaway PostgreSQL did not start on port $port (attempt $attempt):" >&2
+    tail -n 20 "$THROWAWAY_PG_DIR/data/server.log" >&2 || true
+  done
+  return 1
 }
 
 stop_throwaway_pg() {
