@@ -1,5 +1,7 @@
 #include "gateway/gateway_handler.h"
 
+#include <atomic>
+
 #include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -16,6 +18,7 @@
 #include "gateway/http_status.h"
 #include "gateway/json_transcoder.h"
 #include "gateway/request_prevalidators.h"
+#include "gateway/strict_json.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/reflection.h"
 
@@ -48,7 +51,8 @@ std::unique_ptr<Message> NewMessage(const google::protobuf::Descriptor* descript
 HttpResponse JsonResponse(int status, const nlohmann::ordered_json& body) {
   HttpResponse response;
   response.status = status;
-  response.body = body.dump() + "\n";
+  // Text that is not UTF-8 (an echo of what a client sent) is written as U+FFFD, never thrown.
+  response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   return response;
 }
 
@@ -121,10 +125,13 @@ void GatewayHandler::Handle(HttpRequest request, HttpResponder respond) {
   if (!IsUsableRequestId(request_id)) request_id = NewUuidV7();
   std::string method = request.method;
   std::string remote = request.remote_address;
-  Dispatch(
-      request, request_id,
-      [start, request_id, method, remote, respond = std::move(respond)](HttpResponse response,
-                                                                        std::string route_label) {
+  // The completion is shared with the exception guard below, so even a bug's 500 carries the
+  // request id and is counted; whichever answers first wins.
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  auto complete = std::make_shared<Completion>(
+      [start, request_id, method, remote, answered, respond = std::move(respond)](
+          HttpResponse response, std::string route_label) {
+        if (answered->exchange(true)) return;
         response.headers.emplace_back("x-request-id", request_id);
         bool has_retry_after = false;
         for (const auto& header : response.headers) {
@@ -152,6 +159,15 @@ void GatewayHandler::Handle(HttpRequest request, HttpResponder respond) {
         }
         respond(std::move(response));
       });
+  try {
+    Dispatch(request, request_id, [complete](HttpResponse response, std::string route_label) {
+      (*complete)(std::move(response), std::move(route_label));
+    });
+  } catch (const std::exception& e) {
+    log::Error("http_handler_exception",
+               {{"request_id", request_id}, {"path", request.path}, {"error", e.what()}});
+    (*complete)(ErrorResponse(500, "INTERNAL", "internal error"), "unmatched");
+  }
 }
 
 HttpResponse GatewayHandler::Readiness() {
@@ -262,12 +278,11 @@ void GatewayHandler::Dispatch(const HttpRequest& request, const std::string& req
     if (IsFormContentType(content_type)) {
       body = FormToJson(request.body, violations);
     } else if (IsJsonContentType(content_type)) {
-      try {
-        body = nlohmann::json::parse(request.body);
-      } catch (const nlohmann::json::exception& e) {  // syntax, or a number out of range
-        return answer(
-            ErrorResponse(400, "INVALID_ARGUMENT", absl::StrCat("malformed JSON: ", e.what())));
+      absl::StatusOr<nlohmann::json> parsed = ParseStrictJson(request.body, violations);
+      if (!parsed.ok()) {
+        return answer(ErrorResponse(400, "INVALID_ARGUMENT", std::string(parsed.status().message())));
       }
+      body = *std::move(parsed);
     } else {
       return answer(ErrorResponse(
           415, "UNSUPPORTED_MEDIA_TYPE",

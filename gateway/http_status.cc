@@ -87,7 +87,8 @@ HttpResponse ErrorResponse(int http_status, const std::string& code, const std::
       {"error", {{"code", code}, {"message", message}, {"field_violations", list}}}};
   HttpResponse response;
   response.status = http_status;
-  response.body = body.dump() + "\n";
+  // Text that is not UTF-8 (an echo of what a client sent) is written as U+FFFD, never thrown.
+  response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   return response;
 }
 

@@ -11,6 +11,7 @@
 #include "common/text/base64.h"
 #include "common/text/proto_enum_names.h"
 #include "common/text/rfc3339.h"
+#include "common/text/text.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -152,6 +153,11 @@ void SetValue(const Json& given, const FieldDescriptor* field, Message& message,
         return wrong_type(HoldsJsonText(field) ? "a string, an object or an array" : "a string");
       }
       std::string text = value.get<std::string>();
+      // Protobuf strings must be UTF-8 (a backend could not even read the request otherwise).
+      if (field->type() == FieldDescriptor::TYPE_STRING && SanitizeUtf8(text) != text) {
+        violations.push_back({path, "must be valid UTF-8 text"});
+        return;
+      }
       repeated ? reflection->AddString(&message, field, text)
                : reflection->SetString(&message, field, text);
       return;

@@ -87,8 +87,19 @@ absl::StatusOr<absl::Time> ParseRfc3339(std::string_view text) {
         "is not a real date-time (a field is out of range, or the year is outside 1900..9999)");
   }
   absl::Time time = absl::FromCivil(absl::CivilSecond(year, month, day, hour, minute, second),
-                                    absl::UTCTimeZone());
-  return time - absl::Seconds(offset_seconds) + absl::Microseconds(micros);
+                                    absl::UTCTimeZone()) -
+                    absl::Seconds(offset_seconds) + absl::Microseconds(micros);
+  // The offset can carry a valid local time out of range ("9999-12-31T23:59:59-01:00" is year
+  // 10000 in UTC), and stored times are UTC, so the range applies to the instant too.
+  static const absl::Time kFirst =
+      absl::FromCivil(absl::CivilSecond(1900, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+  static const absl::Time kEnd =
+      absl::FromCivil(absl::CivilSecond(10000, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+  if (time < kFirst || time >= kEnd) {
+    return absl::InvalidArgumentError(
+        "is outside the supported range: in UTC it must fall in the years 1900..9999");
+  }
+  return time;
 }
 
 std::string FormatRfc3339(absl::Time time) {

@@ -56,6 +56,11 @@ int main(int argc, char** argv) {
     limit = source.Int("limit", 50, 1, 10000, "at most this many");
   }
   if (command == "replay-delivery") delivery_id = source.RequiredString("id", "delivery id");
+  // "COMMAND --help" explains the command and does nothing else (never a migration).
+  if (source.HelpRequested()) {
+    std::cout << kUsage << "\n" << command << " settings:\n" << source.Help() << "\n";
+    return 0;
+  }
   if (absl::Status status = source.Finish(); !status.ok()) return Fail(status);
 
   if (command == "migrate") {

@@ -1,0 +1,24 @@
+// Request bodies parsed as JSON with the checks nlohmann's parser leaves out: a key repeated in
+// one object is refused (otherwise the last value would silently win, and two readers of the
+// same body could disagree about it).
+#ifndef AIEVENTS_GATEWAY_STRICT_JSON_H_
+#define AIEVENTS_GATEWAY_STRICT_JSON_H_
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/rpc/field_violations.h"
+
+namespace aievents::gateway {
+
+// The parsed body; INVALID_ARGUMENT "malformed JSON: ..." for text that is not JSON (including
+// invalid UTF-8 and numbers out of range). Each repeated key is added to `violations` by its
+// dotted path ("ai_event.event_type: is given more than once").
+absl::StatusOr<nlohmann::json> ParseStrictJson(const std::string& text,
+                                               std::vector<FieldViolation>& violations);
+
+}  // namespace aievents::gateway
+
+#endif  // AIEVENTS_GATEWAY_STRICT_JSON_H_
