@@ -11,6 +11,7 @@
 #include "common/text/base64.h"
 #include "common/text/proto_enum_names.h"
 #include "common/text/rfc3339.h"
+#include "aievents/v1/http.pb.h"
 #include "common/text/text.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
@@ -68,9 +69,9 @@ std::string UnknownFieldMessage(const Descriptor* descriptor, const std::string&
   return absl::StrCat("unknown field; allowed fields: ", absl::StrJoin(known, ", "));
 }
 
-// String fields whose content is JSON text: they also take a JSON object or array.
+// String fields marked (aievents.v1.json_text) also take a JSON object or array.
 bool HoldsJsonText(const FieldDescriptor* field) {
-  return field->full_name() == "aievents.v1.AiEventInput.raw_payload";
+  return field->options().GetExtension(v1::json_text);
 }
 
 bool IsBlank(const Json& value) {

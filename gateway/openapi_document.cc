@@ -1,6 +1,7 @@
 #include "gateway/openapi_document.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <tuple>
@@ -83,6 +84,9 @@ class Builder {
         if (field->type() == FieldDescriptor::TYPE_BYTES) {
           return {{"type", "string"}, {"contentEncoding", "base64"}};
         }
+        if (field->options().GetExtension(v1::json_text)) {
+          return {{"type", Json::array({"string", "object", "array"})}};
+        }
         return {{"type", "string"}};
       case FieldDescriptor::CPPTYPE_BOOL:
         return {{"type", "boolean"}};
@@ -120,7 +124,8 @@ class Builder {
         if (schema.contains("$ref")) {
           schema = {{"anyOf", Json::array({schema, {{"type", "null"}}})}};
         } else {
-          schema["type"] = Json::array({schema["type"], "null"});
+          if (!schema["type"].is_array()) schema["type"] = Json::array({schema["type"]});
+          schema["type"].push_back("null");
           if (schema.contains("enum")) schema["enum"].push_back(nullptr);
         }
       }
@@ -144,20 +149,17 @@ class Builder {
     return schema;
   }
 
-  // Every message referenced so far, and those they reference.
+  // Every message referenced so far, and those they reference, by name.
   Json Schemas() {
-    Json schemas = Json::object();
-    std::set<std::string> done;
+    std::map<std::string, Json> schemas;  // sorted, so the document is stable
     while (!pending_.empty()) {
       const Descriptor* message = *pending_.begin();
       pending_.erase(pending_.begin());
       std::string name = SchemaName(message);
-      if (!done.insert(name).second) continue;
-      Json schema = MessageSchema(message);
-      schemas[name] = schema;
+      if (schemas.count(name) == 0) schemas[name] = MessageSchema(message);
     }
     Json sorted = Json::object();
-    for (const std::string& name : done) sorted[name] = schemas[name];
+    for (auto& [name, schema] : schemas) sorted[name] = std::move(schema);
     return sorted;
   }
 
@@ -193,10 +195,6 @@ Json ErrorResponse(const std::string& description) {
            {{"application/json",
              {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
 }
-
-// The OpenAPI path of a route: "{id}" segments stay as they are, which OpenAPI reads as
-// parameters; a custom verb stays literal (".../{id}:associate").
-std::string OpenApiPath(const Route& route) { return route.rule.path(); }
 
 std::set<std::string> PathFields(const Route& route) {
   std::set<std::string> fields;
@@ -311,7 +309,9 @@ nlohmann::ordered_json BuildOpenApiDocument(const RouteTable& routes,
     return std::tie(a->rule.path(), a->rule.method()) < std::tie(b->rule.path(), b->rule.method());
   });
   for (const Route* route : ordered) {
-    paths[OpenApiPath(*route)][absl::AsciiStrToLower(route->rule.method())] =
+    // A template's "{id}" segments are OpenAPI parameters as they are; a custom verb stays
+    // literal (".../{id}:associate").
+    paths[route->rule.path()][absl::AsciiStrToLower(route->rule.method())] =
         Operation(builder, *route);
   }
   Json schemas = builder.Schemas();

@@ -11,7 +11,6 @@ absl::StatusOr<nlohmann::json> ParseStrictJson(const std::string& text,
                                                std::vector<FieldViolation>& violations) {
   // One frame per open object or array: the keys seen so far, and the key being read.
   struct Frame {
-    bool object;
     std::set<std::string> keys;
     std::string name;  // the current key (objects) or "[]" (arrays)
   };
@@ -25,10 +24,10 @@ absl::StatusOr<nlohmann::json> ParseStrictJson(const std::string& text,
   auto callback = [&](int, Event event, nlohmann::json& parsed) {
     switch (event) {
       case Event::object_start:
-        frames.push_back({true, {}, ""});
+        frames.push_back({{}, ""});
         break;
       case Event::array_start:
-        frames.push_back({false, {}, "[]"});
+        frames.push_back({{}, "[]"});
         break;
       case Event::object_end:
       case Event::array_end:

@@ -1,5 +1,6 @@
 // How values read on screen: times in the user's own time zone, event types as an icon and a
 // label, customers by name.
+import { h } from './dom.js';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const fullDateTime = new Intl.DateTimeFormat(undefined, {
@@ -13,7 +14,7 @@ export function formatTime(iso) {
   return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
 }
 
-export function timeElement(iso, h) {
+export function timeElement(iso) {
   return h('time', { datetime: iso, title: iso ? fullDateTime.format(new Date(iso)) : '' },
     formatTime(iso));
 }
@@ -45,7 +46,7 @@ export function icon(name) {
   return svg;
 }
 
-export function eventType(type, h) {
+export function eventType(type) {
   const known = EVENT_TYPES[type] ?? { label: type ?? 'Unknown' };
   return h('span', { class: 'event-type' }, icon(EVENT_TYPES[type] ? type : 'other'), known.label);
 }

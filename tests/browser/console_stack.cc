@@ -9,24 +9,16 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "aievents/v1/webhook_service.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "services/ingest/ingest_server.h"
+#include "tests/support/fixtures.h"
 #include "tests/support/suite.h"
 
 namespace aievents::testing {
 namespace {
-
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(AIEVENTS_FIXTURES_DIR) + "/" + name);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // A whippy source, and one call delivery stored as failed. Returns the delivery's id.
 std::string SeedFailedDelivery(Suite& suite, const Suite::Tenant& tenant) {
@@ -54,7 +46,7 @@ std::string SeedFailedDelivery(Suite& suite, const Suite::Tenant& tenant) {
   v1::ReceiveDeliveryRequest request;
   request.set_vendor("whippy");
   request.set_token(url.substr(url.rfind('/') + 1));
-  request.set_body(Fixture("whippy/call_analyzed.json"));
+  request.set_body(ReadFixture("whippy/call_analyzed.json"));
   grpc::ClientContext context;
   v1::ReceiveDeliveryResponse response;
   grpc::Status status = stub->ReceiveDelivery(&context, request, &response);

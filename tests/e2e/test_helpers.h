@@ -10,16 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/fixtures.h"
 #include "tests/support/suite.h"
 
 namespace aievents::testing {
-
-inline std::string ReadFixture(const std::string& name) {
-  std::ifstream in(std::string(AIEVENTS_FIXTURES_DIR) + "/" + name);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // A valid CreateEvent body; tests change one thing at a time.
 inline nlohmann::json ValidEvent(const nlohmann::json& lookup = {{"email", "nobody@example.com"}}) {

@@ -5,25 +5,19 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "common/text/text.h"
 #include "services/ingest/webhooks/call_merger.h"
+#include "tests/support/fixtures.h"
 
 namespace aievents::ingest {
 namespace {
 
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(AIEVENTS_FIXTURES_DIR) + "/" + name);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using testing::ReadFixture;
 
 CallContribution Contribution(v1::WebhookVendor vendor, const std::string& fixture,
                               absl::Time received, const std::string& delivery_id) {
-  std::string raw = Fixture(fixture);
+  std::string raw = ReadFixture(fixture);
   nlohmann::json body = nlohmann::json::parse(raw);
   auto identity = IdentifyDelivery(vendor, body, {}, raw);
   EXPECT_TRUE(identity.ok()) << fixture << ": " << identity.status();
@@ -61,7 +55,7 @@ TEST(AgntixMapping, SessionEndedCarriesTheAnalysis) {
 }
 
 TEST(AgntixMapping, IdentityPrefersTheSvixMessageId) {
-  nlohmann::json body = nlohmann::json::parse(Fixture("agntix/session_ended.json"));
+  nlohmann::json body = nlohmann::json::parse(ReadFixture("agntix/session_ended.json"));
   EXPECT_EQ(IdentifyAgntix(body, {{"svix-id", "msg_1"}})->message_id, "msg_1");
   EXPECT_EQ(IdentifyAgntix(body, {})->message_id,
             "4981804c-2658-4893-84ff-9c2fa90fb3c2:session.ended");
@@ -70,7 +64,7 @@ TEST(AgntixMapping, IdentityPrefersTheSvixMessageId) {
 }
 
 TEST(AgntixMapping, UnknownEventTypesAreIgnored) {
-  nlohmann::json body = nlohmann::json::parse(Fixture("agntix/session_ended.json"));
+  nlohmann::json body = nlohmann::json::parse(ReadFixture("agntix/session_ended.json"));
   body["eventType"] = "message.added";
   auto identity = IdentifyAgntix(body, {});
   auto mapped = MapAgntix(body, *identity);
@@ -80,7 +74,7 @@ TEST(AgntixMapping, UnknownEventTypesAreIgnored) {
 
 TEST(WhippyMapping, TheSeedsCallStartedIsNotJson) {
   EXPECT_TRUE(
-      nlohmann::json::parse(Fixture("whippy/call_started.json"), nullptr, false).is_discarded());
+      nlohmann::json::parse(ReadFixture("whippy/call_started.json"), nullptr, false).is_discarded());
 }
 
 TEST(WhippyMapping, AnalyzedCallHasSummaryTranscriptAndRecording) {
@@ -176,7 +170,7 @@ TEST(CallMerger, DurationFormat) {
 }
 
 TEST(SipgateMapping, TurnsSmsFailedAndPhonesWithoutPlus) {
-  std::string raw = Fixture("sipgate/sms_failed.json");
+  std::string raw = ReadFixture("sipgate/sms_failed.json");
   nlohmann::json body = nlohmann::json::parse(raw);
   auto identity = IdentifySipgate(body, raw);
   ASSERT_TRUE(identity.ok());

@@ -6,10 +6,9 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "services/ingest/webhooks/vendor_mapping.h"
+#include "tests/support/fixtures.h"
 #include "tests/unit/fakes/fake_delivery_store.h"
 #include "tests/unit/fakes/fake_event_commit.h"
 #include "tests/unit/fakes/fake_matching_client.h"
@@ -22,13 +21,6 @@ using ingest::StoredDelivery;
 constexpr char kTenant[] = "tenant-a";
 constexpr char kCallKey[] = "webhook:whippy:d649233e-9127-4ae3-b90e-09611ed94868";
 constexpr char kCaller[] = "+13232139334";  // the seed call's customer (inbound, "from")
-
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(AIEVENTS_FIXTURES_DIR) + "/" + name);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // A delivery as the receiver stores it: identity and call key read from the body.
 StoredDelivery Delivery(v1::WebhookVendor vendor, const std::string& id, const std::string& body,
@@ -56,7 +48,8 @@ StoredDelivery Delivery(v1::WebhookVendor vendor, const std::string& id, const s
 }
 
 StoredDelivery Whippy(const std::string& id, const std::string& fixture, int received_second) {
-  return Delivery(v1::WEBHOOK_VENDOR_WHIPPY, id, Fixture("whippy/" + fixture), received_second);
+  return Delivery(v1::WEBHOOK_VENDOR_WHIPPY, id, ReadFixture("whippy/" + fixture),
+                  received_second);
 }
 
 class WebhookProcessorTest : public ::testing::Test {
@@ -193,7 +186,7 @@ TEST_F(WebhookProcessorTest, AnUnmappableBodyFailsWithTheReason) {
 
 TEST_F(WebhookProcessorTest, AStandaloneVendorEventGoesThroughGroupCommitOnce) {
   store_.Add(kTenant, Delivery(v1::WEBHOOK_VENDOR_SIPGATE, "d-sms",
-                               Fixture("sipgate/sms_failed.json"), 1));
+                               ReadFixture("sipgate/sms_failed.json"), 1));
   ingest::ProcessOutcome first = ProcessOk("d-sms");
   EXPECT_EQ(first.status, v1::DELIVERY_STATUS_PROCESSED);
   ASSERT_TRUE(first.event_id.has_value());

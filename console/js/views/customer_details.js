@@ -42,7 +42,7 @@ export function renderCustomerDetails(main, route) {
       route.params.get('created') ? h('p', { class: 'notice', role: 'status' }, 'Customer created.') : null,
       h('section', { class: 'card', 'aria-labelledby': 'customer-fields' },
         h('h2', { id: 'customer-fields' }, 'Details'),
-        h('p', { class: 'help' }, 'Customer since ', timeElement(customer.created_at, h)),
+        h('p', { class: 'help' }, 'Customer since ', timeElement(customer.created_at)),
         form),
       h('section', { class: 'card timeline', 'aria-labelledby': 'ai-events' },
         h('div', { class: 'section-header' },

@@ -16,8 +16,8 @@ function customerCell(event) {
 
 export function eventRow(event, { showCustomer = true } = {}) {
   return h('li', { class: 'event-row', dataset: { eventId: event.id } },
-    h('div', { class: 'event-row-time' }, timeElement(event.occurred_at, h)),
-    h('div', { class: 'event-row-type' }, eventType(event.event_type, h)),
+    h('div', { class: 'event-row-time' }, timeElement(event.occurred_at)),
+    h('div', { class: 'event-row-type' }, eventType(event.event_type)),
     h('div', { class: 'event-row-source' }, event.source),
     h('div', { class: 'event-row-summary' },
       h('a', { href: href(`/events/${event.id}`), class: 'event-link' },

@@ -57,7 +57,7 @@ function sourceRow(source, reload) {
     h('p', {}, 'URL: ', h('code', {}, `${window.location.origin}/v1/webhooks/${source.vendor}/${source.token_prefix}…`)),
     h('p', { class: 'help' }, 'The full URL was shown once, when the source was created. ',
       source.has_signing_secret ? 'Deliveries must be signed.' : 'No signing secret.',
-      ' Created ', timeElement(source.created_at, h), '.'),
+      ' Created ', timeElement(source.created_at), '.'),
     source.disabled_at ? null : h('div', { class: 'actions' }, rotate, disable),
     result);
 }
@@ -124,7 +124,7 @@ function deliveriesSection(status) {
   function row(delivery) {
     const result = h('span', { class: 'form-result', role: 'status' });
     const line = h('li', { class: 'delivery-row', dataset: { deliveryId: delivery.id } },
-      h('div', {}, timeElement(delivery.received_at, h)),
+      h('div', {}, timeElement(delivery.received_at)),
       h('div', {}, delivery.vendor, ' · ', delivery.event_type || '—'),
       h('div', {}, statusBadge(delivery.status)),
       h('div', { class: 'delivery-error' }, shorten(delivery.error ?? '', 120)),
