@@ -4,7 +4,10 @@
 BUILD_DIR   := build
 DATA_DIR    := .data
 PG_PORT     ?= 55432
+# The owner runs migrations and the operator tool; the services log in as aievents_service,
+# which owns nothing and is bound by row-level security (docs/security.md).
 DB_URL      := postgresql://aievents@127.0.0.1:$(PG_PORT)/aievents
+SERVICE_DB_URL := postgresql://aievents_service@127.0.0.1:$(PG_PORT)/aievents
 export AIEVENTS_DATABASE_URL ?= $(DB_URL)
 # The shared secret for service-to-service calls (webhook processing), made once per checkout.
 INTERNAL_TOKEN_FILE := $(DATA_DIR)/internal-token
@@ -34,7 +37,8 @@ build: deps
 db:
 	@bash scripts/pg.sh start $(DATA_DIR)/pg $(PG_PORT)
 	@runuser -u postgres -- psql -q -h 127.0.0.1 -p $(PG_PORT) -d postgres -v ON_ERROR_STOP=1 \
-	  -c "DO \$$\$$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'aievents') THEN CREATE ROLE aievents LOGIN; END IF; END \$$\$$" >/dev/null
+	  -c "DO \$$\$$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'aievents') THEN CREATE ROLE aievents LOGIN; END IF; END \$$\$$" \
+	  -c "ALTER ROLE aievents CREATEROLE" -f db/roles.sql >/dev/null
 	@runuser -u postgres -- psql -q -h 127.0.0.1 -p $(PG_PORT) -d postgres -tAc \
 	  "SELECT 1 FROM pg_database WHERE datname = 'aievents'" | grep -q 1 || \
 	  runuser -u postgres -- createdb -h 127.0.0.1 -p $(PG_PORT) -O aievents aievents
@@ -45,13 +49,14 @@ migrate: build db
 services: build migrate
 	@mkdir -p $(DATA_DIR)
 	@[ -s $(INTERNAL_TOKEN_FILE) ] || (head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > $(INTERNAL_TOKEN_FILE) && chmod 600 $(INTERNAL_TOKEN_FILE))
-	@AIEVENTS_INTERNAL_TOKEN=$$(cat $(INTERNAL_TOKEN_FILE)) bash scripts/services.sh start
+	@AIEVENTS_INTERNAL_TOKEN=$$(cat $(INTERNAL_TOKEN_FILE)) AIEVENTS_DATABASE_URL=$(SERVICE_DB_URL) \
+	  bash scripts/services.sh start
 
 # A development tenant and key, made once; the key file survives restarts.
 dev-key: migrate
 	@if [ ! -s $(DATA_DIR)/dev-api-key ]; then \
 	  tenant=$$($(BUILD_DIR)/tools/admin/aievents-admin create-tenant --name=development) && \
-	  $(BUILD_DIR)/tools/admin/aievents-admin create-key --tenant=$$tenant --label=dev \
+	  $(BUILD_DIR)/tools/admin/aievents-admin create-key --tenant=$$tenant --label=dev --scopes=all \
 	    2>/dev/null > $(DATA_DIR)/dev-api-key && chmod 600 $(DATA_DIR)/dev-api-key && \
 	  echo "dev-key: created tenant $$tenant"; fi
 

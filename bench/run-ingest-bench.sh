@@ -60,7 +60,7 @@ if [ ! -s "$tenant_file" ] || [ "$(wc -l <"$tenant_file")" -lt "$tenants" ]; the
   : >"$tenant_file"
   for i in $(seq 1 "$tenants"); do
     tenant="$("$ADMIN" create-tenant --name="bench-$i" --database-url="$DB_URL")"
-    key="$("$ADMIN" create-key --tenant="$tenant" --label=bench --database-url="$DB_URL" 2>/dev/null)"
+    key="$("$ADMIN" create-key --tenant="$tenant" --label=bench --scopes=all --database-url="$DB_URL" 2>/dev/null)"
     started=$(date +%s.%N)
     psql_db -v tenant="$tenant" -v count="$customers" -f bench/ingest/seed_customers.sql
     printf 'bench: seeded %s customers for tenant %s in %.1f s\n' "$customers" "$tenant" \

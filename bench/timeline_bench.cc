@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <iostream>
 #include <pqxx/pqxx>
+
+#include "common/auth/scopes.h"
 #include <vector>
 
 #include "aievents/v1/timeline_service.grpc.pb.h"
@@ -33,7 +35,7 @@ struct Seeded {
 Seeded Seed(const std::string& url, int events) {
   Seeded seeded;
   seeded.tenant_id = *aievents::admin::CreateTenant(url, "bench");
-  seeded.api_key = aievents::admin::CreateApiKey(url, seeded.tenant_id, "bench")->plaintext;
+  seeded.api_key = aievents::admin::CreateApiKey(url, seeded.tenant_id, "bench", aievents::AllScopes())->plaintext;
   pqxx::connection conn(url);
   auto start = Clock::now();
   {

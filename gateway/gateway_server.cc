@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "aievents/v1/access_service.grpc.pb.h"
 #include "aievents/v1/ingest_service.grpc.pb.h"
 #include "aievents/v1/matching_service.grpc.pb.h"
 #include "aievents/v1/timeline_service.grpc.pb.h"
@@ -88,7 +89,8 @@ std::vector<const google::protobuf::ServiceDescriptor*> FrontedServices() {
   return {ServiceOf<v1::CreateEventRequest>("IngestService"),
           ServiceOf<v1::ReceiveDeliveryRequest>("WebhookService"),
           ServiceOf<v1::GetCustomerRequest>("MatchingService"),
-          ServiceOf<v1::GetEventRequest>("TimelineService")};
+          ServiceOf<v1::GetEventRequest>("TimelineService"),
+          ServiceOf<v1::CreateApiKeyRequest>("AccessService")};
 }
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const GatewayConfig& config) {
@@ -99,7 +101,9 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
           {v1::IngestService::service_full_name(), config.ingest_address},
           {"aievents.v1.WebhookService", config.ingest_address},
           {v1::MatchingService::service_full_name(), config.matching_address},
-          {v1::TimelineService::service_full_name(), config.timeline_address}},
+          {v1::TimelineService::service_full_name(), config.timeline_address},
+          // Hosted by the timeline process.
+          {"aievents.v1.AccessService", config.timeline_address}},
       absl::Milliseconds(config.backend_timeout_ms));
   BodyLimits limits{static_cast<size_t>(config.max_body_bytes),
                     static_cast<size_t>(config.max_webhook_body_bytes)};

@@ -98,8 +98,24 @@ HttpResponse ErrorResponseFromStatus(const absl::Status& status) {
   if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnknown) {
     message = "internal error; the request id in the x-request-id header identifies it in logs";
   }
-  return ErrorResponse(HttpStatusFromCode(status.code()), CodeName(status.code()), message,
-                       GetFieldViolations(status));
+  HttpResponse response = ErrorResponse(HttpStatusFromCode(status.code()),
+                                        CodeName(status.code()), message,
+                                        GetFieldViolations(status));
+  std::optional<ErrorReason> reason = GetErrorReason(status);
+  if (!reason.has_value()) return response;
+  // The reason, and what a client acts on, as plain fields: the scope a key lacks, and when a
+  // rate-limited call may be retried (also the Retry-After header).
+  nlohmann::ordered_json body = nlohmann::ordered_json::parse(response.body);
+  body["error"]["reason"] = reason->reason;
+  if (auto scope = reason->metadata.find("scope"); scope != reason->metadata.end()) {
+    body["error"]["missing_scope"] = scope->second;
+  }
+  if (auto retry = reason->metadata.find("retry_after_seconds");
+      retry != reason->metadata.end()) {
+    response.headers.emplace_back("retry-after", retry->second);
+  }
+  response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return response;
 }
 
 }  // namespace aievents::gateway

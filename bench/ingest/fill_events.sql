@@ -3,6 +3,8 @@
 -- one of :customers seeded customers by email, half match nobody; keys are unique per row.
 -- Like a restore, it skips the live-timeline notifications (the trigger is off for this
 -- transaction only; the lock that takes makes ingestion wait meanwhile).
+-- Row-level security binds the owner too: scope this session to the tenant.
+SET app.tenant_id = :'tenant';
 BEGIN;
 ALTER TABLE ai_events DISABLE TRIGGER ai_events_notify_insert;
 INSERT INTO ai_events (tenant_id, id, customer_id, match_method, matched_value, event_type, source,

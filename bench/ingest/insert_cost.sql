@@ -2,6 +2,8 @@
 -- (as prepared by the ingest service, generic plan) for 1,000 rows of tenant :'tenant', timed
 -- with EXPLAIN ANALYZE and rolled back. Divide "Execution Time" by 1,000.
 --   psql "$DB_URL" -v tenant=UUID -f bench/ingest/insert_cost.sql
+-- Row-level security binds the owner too: scope this session to the tenant.
+SET app.tenant_id = :'tenant';
 SET plan_cache_mode = force_generic_plan;
 CREATE TEMP TABLE cost_rows AS
 SELECT gen_random_uuid() AS id, c.id AS customer_id, c.email_normalized AS email

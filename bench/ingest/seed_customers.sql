@@ -6,6 +6,8 @@
 --   name   Bench / Person<n>                 (name rule: "bench person<n>")
 -- A bulk import straight into the table, as an operator would load a CRM export: going through
 -- CreateCustomer would re-match after every insert and take minutes for 100,000 rows.
+-- Row-level security binds the owner too: scope this session to the tenant.
+SET app.tenant_id = :'tenant';
 INSERT INTO customers (tenant_id, id, email, phone, first_name, last_name, email_normalized,
                        phone_e164, name_normalized, email_canonical, phone_national, name_search)
 SELECT :'tenant'::uuid, gen_random_uuid(),

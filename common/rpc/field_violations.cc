@@ -10,6 +10,8 @@ namespace aievents {
 namespace {
 
 constexpr char kBadRequestTypeUrl[] = "type.googleapis.com/google.rpc.BadRequest";
+constexpr char kErrorInfoTypeUrl[] = "type.googleapis.com/google.rpc.ErrorInfo";
+constexpr char kRpcTypeUrlPrefix[] = "type.googleapis.com/google.rpc.";
 
 }  // namespace
 
@@ -40,6 +42,17 @@ std::vector<FieldViolation> GetFieldViolations(const absl::Status& status) {
   return violations;
 }
 
+std::optional<ErrorReason> GetErrorReason(const absl::Status& status) {
+  auto payload = status.GetPayload(kErrorInfoTypeUrl);
+  if (!payload.has_value()) return std::nullopt;
+  google::rpc::ErrorInfo info;
+  if (!info.ParseFromString(std::string(*payload))) return std::nullopt;
+  ErrorReason reason;
+  reason.reason = info.reason();
+  reason.metadata.insert(info.metadata().begin(), info.metadata().end());
+  return reason;
+}
+
 std::vector<FieldViolation> PrefixViolations(const std::string& prefix,
                                              std::vector<FieldViolation> violations) {
   for (FieldViolation& violation : violations) {
@@ -52,11 +65,13 @@ google::rpc::Status ToRpcStatus(const absl::Status& status) {
   google::rpc::Status details;
   details.set_code(static_cast<int>(status.code()));
   details.set_message(std::string(status.message()));
-  if (auto payload = status.GetPayload(kBadRequestTypeUrl)) {
+  // Every google.rpc detail (BadRequest, ErrorInfo) travels; nothing else is meant for clients.
+  status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& payload) {
+    if (type_url.rfind(kRpcTypeUrlPrefix, 0) != 0) return;
     auto* any = details.add_details();
-    any->set_type_url(kBadRequestTypeUrl);
-    any->set_value(std::string(*payload));
-  }
+    any->set_type_url(std::string(type_url));
+    any->set_value(std::string(payload));
+  });
   return details;
 }
 
@@ -64,8 +79,8 @@ absl::Status FromRpcStatus(const google::rpc::Status& details) {
   if (details.code() == 0) return absl::OkStatus();
   absl::Status result(static_cast<absl::StatusCode>(details.code()), details.message());
   for (const auto& any : details.details()) {
-    if (any.type_url() == kBadRequestTypeUrl) {
-      result.SetPayload(kBadRequestTypeUrl, absl::Cord(any.value()));
+    if (any.type_url().rfind(kRpcTypeUrlPrefix, 0) == 0) {
+      result.SetPayload(any.type_url(), absl::Cord(any.value()));
     }
   }
   return result;
@@ -75,8 +90,9 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   auto code = static_cast<grpc::StatusCode>(status.code());
   std::string message(status.message());
-  if (!status.GetPayload(kBadRequestTypeUrl).has_value()) return grpc::Status(code, message);
-  return grpc::Status(code, message, ToRpcStatus(status).SerializeAsString());
+  google::rpc::Status details = ToRpcStatus(status);
+  if (details.details().empty()) return grpc::Status(code, message);
+  return grpc::Status(code, message, details.SerializeAsString());
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {

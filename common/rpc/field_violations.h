@@ -3,6 +3,8 @@
 #ifndef AIEVENTS_COMMON_RPC_FIELD_VIOLATIONS_H_
 #define AIEVENTS_COMMON_RPC_FIELD_VIOLATIONS_H_
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,12 +28,23 @@ absl::Status InvalidArgumentWithViolations(const std::vector<FieldViolation>& vi
 // The violations attached to `status` (empty when there are none).
 std::vector<FieldViolation> GetFieldViolations(const absl::Status& status);
 
+// A machine-readable reason attached to a status as google.rpc.ErrorInfo (e.g. MISSING_SCOPE
+// with metadata "scope").
+struct ErrorReason {
+  std::string reason;
+  std::map<std::string, std::string> metadata;
+};
+
+// The reason attached to `status`, if any.
+std::optional<ErrorReason> GetErrorReason(const absl::Status& status);
+
 // Prefixes every violation's field with `prefix` + "." (for a nested message).
 std::vector<FieldViolation> PrefixViolations(const std::string& prefix,
                                              std::vector<FieldViolation> violations);
 
-// absl::Status <-> google.rpc.Status, field violations as a google.rpc.BadRequest detail (the
-// form a status takes inside a message, e.g. one reply of a batch RPC).
+// absl::Status <-> google.rpc.Status, with every google.rpc detail (BadRequest, ErrorInfo) the
+// status carries as a payload (the form a status takes inside a message, e.g. one reply of a
+// batch RPC).
 google::rpc::Status ToRpcStatus(const absl::Status& status);
 absl::Status FromRpcStatus(const google::rpc::Status& status);
 

@@ -12,8 +12,13 @@ struct RequestContext {
   // The tenant named by the caller's credential; every query is scoped to it.
   std::string tenant_id;
   // The API key row that authenticated the call, and its display prefix (for audit records).
+  // For an internal call, the key the calling service acted for (empty when it acted for
+  // nobody, e.g. webhook processing) and the actor's name.
   std::string key_id;
   std::string key_prefix;
+  // What the caller may do (see common/auth/scopes.h). Internal calls may do everything.
+  std::vector<std::string> scopes;
+  bool internal = false;
   // The metadata that authenticates this caller to peer services (its API key, or the internal
   // token and tenant), forwarded on every outgoing call so peers see the same caller.
   std::vector<std::pair<std::string, std::string>> forward_metadata;

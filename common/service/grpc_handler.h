@@ -13,12 +13,13 @@
 
 namespace aievents {
 
-// `method` names the RPC in logs; `logic` takes the authenticated RequestContext and returns
-// absl::StatusOr<Response>.
+// `method` is the RPC's full name ("aievents.v1.TimelineService.GetEvent"): what the caller
+// must be allowed to call (its required_scope) and what logs name; `logic` takes the
+// authorized RequestContext and returns absl::StatusOr<Response>.
 template <typename Response, typename Logic>
 grpc::Status HandleAuthenticated(const char* method, Authenticator& authenticator,
                                  grpc::ServerContext* context, Response* response, Logic&& logic) {
-  absl::StatusOr<RequestContext> caller = authenticator.Authenticate(*context);
+  absl::StatusOr<RequestContext> caller = authenticator.Authorize(*context, method);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<Response> result = std::forward<Logic>(logic)(*caller);
   if (!result.ok()) {

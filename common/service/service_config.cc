@@ -1,6 +1,7 @@
 #include "common/service/service_config.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/audit/audit_trail.h"
 #include "common/auth/authenticator.h"
 
 namespace aievents {
@@ -19,13 +20,24 @@ ServiceConfig LoadServiceConfig(ConfigSource& source, int default_grpc_port,
   config.db_pool_size =
       source.Int("db-pool-size", 8, 1, 256, "PostgreSQL connections this process may open");
   config.auth_cache_seconds =
-      source.Int("auth-cache-seconds", 30, 0, 3600,
-                 "how long an API key lookup is cached; a revoked key works at most this long");
+      source.Int("auth-cache-seconds", 4, 0, 4,
+                 "how long an API key lookup is trusted; a revoked or rotated-out key works at "
+                 "most this long on each replica");
+  config.rate_limit_key.per_second = source.Int(
+      "rate-limit-key-per-second", 100, 0, 1000000,
+      "calls a second one API key may make to this replica (0: no limit)");
+  config.rate_limit_key.burst = source.Int(
+      "rate-limit-key-burst", 200, 1, 10000000, "calls one API key may make at once");
+  config.rate_limit_tenant.per_second = source.Int(
+      "rate-limit-tenant-per-second", 500, 0, 1000000,
+      "calls a second all of a tenant's keys together may make to this replica (0: no limit)");
+  config.rate_limit_tenant.burst = source.Int(
+      "rate-limit-tenant-burst", 1000, 1, 10000000, "calls a tenant's keys may make at once");
   config.log_level = source.String("log-level", "info", "debug, info, warn or error");
-  config.internal_token = source.String(
-      "internal-token", "",
-      "shared secret (32+ characters) for internal calls such as webhook processing; the same "
-      "value on ingest and matching");
+  config.internal_token = source.RequiredString(
+      "internal-token",
+      "shared secret (32+ characters) for calls between the services; the same value on "
+      "every service");
   if (!config.internal_token.empty() && config.internal_token.size() < 32) {
     source.AddProblem("setting --internal-token must be at least 32 characters");
   }
@@ -40,10 +52,21 @@ absl::StatusOr<std::unique_ptr<PgPool>> CreateServicePool(const ServiceConfig& c
   options.database_url = config.database_url;
   options.size = config.db_pool_size;
   options.statements = std::move(statements);
+  // Every service authenticates, and every service records its administrative actions.
   for (const PgStatement& statement : Authenticator::Statements()) {
     options.statements.push_back(statement);
   }
+  for (const PgStatement& statement : AuditStatements()) options.statements.push_back(statement);
   return PgPool::Create(std::move(options));
+}
+
+Authenticator::Options AuthenticatorOptions(const ServiceConfig& config) {
+  Authenticator::Options options;
+  options.cache_ttl = absl::Seconds(config.auth_cache_seconds);
+  options.internal_token = config.internal_token;
+  options.per_key = config.rate_limit_key;
+  options.per_tenant = config.rate_limit_tenant;
+  return options;
 }
 
 GrpcServiceRunner::Options RunnerOptions(const ServiceConfig& config,

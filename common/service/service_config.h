@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/auth/authenticator.h"
 #include "common/pg/pg_pool.h"
 #include "common/rpc/grpc_service_runner.h"
 #include "common/runtime/config_source.h"
@@ -21,9 +22,12 @@ struct ServiceConfig {
   std::string admin_host;    // host of the admin HTTP port (/metrics, /healthz, /readyz)
   int admin_port = -1;       // -1 disables it
   int db_pool_size = 8;
-  int auth_cache_seconds = 30;  // how long a key stays trusted after a lookup
+  int auth_cache_seconds = 4;  // how long a key stays trusted after a lookup (at most 4)
+  // Token buckets per API key and per tenant, in this replica (per_second 0: no limit).
+  RateLimiter::Limit rate_limit_key;
+  RateLimiter::Limit rate_limit_tenant;
   std::string log_level = "info";
-  // Shared secret for service-to-service calls made on nobody's API key; empty disables them.
+  // Shared secret for calls between the services.
   std::string internal_token;
 };
 
@@ -36,6 +40,9 @@ ServiceConfig LoadServiceConfig(ConfigSource& source, int default_grpc_port,
 absl::StatusOr<std::unique_ptr<PgPool>> CreateServicePool(const ServiceConfig& config,
                                                           std::vector<PgStatement> statements,
                                                           bool generic_plans = false);
+
+// The authenticator's settings (cache lifetime, internal token, rate limits).
+Authenticator::Options AuthenticatorOptions(const ServiceConfig& config);
 
 // Runner options for one gRPC service named `service_name`, ready when `readiness` is OK.
 GrpcServiceRunner::Options RunnerOptions(const ServiceConfig& config,

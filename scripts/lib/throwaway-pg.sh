@@ -1,7 +1,7 @@
 # Sourced by scripts that need a PostgreSQL cluster for one run (tests, benchmarks): starts it in
 # a temporary directory on a free port and removes it when the script exits. Sets
 # THROWAWAY_PG_URL (a superuser URL of the postgres database). Arguments go to pg.sh start
-# (e.g. --fast).
+# (e.g. --fast). Creates the roles of db/roles.sql.
 start_throwaway_pg() {
   local root
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -20,6 +20,9 @@ start_throwaway_pg() {
     done
     if "$root/scripts/pg.sh" start "$THROWAWAY_PG_DIR/data" "$port" "$@"; then
       THROWAWAY_PG_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+      # The roles a deployment's DBA creates (db/roles.sql); the services log in as
+      # aievents_service.
+      psql -q -X "$THROWAWAY_PG_URL" -v ON_ERROR_STOP=1 -f "$root/db/roles.sql" >/dev/null
       return 0
     fi
     echo "throwaway PostgreSQL did not start on port $port (attempt $attempt):" >&2

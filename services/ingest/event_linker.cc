@@ -19,8 +19,7 @@ absl::StatusOr<v1::AiEvent> EventLinker::Associate(const RequestContext& context
     violations.push_back({"customer_id", "must be a UUID"});
   }
   if (!violations.empty()) return InvalidArgumentWithViolations(violations);
-  return links_->Associate(context.tenant_id, request.id(), request.customer_id(),
-                           Actor{context.key_id, context.key_prefix});
+  return links_->Associate(context, request.id(), request.customer_id());
 }
 
 absl::StatusOr<v1::LinkUnmatchedEventsResponse> EventLinker::LinkUnmatched(

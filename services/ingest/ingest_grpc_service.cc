@@ -41,7 +41,7 @@ grpc::ServerUnaryReactor* IngestGrpcService::CreateEvent(grpc::CallbackServerCon
                                                          const v1::CreateEventRequest* request,
                                                          v1::CreateEventResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<RequestContext> caller = authenticator_->Authenticate(*context);
+  absl::StatusOr<RequestContext> caller = authenticator_->Authorize(*context, "aievents.v1.IngestService.CreateEvent");
   if (!caller.ok()) {
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
@@ -67,15 +67,19 @@ grpc::ServerUnaryReactor* IngestGrpcService::CreateEventBatch(grpc::CallbackServ
                                                               const v1::BatchRequest* request,
                                                               v1::BatchResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<RequestContext> caller = authenticator_->Authenticate(*context);
-  if (!caller.ok()) {
-    reactor->Finish(ToGrpcStatus(caller.status()));
-    return reactor;
-  }
   int calls = request->calls_size();
   if (calls > kMaxBatchCalls) {
     reactor->Finish(ToGrpcStatus(InvalidArgumentWithViolations(
         {{"calls", absl::StrCat("must have at most ", kMaxBatchCalls, " entries")}})));
+    return reactor;
+  }
+  // Each call costs one token; when the rate limit grants only some, the rest are refused
+  // one by one (each its own 429), before anything of theirs is stored.
+  int granted = 0;
+  absl::StatusOr<RequestContext> caller = authenticator_->Authorize(
+      *context, "aievents.v1.IngestService.CreateEventBatch", std::max(calls, 1), &granted);
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
   if (calls == 0) {
@@ -105,6 +109,10 @@ grpc::ServerUnaryReactor* IngestGrpcService::CreateEventBatch(grpc::CallbackServ
         reactor->Finish(grpc::Status::OK);
       }
     };
+    if (i >= granted) {
+      answer(Authenticator::RateLimited(1));
+      continue;
+    }
     v1::CreateEventRequest event;
     if (!event.ParseFromString(call.request())) {
       answer(absl::InvalidArgumentError("calls[].request is not a serialized CreateEventRequest"));
@@ -119,7 +127,7 @@ grpc::Status IngestGrpcService::AssociateEvent(grpc::ServerContext* context,
                                                const v1::AssociateEventRequest* request,
                                                v1::AiEvent* response) {
   return HandleAuthenticated(
-      "AssociateEvent", *authenticator_, context, response,
+      "aievents.v1.IngestService.AssociateEvent", *authenticator_, context, response,
       [&](const RequestContext& caller) { return linker_->Associate(caller, *request); });
 }
 
@@ -127,7 +135,7 @@ grpc::Status IngestGrpcService::LinkUnmatchedEvents(grpc::ServerContext* context
                                                     const v1::LinkUnmatchedEventsRequest* request,
                                                     v1::LinkUnmatchedEventsResponse* response) {
   return HandleAuthenticated(
-      "LinkUnmatchedEvents", *authenticator_, context, response,
+      "aievents.v1.IngestService.LinkUnmatchedEvents", *authenticator_, context, response,
       [&](const RequestContext& caller) { return linker_->LinkUnmatched(caller, *request); });
 }
 

@@ -40,9 +40,8 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
   for (const PgStatement& statement : PgEventLinks::Statements()) statements.push_back(statement);
   // The hot path has its own pool (pipeline_); this one serves authentication and webhooks.
   AIEV_ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, std::move(statements)));
-  server->authenticator_ = std::make_unique<Authenticator>(
-      server->pool_.get(), absl::Seconds(config.service.auth_cache_seconds),
-      config.service.internal_token);
+  server->authenticator_ = std::make_unique<Authenticator>(server->pool_.get(),
+                                                            AuthenticatorOptions(config.service));
   PgPipelinePool::Options pipeline;
   pipeline.database_url = config.service.database_url;
   pipeline.size = config.commit_threads;

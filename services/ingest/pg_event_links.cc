@@ -2,7 +2,10 @@
 
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 #include "absl/strings/str_cat.h"
+#include "common/audit/audit_trail.h"
 #include "common/pg/ai_event_row.h"
 
 namespace aievents::ingest {
@@ -60,10 +63,11 @@ std::vector<PgStatement> PgEventLinks::Statements() {
   return statements;
 }
 
-absl::StatusOr<v1::AiEvent> PgEventLinks::Associate(const std::string& tenant_id,
+absl::StatusOr<v1::AiEvent> PgEventLinks::Associate(const RequestContext& caller,
                                                     const std::string& event_id,
-                                                    const std::string& customer_id,
-                                                    const Actor& actor) {
+                                                    const std::string& customer_id) {
+  const std::string& tenant_id = caller.tenant_id;
+  Actor actor{caller.key_id, caller.key_prefix};
   return pool_->InTenantTransaction<v1::AiEvent>(
       tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::AiEvent> {
         pqxx::result current = txn.exec_prepared(kLockEvent, tenant_id, event_id);
@@ -82,6 +86,11 @@ absl::StatusOr<v1::AiEvent> PgEventLinks::Associate(const std::string& tenant_id
           txn.exec_prepared(kAssociate, tenant_id, event_id, customer_id);
           txn.exec_prepared(kRecordAssociation, tenant_id, event_id, NullableParam(from),
                             customer_id, NullableParam(KeyIdParam(actor)), actor.description);
+          nlohmann::json before = {{"customer_id", from ? nlohmann::json(*from) : nullptr},
+                                   {"match_method", current[0]["match_method"].as<std::string>()}};
+          nlohmann::json after = {{"customer_id", customer_id}, {"match_method", "manual"}};
+          AppendAudit(txn, caller,
+                      {"event.associated", "ai_event", event_id, before.dump(), after.dump()});
         }
         return *ReadEventWithHistory(txn, tenant_id, event_id);  // locked above: it exists
       });

@@ -11,6 +11,7 @@
 #include "aievents/v1/ai_event.pb.h"
 #include "aievents/v1/ingest_service.pb.h"
 #include "common/pg/pg_pool.h"
+#include "common/rpc/request_context.h"
 
 namespace aievents::ingest {
 
@@ -26,11 +27,12 @@ class PgEventLinks {
 
   static std::vector<PgStatement> Statements();
 
-  // Links the event to the customer as a manual association and records it, unless it is
-  // already manually linked to that customer. Returns the event with its history. NOT_FOUND
-  // when the tenant has no such event or customer.
-  absl::StatusOr<v1::AiEvent> Associate(const std::string& tenant_id, const std::string& event_id,
-                                        const std::string& customer_id, const Actor& actor);
+  // Links the event to the customer as a manual association and records it in the event's
+  // history and the audit trail, unless it is already manually linked to that customer.
+  // Returns the event with its history. NOT_FOUND when the actor's tenant has no such event or
+  // customer.
+  absl::StatusOr<v1::AiEvent> Associate(const RequestContext& actor, const std::string& event_id,
+                                        const std::string& customer_id);
 
   // Links each listed event that is still unmatched to its customer (match_method 'auto') and
   // records it; links naming a customer the tenant does not have are skipped. Returns how many

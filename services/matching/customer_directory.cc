@@ -202,7 +202,7 @@ absl::StatusOr<v1::Customer> CustomerDirectory::Create(const RequestContext& con
                   GivenTrimmed(request.has_first_name(), request.first_name()),
                   GivenTrimmed(request.has_last_name(), request.last_name())};
   AIEV_ASSIGN_OR_RETURN(CustomerRecord record, BuildRecord(NewUuidV7(), ids));
-  AIEV_ASSIGN_OR_RETURN(v1::Customer customer, store_->Insert(context.tenant_id, record));
+  AIEV_ASSIGN_OR_RETURN(v1::Customer customer, store_->Insert(context, record));
   Rematch(context, customer);
   return customer;
 }
@@ -226,7 +226,7 @@ absl::StatusOr<v1::Customer> CustomerDirectory::Update(const RequestContext& con
     return BuildRecord(current.id(), ids);
   };
   AIEV_ASSIGN_OR_RETURN(v1::Customer customer,
-                        store_->Update(context.tenant_id, request.id(), change));
+                        store_->Update(context, request.id(), change));
   Rematch(context, customer);
   return customer;
 }

@@ -14,6 +14,7 @@
 #include "aievents/v1/customer.pb.h"
 #include "aievents/v1/ingest_service.pb.h"
 #include "aievents/v1/matching_service.pb.h"
+#include "common/rpc/request_context.h"
 
 namespace aievents::matching {
 
@@ -58,15 +59,17 @@ class CustomerStore {
  public:
   virtual ~CustomerStore() = default;
 
-  // Inserts the record (id and normalized forms already set); returns it with created_at.
-  virtual absl::StatusOr<v1::Customer> Insert(const std::string& tenant_id,
+  // Inserts the record (id and normalized forms already set) for the actor's tenant, recording
+  // customer.created in the audit trail; returns it with created_at.
+  virtual absl::StatusOr<v1::Customer> Insert(const RequestContext& actor,
                                               const CustomerRecord& record) = 0;
 
   // Locks the customer, lets `change` compute the new record from the current one, and stores
-  // it, all in one transaction. NOT_FOUND when the tenant has no such customer; an error from
-  // `change` aborts without writing.
+  // it with a customer.updated audit record, all in one transaction (the actor's tenant).
+  // NOT_FOUND when the tenant has no such customer; an error from `change` aborts without
+  // writing.
   virtual absl::StatusOr<v1::Customer> Update(
-      const std::string& tenant_id, const std::string& id,
+      const RequestContext& actor, const std::string& id,
       const std::function<absl::StatusOr<CustomerRecord>(const v1::Customer&)>& change) = 0;
 
   // The customer, or nullopt when the tenant has no such customer.

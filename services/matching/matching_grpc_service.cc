@@ -8,7 +8,8 @@ namespace aievents::matching {
 grpc::Status MatchingGrpcService::MatchCustomer(grpc::ServerContext* context,
                                                 const v1::MatchCustomerRequest* request,
                                                 v1::MatchCustomerResponse* response) {
-  return HandleAuthenticated("MatchCustomer", *authenticator_, context, response,
+  return HandleAuthenticated(
+      "aievents.v1.MatchingService.MatchCustomer", *authenticator_, context, response,
                              [&](const RequestContext& caller) {
                                return directory_->Match(caller, request->customer_lookup());
                              });
@@ -18,7 +19,7 @@ grpc::Status MatchingGrpcService::MatchCustomers(grpc::ServerContext* context,
                                                  const v1::MatchCustomersRequest* request,
                                                  v1::MatchCustomersResponse* response) {
   return HandleAuthenticated(
-      "MatchCustomers", *authenticator_, context, response,
+      "aievents.v1.MatchingService.MatchCustomers", *authenticator_, context, response,
       [&](const RequestContext& caller) -> absl::StatusOr<v1::MatchCustomersResponse> {
         std::vector<const v1::CustomerLookup*> lookups;
         for (const v1::CustomerLookup& lookup : request->customer_lookups()) {
@@ -48,7 +49,7 @@ grpc::Status MatchingGrpcService::CreateCustomer(grpc::ServerContext* context,
                                                  const v1::CreateCustomerRequest* request,
                                                  v1::Customer* response) {
   return HandleAuthenticated(
-      "CreateCustomer", *authenticator_, context, response,
+      "aievents.v1.MatchingService.CreateCustomer", *authenticator_, context, response,
       [&](const RequestContext& caller) { return directory_->Create(caller, *request); });
 }
 
@@ -56,7 +57,7 @@ grpc::Status MatchingGrpcService::GetCustomer(grpc::ServerContext* context,
                                               const v1::GetCustomerRequest* request,
                                               v1::Customer* response) {
   return HandleAuthenticated(
-      "GetCustomer", *authenticator_, context, response,
+      "aievents.v1.MatchingService.GetCustomer", *authenticator_, context, response,
       [&](const RequestContext& caller) { return directory_->Get(caller, request->id()); });
 }
 
@@ -64,7 +65,7 @@ grpc::Status MatchingGrpcService::UpdateCustomer(grpc::ServerContext* context,
                                                  const v1::UpdateCustomerRequest* request,
                                                  v1::Customer* response) {
   return HandleAuthenticated(
-      "UpdateCustomer", *authenticator_, context, response,
+      "aievents.v1.MatchingService.UpdateCustomer", *authenticator_, context, response,
       [&](const RequestContext& caller) { return directory_->Update(caller, *request); });
 }
 
@@ -72,14 +73,15 @@ grpc::Status MatchingGrpcService::SearchCustomers(grpc::ServerContext* context,
                                                   const v1::SearchCustomersRequest* request,
                                                   v1::SearchCustomersResponse* response) {
   return HandleAuthenticated(
-      "SearchCustomers", *authenticator_, context, response,
+      "aievents.v1.MatchingService.SearchCustomers", *authenticator_, context, response,
       [&](const RequestContext& caller) { return directory_->Search(caller, *request); });
 }
 
 grpc::Status MatchingGrpcService::ListCandidates(grpc::ServerContext* context,
                                                  const v1::ListCandidatesRequest* request,
                                                  v1::ListCandidatesResponse* response) {
-  return HandleAuthenticated("ListCandidates", *authenticator_, context, response,
+  return HandleAuthenticated(
+      "aievents.v1.MatchingService.ListCandidates", *authenticator_, context, response,
                              [&](const RequestContext& caller) {
                                return directory_->ListCandidates(caller, request->event_id());
                              });

@@ -28,9 +28,8 @@ absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
   AIEV_ASSIGN_OR_RETURN(server->phones_, PhoneNormalizer::Create(config.default_phone_region));
   AIEV_ASSIGN_OR_RETURN(server->pool_,
                         CreateServicePool(config.service, PgCustomerStore::Statements()));
-  server->authenticator_ = std::make_unique<Authenticator>(
-      server->pool_.get(), absl::Seconds(config.service.auth_cache_seconds),
-      config.service.internal_token);
+  server->authenticator_ = std::make_unique<Authenticator>(server->pool_.get(),
+                                                            AuthenticatorOptions(config.service));
   PgPipelinePool::Options pipeline;
   pipeline.database_url = config.service.database_url;
   pipeline.size = config.match_connections;

@@ -1,6 +1,8 @@
 #include "services/matching/pg_customer_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/audit/audit_trail.h"
+#include "google/protobuf/util/json_util.h"
 #include "common/runtime/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -65,6 +67,15 @@ v1::MatchMethod MethodFromName(const std::string& method) {
   return method == "email"   ? v1::MATCH_METHOD_EMAIL
          : method == "phone" ? v1::MATCH_METHOD_PHONE
                              : v1::MATCH_METHOD_NAME;
+}
+
+// A customer as the audit trail keeps it (its fields as the API shows them).
+std::string AuditJson(const v1::Customer& customer) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(customer, &json, options);
+  return json;
 }
 
 }  // namespace
@@ -139,8 +150,9 @@ std::vector<PgStatement> PgCustomerStore::Statements() {
   };
 }
 
-absl::StatusOr<v1::Customer> PgCustomerStore::Insert(const std::string& tenant_id,
+absl::StatusOr<v1::Customer> PgCustomerStore::Insert(const RequestContext& actor,
                                                      const CustomerRecord& record) {
+  const std::string& tenant_id = actor.tenant_id;
   const v1::Customer& c = record.customer;
   return pool_->InTenantTransaction<v1::Customer>(tenant_id, [&](pqxx::work& txn) {
     pqxx::row row = txn.exec_prepared1(
@@ -153,19 +165,24 @@ absl::StatusOr<v1::Customer> PgCustomerStore::Insert(const std::string& tenant_i
         NullableParam(OptionalIf(c.has_name_normalized(), c.name_normalized())),
         NullableParam(record.email_canonical), NullableParam(record.phone_national),
         NullableParam(record.name_search));
-    return RecordFromRow(row).customer;
+    v1::Customer created = RecordFromRow(row).customer;
+    AppendAudit(txn, actor,
+                {"customer.created", "customer", created.id(), std::nullopt, AuditJson(created)});
+    return created;
   });
 }
 
 absl::StatusOr<v1::Customer> PgCustomerStore::Update(
-    const std::string& tenant_id, const std::string& id,
+    const RequestContext& actor, const std::string& id,
     const std::function<absl::StatusOr<CustomerRecord>(const v1::Customer&)>& change) {
+  const std::string& tenant_id = actor.tenant_id;
   return pool_->InTenantTransaction<v1::Customer>(
       tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::Customer> {
         pqxx::result current = txn.exec_prepared(kLockCustomer, tenant_id, id);
         if (current.empty())
           return absl::NotFoundError(absl::StrCat("customer ", id, " not found"));
-        absl::StatusOr<CustomerRecord> next = change(RecordFromRow(current[0]).customer);
+        v1::Customer before = RecordFromRow(current[0]).customer;
+        absl::StatusOr<CustomerRecord> next = change(before);
         if (!next.ok()) return next.status();
         const v1::Customer& c = next->customer;
         pqxx::row row = txn.exec_prepared1(
@@ -178,7 +195,10 @@ absl::StatusOr<v1::Customer> PgCustomerStore::Update(
             NullableParam(OptionalIf(c.has_name_normalized(), c.name_normalized())),
             NullableParam(next->email_canonical), NullableParam(next->phone_national),
             NullableParam(next->name_search));
-        return RecordFromRow(row).customer;
+        v1::Customer after = RecordFromRow(row).customer;
+        AppendAudit(txn, actor,
+                    {"customer.updated", "customer", id, AuditJson(before), AuditJson(after)});
+        return after;
       });
 }
 

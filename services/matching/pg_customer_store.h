@@ -26,10 +26,10 @@ class PgCustomerStore final : public CustomerStore {
   // The statements both pools must prepare.
   static std::vector<PgStatement> Statements();
 
-  absl::StatusOr<v1::Customer> Insert(const std::string& tenant_id,
+  absl::StatusOr<v1::Customer> Insert(const RequestContext& actor,
                                       const CustomerRecord& record) override;
   absl::StatusOr<v1::Customer> Update(
-      const std::string& tenant_id, const std::string& id,
+      const RequestContext& actor, const std::string& id,
       const std::function<absl::StatusOr<CustomerRecord>(const v1::Customer&)>& change) override;
   absl::StatusOr<std::optional<v1::Customer>> Get(const std::string& tenant_id,
                                                   const std::string& id) override;

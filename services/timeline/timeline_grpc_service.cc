@@ -9,14 +9,15 @@ grpc::Status TimelineGrpcService::GetEvent(grpc::ServerContext* context,
                                            const v1::GetEventRequest* request,
                                            v1::AiEvent* response) {
   return HandleAuthenticated(
-      "GetEvent", *authenticator_, context, response,
+      "aievents.v1.TimelineService.GetEvent", *authenticator_, context, response,
       [&](const RequestContext& caller) { return timeline_->GetEvent(caller, request->id()); });
 }
 
 grpc::Status TimelineGrpcService::ListCustomerEvents(grpc::ServerContext* context,
                                                      const v1::ListCustomerEventsRequest* request,
                                                      v1::ListEventsResponse* response) {
-  return HandleAuthenticated("ListCustomerEvents", *authenticator_, context, response,
+  return HandleAuthenticated(
+      "aievents.v1.TimelineService.ListCustomerEvents", *authenticator_, context, response,
                              [&](const RequestContext& caller) {
                                return timeline_->ListCustomerEvents(caller, *request);
                              });
@@ -26,7 +27,7 @@ grpc::Status TimelineGrpcService::ListEvents(grpc::ServerContext* context,
                                              const v1::ListEventsRequest* request,
                                              v1::ListEventsResponse* response) {
   return HandleAuthenticated(
-      "ListEvents", *authenticator_, context, response,
+      "aievents.v1.TimelineService.ListEvents", *authenticator_, context, response,
       [&](const RequestContext& caller) { return timeline_->ListEvents(caller, *request); });
 }
 
@@ -34,7 +35,7 @@ grpc::Status TimelineGrpcService::CountEvents(grpc::ServerContext* context,
                                               const v1::CountEventsRequest* request,
                                               v1::CountEventsResponse* response) {
   return HandleAuthenticated(
-      "CountEvents", *authenticator_, context, response,
+      "aievents.v1.TimelineService.CountEvents", *authenticator_, context, response,
       [&](const RequestContext& caller) { return timeline_->CountEvents(caller, *request); });
 }
 
@@ -42,14 +43,14 @@ grpc::Status TimelineGrpcService::AssociateEvent(grpc::ServerContext* context,
                                                  const v1::AssociateEventRequest* request,
                                                  v1::AiEvent* response) {
   return HandleAuthenticated(
-      "AssociateEvent", *authenticator_, context, response,
+      "aievents.v1.TimelineService.AssociateEvent", *authenticator_, context, response,
       [&](const RequestContext& caller) { return ingest_->AssociateEvent(caller, *request); });
 }
 
 grpc::Status TimelineGrpcService::WatchCustomerEvents(grpc::ServerContext* context,
                                                       const v1::WatchCustomerEventsRequest* request,
                                                       grpc::ServerWriter<v1::AiEvent>* writer) {
-  absl::StatusOr<RequestContext> caller = authenticator_->Authenticate(*context);
+  absl::StatusOr<RequestContext> caller = authenticator_->Authorize(*context, "aievents.v1.TimelineService.WatchCustomerEvents");
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status status = timeline_->CheckCustomer(*caller, request->customer_id());
       !status.ok()) {

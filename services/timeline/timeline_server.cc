@@ -21,11 +21,11 @@ TimelineConfig LoadTimelineConfig(ConfigSource& source) {
 absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
     const TimelineConfig& config) {
   std::unique_ptr<TimelineServer> server(new TimelineServer());
-  AIEV_ASSIGN_OR_RETURN(server->pool_,
-                        CreateServicePool(config.service, PgTimelineStore::Statements()));
-  server->authenticator_ = std::make_unique<Authenticator>(
-      server->pool_.get(), absl::Seconds(config.service.auth_cache_seconds),
-      config.service.internal_token);
+  std::vector<PgStatement> statements = PgTimelineStore::Statements();
+  for (const PgStatement& statement : PgKeyStore::Statements()) statements.push_back(statement);
+  AIEV_ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, std::move(statements)));
+  server->authenticator_ = std::make_unique<Authenticator>(server->pool_.get(),
+                                                            AuthenticatorOptions(config.service));
   server->store_ = std::make_unique<PgTimelineStore>(server->pool_.get());
   server->timeline_ = std::make_unique<EventTimeline>(server->store_.get());
   server->notifier_ = std::make_unique<EventNotifier>(config.service.database_url);
@@ -34,13 +34,17 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
   server->service_ = std::make_unique<TimelineGrpcService>(
       server->authenticator_.get(), server->timeline_.get(), server->notifier_.get(),
       server->ingest_.get(), config.max_watchers);
+  server->keys_ = std::make_unique<PgKeyStore>(server->pool_.get());
+  server->access_ =
+      std::make_unique<AccessGrpcService>(server->authenticator_.get(), server->keys_.get());
   PgPool* pool = server->pool_.get();
   std::function<absl::Status()> readiness = [pool] { return pool->Ping(); };
+  GrpcServiceRunner::Options options = RunnerOptions(
+      config.service, v1::TimelineService::service_full_name(), std::move(readiness));
+  options.health_service_names.push_back(v1::AccessService::service_full_name());
   AIEV_ASSIGN_OR_RETURN(server->runner_,
-                        GrpcServiceRunner::Start(
-                            RunnerOptions(config.service, v1::TimelineService::service_full_name(),
-                                          std::move(readiness)),
-                            {server->service_.get()}));
+                        GrpcServiceRunner::Start(std::move(options),
+                                                 {server->service_.get(), server->access_.get()}));
   log::Info("started", {{"service", "timeline"},
                         {"grpc_port", std::to_string(server->grpc_port())},
                         {"admin_port", std::to_string(server->admin_port())}});

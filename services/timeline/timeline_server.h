@@ -11,6 +11,8 @@
 #include "common/rpc/grpc_service_runner.h"
 #include "common/runtime/config_source.h"
 #include "common/service/service_config.h"
+#include "services/timeline/access/access_grpc_service.h"
+#include "services/timeline/access/pg_key_store.h"
 #include "services/timeline/timeline_grpc_service.h"
 
 namespace aievents::timeline {
@@ -45,6 +47,8 @@ class TimelineServer {
   std::unique_ptr<EventNotifier> notifier_;
   std::unique_ptr<IngestForwarder> ingest_;
   std::unique_ptr<TimelineGrpcService> service_;
+  std::unique_ptr<PgKeyStore> keys_;
+  std::unique_ptr<AccessGrpcService> access_;
   std::unique_ptr<GrpcServiceRunner> runner_;
 };
 

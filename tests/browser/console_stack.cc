@@ -30,7 +30,7 @@ std::string SeedFailedDelivery(Suite& suite, const Suite::Tenant& tenant) {
   }
   std::string url = source.Json()["url_path"];
   ingest::IngestConfig broken;
-  broken.service.database_url = suite.database_url();
+  broken.service.database_url = suite.service_database_url();
   broken.service.grpc_address = "127.0.0.1:0";
   broken.service.admin_port = -1;
   broken.service.auth_cache_seconds = 0;

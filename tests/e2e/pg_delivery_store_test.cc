@@ -19,11 +19,11 @@ class PgDeliveryStoreTest : public ::testing::Test {
   void SetUp() override {
     std::vector<PgStatement> statements = ingest::PgEventStore::Statements();
     for (const PgStatement& s : ingest::PgWebhookStore::Statements()) statements.push_back(s);
-    auto pool = PgPool::Create({suite_.database_url(), 2, std::move(statements)});
+    auto pool = PgPool::Create({suite_.service_database_url(), 2, std::move(statements)});
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = *std::move(pool);
     PgPipelinePool::Options pipeline;
-    pipeline.database_url = suite_.database_url();
+    pipeline.database_url = suite_.service_database_url();
     pipeline.size = 1;
     pipeline.statements = ingest::PgEventStore::Statements();
     auto pipeline_pool = PgPipelinePool::Create(std::move(pipeline));
@@ -34,7 +34,10 @@ class PgDeliveryStoreTest : public ::testing::Test {
     store_ = std::make_unique<ingest::PgDeliveryStore>(pool_.get(), webhooks_.get(),
                                                        events_.get());
     tenant_ = suite_.NewTenant().id;
-    auto source = webhooks_->CreateSource(tenant_, NewUuidV7(), v1::WEBHOOK_VENDOR_WHIPPY, "test",
+    RequestContext actor;
+    actor.tenant_id = tenant_;
+    actor.key_prefix = "test";
+    auto source = webhooks_->CreateSource(actor, NewUuidV7(), v1::WEBHOOK_VENDOR_WHIPPY, "test",
                                           "hash-" + NewUuidV7(), "prefix", std::nullopt);
     ASSERT_TRUE(source.ok()) << source.status();
     source_id_ = source->id();

@@ -334,7 +334,7 @@ TEST(Webhooks, FailedDeliveryCanBeReplayedAfterAFix) {
   // An ingest replica with a wrong internal token cannot reach matching: its deliveries are
   // stored but fail, as they would while matching is misconfigured.
   ingest::IngestConfig broken;
-  broken.service.database_url = suite.database_url();
+  broken.service.database_url = suite.service_database_url();
   broken.service.grpc_address = "127.0.0.1:0";
   broken.service.admin_port = -1;
   broken.service.auth_cache_seconds = 0;
@@ -358,7 +358,7 @@ TEST(Webhooks, FailedDeliveryCanBeReplayedAfterAFix) {
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_FALSE(failed[0]["error"].get<std::string>().empty());
   EXPECT_TRUE(EventsFrom(tenant.api_key, "whippy").empty());
-  auto listed = admin::ListDeliveries(suite.database_url(), "failed", tenant.id, 10);
+  auto listed = admin::ListDeliveries(suite.database_url(), tenant.id, "failed", 10);
   ASSERT_TRUE(listed.ok());
   EXPECT_EQ(listed->size(), 1u) << "the CLI sees it too";
 
@@ -373,7 +373,7 @@ TEST(Webhooks, FailedDeliveryCanBeReplayedAfterAFix) {
   EXPECT_EQ(events[0]["customer_id"], customer);
 
   // The CLI's replay queues it for the inbox worker, which processes it again (idempotently).
-  ASSERT_TRUE(admin::RequeueDelivery(suite.database_url(), id).ok());
+  ASSERT_TRUE(admin::RequeueDelivery(suite.database_url(), tenant.id, id).ok());
   std::string status;
   for (int i = 0; i < 200 && status != "processed"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -7,6 +7,7 @@
 
 #include "common/runtime/log.h"
 #include "common/text/crypto.h"
+#include "common/auth/scopes.h"
 #include "tools/admin/admin_commands.h"
 
 namespace aievents::testing {
@@ -35,6 +36,8 @@ ServiceConfig TestServiceConfig(const std::string& database_url) {
   config.admin_port = -1;
   config.db_pool_size = 8;
   config.auth_cache_seconds = 0;  // revocation and isolation tests see every change at once
+  config.rate_limit_key = {};     // no limits: tests call fast; rate_limit_test sets its own
+  config.rate_limit_tenant = {};
   return config;
 }
 
@@ -42,13 +45,15 @@ ServiceConfig TestServiceConfig(const std::string& database_url) {
 
 std::string Suite::internal_token() const { return InternalToken(); }
 
-ServiceConfig Suite::service_config() const { return TestServiceConfig(database_url()); }
+ServiceConfig Suite::service_config() const {
+  return TestServiceConfig(service_database_url());
+}
 
 std::unique_ptr<Suite> Suite::Start() {
   log::SetMinLevel("warn");
   std::unique_ptr<Suite> suite(new Suite());
   suite->database_ = TestDatabase::Create();
-  const std::string& url = suite->database_->url();
+  const std::string& url = suite->database_->service_url();
 
   matching::MatchingConfig matching_config;
   matching_config.service = TestServiceConfig(url);
@@ -97,7 +102,7 @@ Suite::Tenant Suite::NewTenant(const std::string& name) {
     std::cerr << id.status() << "\n";
     std::abort();
   }
-  auto key = admin::CreateApiKey(database_url(), *id, "test");
+  auto key = admin::CreateApiKey(database_url(), *id, "test", AllScopes());
   if (!key.ok()) {
     std::cerr << key.status() << "\n";
     std::abort();

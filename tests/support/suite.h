@@ -41,7 +41,10 @@ class Suite {
     return Call(key, "GET", target);
   }
 
+  // The owner's URL (superuser): set-up, the operator tool, direct checks.
   const std::string& database_url() const { return database_->url(); }
+  // What the services connect with: a role bound by row-level security.
+  const std::string& service_database_url() const { return database_->service_url(); }
   // The settings every service of the suite was started with; a test that starts another
   // replica with settings of its own starts from these.
   ServiceConfig service_config() const;

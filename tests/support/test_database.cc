@@ -32,7 +32,12 @@ std::unique_ptr<TestDatabase> TestDatabase::Create() {
     std::cerr << "cannot migrate test database: " << applied.status() << "\n";
     std::abort();
   }
-  return std::unique_ptr<TestDatabase>(new TestDatabase(admin_url, name, url));
+  // The same server and database as the aievents_service role (db/roles.sql; the throwaway
+  // cluster trusts local connections).
+  std::string service_url = url;
+  size_t user = service_url.find("://") + 3;
+  service_url.replace(user, service_url.find('@', user) - user, "aievents_service");
+  return std::unique_ptr<TestDatabase>(new TestDatabase(admin_url, name, url, service_url));
 }
 
 TestDatabase::~TestDatabase() {

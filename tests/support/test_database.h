@@ -15,15 +15,22 @@ class TestDatabase {
   static std::unique_ptr<TestDatabase> Create();
   ~TestDatabase();
 
+  // The owner's URL (a superuser here): migrations, the operator tool, test set-up.
   const std::string& url() const { return url_; }
+  // The services' URL: the aievents_service login, bound by row-level security.
+  const std::string& service_url() const { return service_url_; }
 
  private:
-  TestDatabase(std::string admin_url, std::string name, std::string url)
-      : admin_url_(std::move(admin_url)), name_(std::move(name)), url_(std::move(url)) {}
+  TestDatabase(std::string admin_url, std::string name, std::string url, std::string service_url)
+      : admin_url_(std::move(admin_url)),
+        name_(std::move(name)),
+        url_(std::move(url)),
+        service_url_(std::move(service_url)) {}
 
   std::string admin_url_;
   std::string name_;
   std::string url_;
+  std::string service_url_;
 };
 
 }  // namespace aievents::testing

@@ -1,9 +1,12 @@
-// Operator commands behind the aievents-admin tool. Tenants and API keys belong to this tool
-// (services only read them); the webhook inbox belongs to ingest, so its commands go through
-// ingest's store library. No service needs to be up; tests use these to set up tenants.
+// Operator commands behind the aievents-admin tool. They connect as the tables' owner, which
+// row-level security still binds (it is forced), so every command but create-tenant names its
+// tenant. Tenants belong to this tool; API keys go through the key store the timeline service
+// serves, and the webhook inbox through ingest's store, so each table keeps one writer. Every
+// change is recorded in the audit trail as done by "cli". No service needs to be up.
 #ifndef AIEVENTS_TOOLS_ADMIN_ADMIN_COMMANDS_H_
 #define AIEVENTS_TOOLS_ADMIN_ADMIN_COMMANDS_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,23 +23,43 @@ struct CreatedKey {
   std::string prefix;
 };
 
-// Creates an API key for `tenant_id`. NOT_FOUND when the tenant does not exist.
+// Creates an API key for `tenant_id` with `scopes` (see common/auth/scopes.h).
+// INVALID_ARGUMENT names a bad scope; NOT_FOUND when the tenant does not exist.
 absl::StatusOr<CreatedKey> CreateApiKey(const std::string& database_url,
-                                        const std::string& tenant_id, const std::string& label);
+                                        const std::string& tenant_id, const std::string& label,
+                                        const std::vector<std::string>& scopes);
 
-// Revokes a key by id. NOT_FOUND when no active key has that id.
-absl::Status RevokeApiKey(const std::string& database_url, const std::string& key_id);
+// One line per key, newest first: "id prefix scopes label created last_used state".
+absl::StatusOr<std::vector<std::string>> ListApiKeys(const std::string& database_url,
+                                                     const std::string& tenant_id,
+                                                     bool include_inactive);
+
+// Revokes a key. NOT_FOUND when the tenant has no such key.
+absl::Status RevokeApiKey(const std::string& database_url, const std::string& tenant_id,
+                          const std::string& key_id);
+
+// Replaces a key; the old one keeps working for `overlap_seconds`.
+absl::StatusOr<CreatedKey> RotateApiKey(const std::string& database_url,
+                                        const std::string& tenant_id, const std::string& key_id,
+                                        int64_t overlap_seconds);
+
+// The tenant's audit trail, newest first, one line per record:
+// "time actor action target_type target_id".
+absl::StatusOr<std::vector<std::string>> ListAudit(const std::string& database_url,
+                                                   const std::string& tenant_id,
+                                                   const std::string& action, int limit);
 
 // Queues a webhook delivery for processing again (status pending); a running ingest service
 // picks it up within seconds. NOT_FOUND for an unknown id, FAILED_PRECONDITION for a rejected
 // delivery (its body is not JSON).
-absl::Status RequeueDelivery(const std::string& database_url, const std::string& delivery_id);
+absl::Status RequeueDelivery(const std::string& database_url, const std::string& tenant_id,
+                             const std::string& delivery_id);
 
-// One line per delivery with `status` ("failed", "pending", ...), newest first, optionally of
-// one tenant: "id status vendor event_type error".
+// One line per delivery of the tenant with `status` ("failed", "pending", ...), newest first:
+// "id status vendor event_type error".
 absl::StatusOr<std::vector<std::string>> ListDeliveries(const std::string& database_url,
-                                                        const std::string& status,
-                                                        const std::string& tenant_id, int limit);
+                                                        const std::string& tenant_id,
+                                                        const std::string& status, int limit);
 
 }  // namespace aievents::admin
 

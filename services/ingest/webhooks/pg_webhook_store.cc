@@ -3,9 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "common/audit/audit_trail.h"
 #include "common/text/proto_enum_names.h"
 #include "common/text/rfc3339.h"
 #include "common/text/text.h"
+#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace aievents::ingest {
@@ -17,6 +19,7 @@ constexpr char kSourceInsert[] = "webhook_source_insert";
 constexpr char kSourceList[] = "webhook_source_list";
 constexpr char kSourceRotate[] = "webhook_source_rotate";
 constexpr char kSourceDisable[] = "webhook_source_disable";
+constexpr char kSourceLock[] = "webhook_source_lock";
 constexpr char kSourceByToken[] = "webhook_source_by_token";
 constexpr char kDeliveryInsert[] = "webhook_delivery_insert";
 constexpr char kDeliveryByMessage[] = "webhook_delivery_by_message";
@@ -119,10 +122,19 @@ StoredDelivery StoredFromRow(const pqxx::row& row) {
   return stored;
 }
 
+// A source as the audit trail keeps it: what the API lists (never its token or secret).
+std::string AuditJson(const v1::WebhookSource& source) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(source, &json, options);
+  return json;
+}
+
 }  // namespace
 
 std::vector<PgStatement> PgWebhookStore::Statements() {
-  return {
+  std::vector<PgStatement> statements = {
       {kSourceInsert,
        "INSERT INTO webhook_sources (tenant_id, id, vendor, label, token_hash, token_prefix,"
        " signing_secret) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " AIEVENTS_SOURCE_COLUMNS},
@@ -135,14 +147,16 @@ std::vector<PgStatement> PgWebhookStore::Statements() {
        " previous_secret_expires_at = CASE WHEN signing_secret IS NULL THEN NULL"
        "   ELSE now() + interval '24 hours' END, signing_secret = $3"
        " WHERE tenant_id = $1 AND id = $2 RETURNING " AIEVENTS_SOURCE_COLUMNS},
+      {kSourceLock, "SELECT " AIEVENTS_SOURCE_COLUMNS
+                    " FROM webhook_sources WHERE tenant_id = $1 AND id = $2 FOR UPDATE"},
       {kSourceDisable,
        "UPDATE webhook_sources SET disabled_at = coalesce(disabled_at, now())"
        " WHERE tenant_id = $1 AND id = $2 RETURNING " AIEVENTS_SOURCE_COLUMNS},
+      // Before the tenant is known: through the narrow SECURITY DEFINER lookup (row-level
+      // security hides every source from a transaction without a tenant).
       {kSourceByToken,
        "SELECT tenant_id::text AS tenant_id, id::text AS id, vendor, signing_secret,"
-       " CASE WHEN previous_secret_expires_at > now() THEN previous_signing_secret END"
-       "   AS previous_signing_secret,"
-       " disabled_at IS NOT NULL AS disabled FROM webhook_sources WHERE token_hash = $1"},
+       " previous_signing_secret, disabled FROM webhook_source_for_token($1)"},
       {kDeliveryInsert,
        "INSERT INTO webhook_deliveries (tenant_id, id, source_id, vendor, message_id, event_type,"
        " call_key, body, headers, status, error)"
@@ -175,27 +189,37 @@ std::vector<PgStatement> PgWebhookStore::Statements() {
        "SELECT id::text AS id FROM webhook_deliveries"
        " WHERE tenant_id = $1 AND call_key = $2 AND status NOT IN ('rejected', 'ignored')"
        " ORDER BY received_at, webhook_deliveries.id"},
+      // Across tenants, through the SECURITY DEFINER lookup; each delivery is then processed
+      // scoped to its tenant.
       {kPending,
-       "SELECT tenant_id::text AS tenant_id, id::text AS id FROM webhook_deliveries"
-       " WHERE status = 'pending' AND received_at < now() - $1::interval"
-       " ORDER BY received_at LIMIT $2"},
-      {kOperatorStatus, "SELECT status FROM webhook_deliveries WHERE id = $1 FOR UPDATE"},
-      {kOperatorRequeue, "UPDATE webhook_deliveries SET status = 'pending' WHERE id = $1"},
+       "SELECT tenant_id::text AS tenant_id, id::text AS id"
+       " FROM pending_webhook_deliveries($1::interval, $2)"},
+      {kOperatorStatus,
+       "SELECT status FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE"},
+      {kOperatorRequeue,
+       "UPDATE webhook_deliveries SET status = 'pending' WHERE tenant_id = $1 AND id = $2"},
       {kOperatorList,
        "SELECT id::text AS id, status, vendor, coalesce(event_type, '-') AS event_type,"
        " coalesce(error, '') AS error FROM webhook_deliveries"
-       " WHERE status = $1 AND ($2 = '' OR tenant_id::text = $2)"
-       " ORDER BY received_at DESC LIMIT $3"},
+       " WHERE tenant_id = $1 AND status = $2"
+       " ORDER BY received_at DESC, webhook_deliveries.id DESC LIMIT $3"},
   };
+  for (const PgStatement& statement : AuditStatements()) statements.push_back(statement);
+  return statements;
 }
 
 absl::StatusOr<v1::WebhookSource> PgWebhookStore::CreateSource(
-    const std::string& tenant_id, const std::string& id, v1::WebhookVendor vendor,
+    const RequestContext& actor, const std::string& id, v1::WebhookVendor vendor,
     const std::string& label, const std::string& token_hash, const std::string& token_prefix,
     const std::optional<std::string>& secret) {
+  const std::string& tenant_id = actor.tenant_id;
   return pool_->InTenantTransaction<v1::WebhookSource>(tenant_id, [&](pqxx::work& txn) {
-    return SourceFromRow(txn.exec_prepared1(kSourceInsert, tenant_id, id, ShortName(vendor), label,
-                                            token_hash, token_prefix, NullableParam(secret)));
+    v1::WebhookSource source =
+        SourceFromRow(txn.exec_prepared1(kSourceInsert, tenant_id, id, ShortName(vendor), label,
+                                         token_hash, token_prefix, NullableParam(secret)));
+    AppendAudit(txn, actor,
+                {"webhook_source.created", "webhook_source", id, std::nullopt, AuditJson(source)});
+    return source;
   });
 }
 
@@ -211,29 +235,42 @@ absl::StatusOr<std::vector<v1::WebhookSource>> PgWebhookStore::ListSources(
       });
 }
 
-absl::StatusOr<v1::WebhookSource> PgWebhookStore::RotateSecret(const std::string& tenant_id,
+absl::StatusOr<v1::WebhookSource> PgWebhookStore::RotateSecret(const RequestContext& actor,
                                                                const std::string& id,
                                                                const std::string& secret) {
+  return ChangeSource(actor, id, "webhook_source.secret_rotated",
+                      [&](pqxx::work& txn) { return txn.exec_prepared(kSourceRotate, actor.tenant_id, id, secret); });
+}
+
+absl::StatusOr<v1::WebhookSource> PgWebhookStore::DisableSource(const RequestContext& actor,
+                                                                const std::string& id) {
+  return ChangeSource(actor, id, "webhook_source.disabled",
+                      [&](pqxx::work& txn) { return txn.exec_prepared(kSourceDisable, actor.tenant_id, id); });
+}
+
+absl::StatusOr<v1::WebhookSource> PgWebhookStore::ChangeSource(
+    const RequestContext& actor, const std::string& id, const char* action,
+    const std::function<pqxx::result(pqxx::work&)>& change) {
   return pool_->InTenantTransaction<v1::WebhookSource>(
-      tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::WebhookSource> {
-        pqxx::result rows = txn.exec_prepared(kSourceRotate, tenant_id, id, secret);
-        if (rows.empty()) {
+      actor.tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::WebhookSource> {
+        pqxx::result current = txn.exec_prepared(kSourceLock, actor.tenant_id, id);
+        if (current.empty()) {
           return absl::NotFoundError(absl::StrCat("webhook source ", id, " not found"));
         }
-        return SourceFromRow(rows[0]);
+        v1::WebhookSource before = SourceFromRow(current[0]);
+        v1::WebhookSource after = SourceFromRow(change(txn)[0]);
+        AppendAudit(txn, actor,
+                    {action, "webhook_source", id, AuditJson(before), AuditJson(after)});
+        return after;
       });
 }
 
-absl::StatusOr<v1::WebhookSource> PgWebhookStore::DisableSource(const std::string& tenant_id,
-                                                                const std::string& id) {
-  return pool_->InTenantTransaction<v1::WebhookSource>(
-      tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::WebhookSource> {
-        pqxx::result rows = txn.exec_prepared(kSourceDisable, tenant_id, id);
-        if (rows.empty()) {
-          return absl::NotFoundError(absl::StrCat("webhook source ", id, " not found"));
-        }
-        return SourceFromRow(rows[0]);
-      });
+absl::Status PgWebhookStore::RecordReplay(const RequestContext& actor, const std::string& id) {
+  return pool_->InTenantTransaction(actor.tenant_id, [&](pqxx::work& txn) {
+    AppendAudit(txn, actor,
+                {"webhook_delivery.replayed", "webhook_delivery", id, std::nullopt, std::nullopt});
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<std::optional<SourceForToken>> PgWebhookStore::FindSourceByToken(
@@ -375,24 +412,30 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> PgWebhookStore:
   });
 }
 
-absl::Status PgWebhookStore::RequeueAnyTenant(const std::string& id) {
-  return pool_->InSystemTransaction([&](pqxx::work& txn) {
-    pqxx::result found = txn.exec_prepared(kOperatorStatus, id);
+absl::Status PgWebhookStore::Requeue(const std::string& tenant_id, const std::string& id) {
+  return pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    pqxx::result found = txn.exec_prepared(kOperatorStatus, tenant_id, id);
     if (found.empty()) return absl::NotFoundError(absl::StrCat("no delivery ", id));
     if (found[0]["status"].as<std::string>() == "rejected") {
       return absl::FailedPreconditionError(
           "a rejected delivery is not JSON and cannot be replayed");
     }
-    txn.exec_prepared(kOperatorRequeue, id);
+    txn.exec_prepared(kOperatorRequeue, tenant_id, id);
+    AuditEntry entry{"webhook_delivery.replayed", "webhook_delivery", id, std::nullopt,
+                     std::nullopt};
+    RequestContext operator_cli;
+    operator_cli.tenant_id = tenant_id;
+    operator_cli.key_prefix = "cli";
+    AppendAudit(txn, operator_cli, entry);
     return absl::OkStatus();
   });
 }
 
-absl::StatusOr<std::vector<PgWebhookStore::OperatorLine>> PgWebhookStore::ListAnyTenant(
-    const std::string& status, const std::string& tenant_id, int limit) {
-  return pool_->InSystemTransaction<std::vector<OperatorLine>>([&](pqxx::work& txn) {
+absl::StatusOr<std::vector<PgWebhookStore::OperatorLine>> PgWebhookStore::ListForOperator(
+    const std::string& tenant_id, const std::string& status, int limit) {
+  return pool_->InTenantTransaction<std::vector<OperatorLine>>(tenant_id, [&](pqxx::work& txn) {
     std::vector<OperatorLine> lines;
-    for (const pqxx::row& row : txn.exec_prepared(kOperatorList, status, tenant_id, limit)) {
+    for (const pqxx::row& row : txn.exec_prepared(kOperatorList, tenant_id, status, limit)) {
       lines.push_back({row["id"].as<std::string>(), row["status"].as<std::string>(),
                        row["vendor"].as<std::string>(), row["event_type"].as<std::string>(),
                        row["error"].as<std::string>()});

@@ -4,6 +4,7 @@
 #ifndef AIEVENTS_SERVICES_INGEST_WEBHOOKS_PG_WEBHOOK_STORE_H_
 #define AIEVENTS_SERVICES_INGEST_WEBHOOKS_PG_WEBHOOK_STORE_H_
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "aievents/v1/webhook_service.pb.h"
 #include "common/pg/pg_pool.h"
+#include "common/rpc/request_context.h"
 
 namespace aievents::ingest {
 
@@ -57,8 +59,8 @@ class PgWebhookStore {
 
   static std::vector<PgStatement> Statements();
 
-  // Sources.
-  absl::StatusOr<v1::WebhookSource> CreateSource(const std::string& tenant_id,
+  // Sources. Changes are made for the actor's tenant and recorded in the audit trail.
+  absl::StatusOr<v1::WebhookSource> CreateSource(const RequestContext& actor,
                                                  const std::string& id, v1::WebhookVendor vendor,
                                                  const std::string& label,
                                                  const std::string& token_hash,
@@ -66,10 +68,12 @@ class PgWebhookStore {
                                                  const std::optional<std::string>& secret);
   absl::StatusOr<std::vector<v1::WebhookSource>> ListSources(const std::string& tenant_id);
   // NOT_FOUND when the tenant has no such source.
-  absl::StatusOr<v1::WebhookSource> RotateSecret(const std::string& tenant_id,
+  absl::StatusOr<v1::WebhookSource> RotateSecret(const RequestContext& actor,
                                                  const std::string& id, const std::string& secret);
-  absl::StatusOr<v1::WebhookSource> DisableSource(const std::string& tenant_id,
+  absl::StatusOr<v1::WebhookSource> DisableSource(const RequestContext& actor,
                                                   const std::string& id);
+  // Records that the actor asked for delivery `id` to be processed again.
+  absl::Status RecordReplay(const RequestContext& actor, const std::string& id);
   // Looked up across tenants: the token is what names the tenant.
   absl::StatusOr<std::optional<SourceForToken>> FindSourceByToken(const std::string& token_hash);
 
@@ -115,18 +119,25 @@ class PgWebhookStore {
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ClaimablePending(
       absl::Duration min_age, int limit);
 
-  // Operator commands (aievents-admin), across tenants. Queues a delivery for processing again
-  // (status pending; the inbox worker picks it up): NOT_FOUND for an unknown id,
+  // Operator commands (aievents-admin), for one tenant (row-level security admits no other
+  // way). Queues a delivery for processing again (status pending; the inbox worker picks it up)
+  // and records it in the audit trail as done by "cli": NOT_FOUND for an unknown id,
   // FAILED_PRECONDITION for a rejected delivery (its body is not JSON).
-  absl::Status RequeueAnyTenant(const std::string& id);
-  // Deliveries with `status`, newest first, of one tenant or ("") of all.
+  absl::Status Requeue(const std::string& tenant_id, const std::string& id);
+  // The tenant's deliveries with `status`, newest first.
   struct OperatorLine {
     std::string id, status, vendor, event_type, error;
   };
-  absl::StatusOr<std::vector<OperatorLine>> ListAnyTenant(const std::string& status,
-                                                          const std::string& tenant_id, int limit);
+  absl::StatusOr<std::vector<OperatorLine>> ListForOperator(const std::string& tenant_id,
+                                                            const std::string& status, int limit);
 
  private:
+  // Locks the source, applies `change` (a statement returning the changed row) and records
+  // `action` with the source before and after. NOT_FOUND when the tenant has no such source.
+  absl::StatusOr<v1::WebhookSource> ChangeSource(
+      const RequestContext& actor, const std::string& id, const char* action,
+      const std::function<pqxx::result(pqxx::work&)>& change);
+
   PgPool* pool_;
 };
 

@@ -57,7 +57,7 @@ absl::StatusOr<v1::CreatedWebhookSource> WebhookAdmin::CreateSource(
   std::string token = "whk_" + Base64UrlEncode(RandomBytes(24));
   AIEV_ASSIGN_OR_RETURN(
       v1::WebhookSource source,
-      webhooks_->CreateSource(context.tenant_id, NewUuidV7(), request.vendor(), request.label(),
+      webhooks_->CreateSource(context, NewUuidV7(), request.vendor(), request.label(),
                               HashApiKey(token), token.substr(0, 12), secret));
   v1::CreatedWebhookSource created;
   created.set_url_path(absl::StrCat("/v1/webhooks/", VendorName(request.vendor()), "/", token));
@@ -84,14 +84,14 @@ absl::StatusOr<v1::WebhookSource> WebhookAdmin::RotateSecret(
     violations.push_back({"signing_secret", std::string(key.status().message())});
   }
   if (!violations.empty()) return InvalidArgumentWithViolations(violations);
-  return webhooks_->RotateSecret(context.tenant_id, request.id(),
+  return webhooks_->RotateSecret(context, request.id(),
                                  std::string(TrimAscii(request.signing_secret())));
 }
 
 absl::StatusOr<v1::WebhookSource> WebhookAdmin::DisableSource(const RequestContext& context,
                                                               const std::string& id) {
   AIEV_RETURN_IF_ERROR(CheckId("id", id));
-  return webhooks_->DisableSource(context.tenant_id, id);
+  return webhooks_->DisableSource(context, id);
 }
 
 absl::StatusOr<v1::ListDeliveriesResponse> WebhookAdmin::ListDeliveries(
@@ -149,6 +149,7 @@ absl::StatusOr<v1::WebhookDelivery> WebhookAdmin::ReplayDelivery(const RequestCo
     return absl::FailedPreconditionError(
         "a rejected delivery is not JSON and cannot be processed; the sender must deliver again");
   }
+  AIEV_RETURN_IF_ERROR(webhooks_->RecordReplay(context, id));
   // The outcome is recorded on the delivery, which is what the caller gets back.
   AIEV_RETURN_IF_ERROR(processor_->Process(context.tenant_id, id).status());
   return GetDelivery(context, id);

@@ -28,7 +28,7 @@ grpc::Status WebhookGrpcService::CreateWebhookSource(grpc::ServerContext* contex
                                                      const v1::CreateWebhookSourceRequest* request,
                                                      v1::CreatedWebhookSource* response) {
   return HandleAuthenticated(
-      "CreateWebhookSource", *authenticator_, context, response,
+      "aievents.v1.WebhookService.CreateWebhookSource", *authenticator_, context, response,
       [&](const RequestContext& caller) { return admin_->CreateSource(caller, *request); });
 }
 
@@ -36,7 +36,7 @@ grpc::Status WebhookGrpcService::ListWebhookSources(grpc::ServerContext* context
                                                     const v1::ListWebhookSourcesRequest* request,
                                                     v1::ListWebhookSourcesResponse* response) {
   return HandleAuthenticated(
-      "ListWebhookSources", *authenticator_, context, response,
+      "aievents.v1.WebhookService.ListWebhookSources", *authenticator_, context, response,
       [&](const RequestContext& caller) { return admin_->ListSources(caller); });
 }
 
@@ -44,7 +44,7 @@ grpc::Status WebhookGrpcService::RotateWebhookSecret(grpc::ServerContext* contex
                                                      const v1::RotateWebhookSecretRequest* request,
                                                      v1::WebhookSource* response) {
   return HandleAuthenticated(
-      "RotateWebhookSecret", *authenticator_, context, response,
+      "aievents.v1.WebhookService.RotateWebhookSecret", *authenticator_, context, response,
       [&](const RequestContext& caller) { return admin_->RotateSecret(caller, *request); });
 }
 
@@ -52,7 +52,7 @@ grpc::Status WebhookGrpcService::DisableWebhookSource(
     grpc::ServerContext* context, const v1::DisableWebhookSourceRequest* request,
     v1::WebhookSource* response) {
   return HandleAuthenticated(
-      "DisableWebhookSource", *authenticator_, context, response,
+      "aievents.v1.WebhookService.DisableWebhookSource", *authenticator_, context, response,
       [&](const RequestContext& caller) { return admin_->DisableSource(caller, request->id()); });
 }
 
@@ -60,7 +60,7 @@ grpc::Status WebhookGrpcService::ListDeliveries(grpc::ServerContext* context,
                                                 const v1::ListDeliveriesRequest* request,
                                                 v1::ListDeliveriesResponse* response) {
   return HandleAuthenticated(
-      "ListDeliveries", *authenticator_, context, response,
+      "aievents.v1.WebhookService.ListDeliveries", *authenticator_, context, response,
       [&](const RequestContext& caller) { return admin_->ListDeliveries(caller, *request); });
 }
 
@@ -68,7 +68,7 @@ grpc::Status WebhookGrpcService::GetDelivery(grpc::ServerContext* context,
                                              const v1::GetDeliveryRequest* request,
                                              v1::WebhookDelivery* response) {
   return HandleAuthenticated(
-      "GetDelivery", *authenticator_, context, response,
+      "aievents.v1.WebhookService.GetDelivery", *authenticator_, context, response,
       [&](const RequestContext& caller) { return admin_->GetDelivery(caller, request->id()); });
 }
 
@@ -76,7 +76,7 @@ grpc::Status WebhookGrpcService::ReplayDelivery(grpc::ServerContext* context,
                                                 const v1::ReplayDeliveryRequest* request,
                                                 v1::WebhookDelivery* response) {
   return HandleAuthenticated(
-      "ReplayDelivery", *authenticator_, context, response,
+      "aievents.v1.WebhookService.ReplayDelivery", *authenticator_, context, response,
       [&](const RequestContext& caller) { return admin_->ReplayDelivery(caller, request->id()); });
 }
 

@@ -31,18 +31,18 @@ class FakeCustomerStore : public matching::CustomerStore {
   // Makes every call fail with `status` (OK again with absl::OkStatus()).
   void FailWith(absl::Status status) { failure_ = std::move(status); }
 
-  absl::StatusOr<v1::Customer> Insert(const std::string& tenant_id,
+  absl::StatusOr<v1::Customer> Insert(const RequestContext& actor,
                                       const CustomerRecord& record) override {
     if (!failure_.ok()) return failure_;
-    customers_[tenant_id].push_back(record);
+    customers_[actor.tenant_id].push_back(record);
     return record.customer;
   }
 
   absl::StatusOr<v1::Customer> Update(
-      const std::string& tenant_id, const std::string& id,
+      const RequestContext& actor, const std::string& id,
       const std::function<absl::StatusOr<CustomerRecord>(const v1::Customer&)>& change) override {
     if (!failure_.ok()) return failure_;
-    for (CustomerRecord& stored : customers_[tenant_id]) {
+    for (CustomerRecord& stored : customers_[actor.tenant_id]) {
       if (stored.customer.id() != id) continue;
       absl::StatusOr<CustomerRecord> next = change(stored.customer);
       if (!next.ok()) return next.status();
