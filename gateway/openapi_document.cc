@@ -6,6 +6,7 @@
 #include <string>
 #include <tuple>
 
+#include "aievents/v1/scopes.pb.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -287,13 +288,26 @@ Json Operation(Builder& builder, const Route& route) {
   Json responses = {{status, success}};
   responses["400"] = ErrorResponse("A field or parameter breaks a rule; every violation is named.");
   if (!rule.public_()) responses["401"] = ErrorResponse("The API key is missing, unknown or revoked.");
+  std::string scope = method->options().GetExtension(v1::required_scope);
+  bool scoped = !rule.public_() && scope != "any";
+  if (scoped) {
+    responses["403"] = ErrorResponse(absl::StrCat(
+        "The API key lacks the scope `", scope, "` (named in `error.missing_scope`)."));
+  }
   if (!path_fields.empty()) responses["404"] = ErrorResponse("No such resource in the caller's tenant.");
+  if (!rule.public_() || rule.raw_body().size() > 0) {
+    responses["429"] = ErrorResponse(
+        "Over the key's or tenant's rate limit; retry after Retry-After seconds.");
+  }
   responses["503"] = ErrorResponse("Temporarily unavailable; retry after Retry-After seconds.");
   responses["default"] = ErrorResponse("Any other error (docs/http-api.md lists them).");
   operation["responses"] = responses;
+  // The scope a key needs, as OpenAPI 3.1 allows for any scheme (a "role name").
+  Json scopes = scoped ? Json::array({scope}) : Json::array();
   operation["security"] = rule.public_()
                               ? Json::array()
-                              : Json::array({{{"apiKey", Json::array()}}, {{"bearer", Json::array()}}});
+                              : Json::array({{{"apiKey", scopes}}, {{"bearer", scopes}}});
+  if (!rule.public_()) operation["x-required-scope"] = scope;
   return operation;
 }
 

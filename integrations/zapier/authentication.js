@@ -1,4 +1,6 @@
-// A custom API key, checked with the cheapest authenticated call: one event of the list.
+// A custom API key, checked by reading the key itself (GET /v1/api-keys:self), which any key
+// may do whatever its scopes: a key made only for Create AI Event (events:write) connects too.
+// The connection label names the key's prefix and label, so a Zap shows which key it uses.
 const { baseUrl } = require('./http');
 
 module.exports = {
@@ -21,10 +23,13 @@ module.exports = {
   ],
   test: async (z, bundle) => {
     const response = await z.request({
-      url: `${baseUrl(bundle)}/v1/ai-events`,
-      params: { page_size: 1 },
+      url: `${baseUrl(bundle)}/v1/api-keys:self`,
     });
     return response.data;
   },
-  connectionLabel: (z, bundle) => baseUrl(bundle).replace(/^https?:\/\//, ''),
+  connectionLabel: (z, bundle) => {
+    const key = bundle.inputData || {};
+    const host = baseUrl(bundle).replace(/^https?:\/\//, '');
+    return key.prefix ? `${key.label || key.prefix} (${key.prefix}…) on ${host}` : host;
+  },
 };

@@ -69,8 +69,11 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
   server->processor_ = std::make_unique<WebhookProcessor>(
       server->deliveries_.get(), server->batcher_.get(), server->matching_.get(),
       config.service.internal_token);
+  server->webhook_limiter_ = std::make_unique<RateLimiter>(config.service.rate_limit_key,
+                                                          config.service.rate_limit_tenant);
   server->receiver_ =
-      std::make_unique<WebhookReceiver>(server->webhooks_.get(), server->processor_.get());
+      std::make_unique<WebhookReceiver>(server->webhooks_.get(), server->processor_.get(),
+                                        server->webhook_limiter_.get());
   server->webhook_admin_ =
       std::make_unique<WebhookAdmin>(server->webhooks_.get(), server->processor_.get());
   server->webhook_service_ = std::make_unique<WebhookGrpcService>(

@@ -70,6 +70,9 @@ class IngestServer {
   std::unique_ptr<PgWebhookStore> webhooks_;
   std::unique_ptr<PgDeliveryStore> deliveries_;
   std::unique_ptr<WebhookProcessor> processor_;
+  // Webhook deliveries have their own buckets (per source, per tenant), so API traffic never
+  // starves a vendor's deliveries nor the reverse.
+  std::unique_ptr<RateLimiter> webhook_limiter_;
   std::unique_ptr<WebhookReceiver> receiver_;
   std::unique_ptr<WebhookAdmin> webhook_admin_;
   std::unique_ptr<WebhookGrpcService> webhook_service_;

@@ -66,6 +66,29 @@ test('Create AI Event matches the customer, and the same idempotency key replays
   assert.equal(again.summary, first.summary);
 });
 
+test('a key made only for Create AI Event (events:write) connects and creates events', async () => {
+  const created = await fetch(`${authData.base_url}v1/api-keys`, {
+    method: 'POST',
+    headers: { 'x-api-key': authData.api_key, 'content-type': 'application/json' },
+    body: JSON.stringify({ label: 'Zapier', scopes: ['events:write'] }),
+  });
+  assert.equal(created.status, 201);
+  const writeOnly = { ...authData, api_key: (await created.json()).secret };
+  const self = await appTester(App.authentication.test, { authData: writeOnly });
+  assert.deepEqual(self.scopes, ['events:write']);
+  assert.match(App.authentication.connectionLabel(null, { authData: writeOnly, inputData: self }),
+    /^Zapier \(aiev_/);
+  const event = await appTester(App.creates.ai_event.operation.perform, {
+    authData: writeOnly,
+    inputData: {
+      customer_email: 'maria.lopez@example.com', event_type: 'sms', source: 'zapier',
+      summary: 'Texted about the delivery window.', raw_payload: '{}',
+      occurred_at: '2026-03-11T09:00:00Z', idempotency_key: 'zap-write-only-1',
+    },
+  });
+  assert.equal(event.match_method, 'email', 'matched although the key cannot read customers');
+});
+
 test('a refused event names the field and the rule', async () => {
   await assert.rejects(
     appTester(App.creates.ai_event.operation.perform, {

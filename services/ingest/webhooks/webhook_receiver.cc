@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/api_key.h"
+#include "common/auth/authenticator.h"
 #include "common/runtime/log.h"
 #include "common/runtime/metrics.h"
 #include "common/text/crypto.h"
@@ -52,6 +53,17 @@ absl::StatusOr<ReceiveOutcome> WebhookReceiver::Receive(const v1::ReceiveDeliver
       Metrics::Global().Increment("aievents_webhook_unauthenticated_total",
                                   {{"vendor", request.vendor()}});
       return verified;
+    }
+  }
+
+  // Over the limit, refuse before storing anything: the vendor retries later, nothing is lost.
+  if (limiter_ != nullptr) {
+    RateLimiter::Decision decision =
+        limiter_->Take("source:" + found.source_id, found.tenant_id, 1, clock_());
+    if (decision.granted == 0) {
+      Metrics::Global().Increment("aievents_webhook_rate_limited_total",
+                                  {{"vendor", request.vendor()}});
+      return Authenticator::RateLimited(decision.retry_after_seconds);
     }
   }
 

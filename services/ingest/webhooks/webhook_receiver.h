@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "aievents/v1/webhook_service.pb.h"
+#include "common/auth/rate_limiter.h"
 #include "services/ingest/webhooks/pg_webhook_store.h"
 #include "services/ingest/webhooks/webhook_processor.h"
 
@@ -23,18 +24,24 @@ struct ReceiveOutcome {
 
 class WebhookReceiver {
  public:
+  // `limiter` (may be null) holds a bucket per source (its per-key limit) and per tenant.
   WebhookReceiver(PgWebhookStore* webhooks, WebhookProcessor* processor,
-                  std::function<absl::Time()> clock = absl::Now)
-      : webhooks_(webhooks), processor_(processor), clock_(std::move(clock)) {}
+                  RateLimiter* limiter = nullptr, std::function<absl::Time()> clock = absl::Now)
+      : webhooks_(webhooks),
+        processor_(processor),
+        limiter_(limiter),
+        clock_(std::move(clock)) {}
 
   // NOT_FOUND for an unknown or disabled source or a vendor that is not the source's;
-  // UNAUTHENTICATED for a bad, missing or stale signature; INVALID_ARGUMENT for a malformed
-  // body (kept as rejected). Otherwise the delivery is committed before this returns.
+  // UNAUTHENTICATED for a bad, missing or stale signature; RESOURCE_EXHAUSTED over the source's
+  // or tenant's rate limit, before anything is stored (vendors retry); INVALID_ARGUMENT for a
+  // malformed body (kept as rejected). Otherwise the delivery is committed before this returns.
   absl::StatusOr<ReceiveOutcome> Receive(const v1::ReceiveDeliveryRequest& request);
 
  private:
   PgWebhookStore* webhooks_;
   WebhookProcessor* processor_;
+  RateLimiter* limiter_;
   std::function<absl::Time()> clock_;
 };
 

@@ -1,0 +1,190 @@
+// Isolation in the database itself: as the role the services log in with, a query that names
+// no tenant finds nothing, a query scoped to one tenant sees only that tenant's rows, and no
+// row can be written into another tenant. Checked directly in SQL, below any service code.
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "tests/e2e/test_helpers.h"
+
+namespace aievents::testing {
+namespace {
+
+const std::vector<std::string>& TenantTables() {
+  static const std::vector<std::string> tables = {
+      "tenants",          "api_keys",        "customers",           "ai_events",
+      "ai_event_associations", "webhook_sources", "webhook_deliveries", "audit_events"};
+  return tables;
+}
+
+std::string TenantColumn(const std::string& table) {
+  return table == "tenants" ? "id" : "tenant_id";
+}
+
+// A tenant with at least one row in every tenant-owned table, made through the API.
+struct Populated {
+  Suite::Tenant tenant;
+  std::string customer_id;
+};
+
+Populated Populate(Suite& suite) {
+  Populated populated{suite.NewTenant(), ""};
+  const std::string& key = populated.tenant.api_key;
+  populated.customer_id = CreateCustomer(suite, key, {{"email", "rls@example.com"}});
+  nlohmann::json event = CreateEvent(suite, key, {{"email", "nobody@example.com"}},
+                                     "2026-03-10T14:30:00Z", "rls");
+  EXPECT_EQ(suite.Post(key, "/v1/ai-events/" + event["id"].get<std::string>() + ":associate",
+                       {{"customer_id", populated.customer_id}})
+                .status,
+            200);
+  HttpResult source = suite.Post(key, "/v1/webhook-sources", {{"vendor", "whippy"}});
+  EXPECT_EQ(source.status, 201) << source.body;
+  std::string url = source.Json()["url_path"];
+  HttpResult delivered =
+      suite.Call("", "POST", url.substr(url.find("/v1/")), ReadFixture("whippy/call_analyzed.json"),
+                 {{"content-type", "application/json"}});
+  EXPECT_EQ(delivered.status, 200) << delivered.body;
+  return populated;
+}
+
+long Count(pqxx::work& txn, const std::string& table, const std::string& tenant_id) {
+  return txn.exec_params1("SELECT count(*) FROM " + txn.quote_name(table) + " WHERE " +
+                              TenantColumn(table) + " = $1",
+                          tenant_id)[0]
+      .as<long>();
+}
+
+TEST(RowLevelSecurity, TheServiceRoleOwnsNothingAndBypassesNothing) {
+  pqxx::connection conn(SharedSuite().service_database_url());
+  pqxx::work txn(conn);
+  pqxx::row role = txn.exec1(
+      "SELECT current_user AS name, rolsuper, rolbypassrls FROM pg_roles"
+      " WHERE rolname = current_user");
+  EXPECT_EQ(role["name"].as<std::string>(), "aievents_service");
+  EXPECT_FALSE(role["rolsuper"].as<bool>());
+  EXPECT_FALSE(role["rolbypassrls"].as<bool>());
+  EXPECT_EQ(txn.exec1("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                      " WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) = current_user")[0]
+                .as<long>(),
+            0);
+}
+
+TEST(RowLevelSecurity, IsEnabledAndForcedOnEveryTenantOwnedTable) {
+  pqxx::connection conn(SharedSuite().database_url());
+  pqxx::work txn(conn);
+  // Every table of the schema with a tenant_id column, and tenants itself: a table added later
+  // without a policy fails here.
+  pqxx::result tables = txn.exec(
+      "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,"
+      " (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies"
+      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " WHERE n.nspname = 'public' AND c.relkind = 'r' AND (c.relname = 'tenants' OR EXISTS ("
+      "   SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id'))");
+  std::vector<std::string> names;
+  for (const pqxx::row& table : tables) {
+    std::string name = table["relname"].as<std::string>();
+    names.push_back(name);
+    EXPECT_TRUE(table["relrowsecurity"].as<bool>()) << name;
+    EXPECT_TRUE(table["relforcerowsecurity"].as<bool>()) << name;
+    EXPECT_GE(table["policies"].as<int>(), 1) << name;
+  }
+  EXPECT_EQ(names.size(), TenantTables().size()) << "a tenant-owned table this test does not know";
+}
+
+TEST(RowLevelSecurity, AQueryWithoutATenantFindsNothing) {
+  Suite& suite = SharedSuite();
+  Populated a = Populate(suite);
+  {
+    // The owner (a superuser in tests) sees that the rows exist.
+    pqxx::connection owner(suite.database_url());
+    pqxx::work txn(owner);
+    for (const std::string& table : TenantTables()) {
+      EXPECT_GT(Count(txn, table, a.tenant.id), 0) << table << " has no row to hide";
+    }
+  }
+  pqxx::connection conn(suite.service_database_url());
+  pqxx::work txn(conn);
+  for (const std::string& table : TenantTables()) {
+    EXPECT_EQ(Count(txn, table, a.tenant.id), 0) << table << " without a tenant";
+    EXPECT_EQ(txn.exec1("SELECT count(*) FROM " + txn.quote_name(table))[0].as<long>(), 0)
+        << table << " read whole without a tenant";
+  }
+}
+
+TEST(RowLevelSecurity, ATenantScopeSeesOnlyThatTenant) {
+  Suite& suite = SharedSuite();
+  Populated a = Populate(suite);
+  Populated b = Populate(suite);
+  pqxx::connection conn(suite.service_database_url());
+  pqxx::work txn(conn);
+  txn.exec_params("SELECT set_config('app.tenant_id', $1, true)", b.tenant.id);
+  for (const std::string& table : TenantTables()) {
+    EXPECT_EQ(Count(txn, table, a.tenant.id), 0) << table << " of A seen from B";
+    EXPECT_GT(Count(txn, table, b.tenant.id), 0) << table << " of B not seen from B";
+    EXPECT_EQ(txn.exec1("SELECT count(*) FROM " + txn.quote_name(table) + " WHERE " +
+                        TenantColumn(table) + " <> current_setting('app.tenant_id')::uuid")[0]
+                  .as<long>(),
+              0)
+        << table;
+  }
+  // Updates without the tenant's scope change nothing.
+  EXPECT_EQ(txn.exec_params("UPDATE customers SET first_name = 'x' WHERE id = $1",
+                            a.customer_id)
+                .affected_rows(),
+            0u);
+}
+
+TEST(RowLevelSecurity, NoRowCanBeWrittenIntoAnotherTenant) {
+  Suite& suite = SharedSuite();
+  Populated a = Populate(suite);
+  Populated b = Populate(suite);
+  pqxx::connection conn(suite.service_database_url());
+  pqxx::work txn(conn);
+  txn.exec_params("SELECT set_config('app.tenant_id', $1, true)", b.tenant.id);
+  try {
+    txn.exec_params("INSERT INTO customers (tenant_id, id) VALUES ($1, gen_random_uuid())",
+                    a.tenant.id);
+    FAIL() << "inserted a customer into another tenant";
+  } catch (const pqxx::sql_error& e) {
+    EXPECT_NE(std::string(e.what()).find("violates row-level security policy"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(RowLevelSecurity, TheServiceRoleCannotDeleteNorRewriteTheAuditTrail) {
+  Suite& suite = SharedSuite();
+  Populated a = Populate(suite);
+  for (const char* statement : {"DELETE FROM customers", "DELETE FROM audit_events",
+                                "UPDATE audit_events SET actor = 'someone else'"}) {
+    pqxx::connection conn(suite.service_database_url());
+    pqxx::work txn(conn);
+    txn.exec_params("SELECT set_config('app.tenant_id', $1, true)", a.tenant.id);
+    try {
+      txn.exec(statement);
+      FAIL() << statement << " was allowed";
+    } catch (const pqxx::sql_error& e) {
+      EXPECT_NE(std::string(e.what()).find("permission denied"), std::string::npos)
+          << statement << ": " << e.what();
+    }
+  }
+}
+
+TEST(RowLevelSecurity, KeysAreFoundOnlyThroughTheLookupFunction) {
+  Suite& suite = SharedSuite();
+  Suite::Tenant a = suite.NewTenant();
+  pqxx::connection conn(suite.service_database_url());
+  pqxx::work txn(conn);
+  std::string hash = txn.exec_params1("SELECT encode(sha256($1::bytea), 'hex')", a.api_key)[0]
+                         .as<std::string>();
+  EXPECT_TRUE(txn.exec_params("SELECT 1 FROM api_keys WHERE key_hash = $1", hash).empty());
+  pqxx::result found = txn.exec_params("SELECT tenant_id::text FROM authenticate_api_key($1)", hash);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0][0].as<std::string>(), a.id);
+  EXPECT_TRUE(txn.exec_params("SELECT 1 FROM authenticate_api_key($1)", "0" + hash.substr(1))
+                  .empty());
+}
+
+}  // namespace
+}  // namespace aievents::testing

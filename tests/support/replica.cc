@@ -1,0 +1,75 @@
+#include "tests/support/replica.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+namespace aievents::testing {
+namespace {
+
+template <typename T>
+std::unique_ptr<T> OrDie(absl::StatusOr<std::unique_ptr<T>> value, const char* what) {
+  if (!value.ok()) {
+    std::cerr << "cannot start replica " << what << ": " << value.status() << "\n";
+    std::abort();
+  }
+  return std::move(*value);
+}
+
+std::string Local(int port) { return "127.0.0.1:" + std::to_string(port); }
+
+}  // namespace
+
+std::unique_ptr<Replica> Replica::Start(const Suite& suite,
+                                        const std::function<void(ServiceConfig&)>& adjust) {
+  std::unique_ptr<Replica> replica(new Replica());
+  ServiceConfig service = suite.service_config();
+  adjust(service);
+
+  matching::MatchingConfig matching_config;
+  matching_config.service = service;
+  matching_config.default_phone_region = "US";
+  replica->matching_ = OrDie(matching::MatchingServer::Start(matching_config), "matching");
+
+  ingest::IngestConfig ingest_config;
+  ingest_config.service = service;
+  ingest_config.matching_address = Local(replica->matching_->grpc_port());
+  replica->ingest_ = OrDie(ingest::IngestServer::Start(ingest_config), "ingest");
+  replica->matching_->ConnectIngest(Local(replica->ingest_->grpc_port()));
+
+  timeline::TimelineConfig timeline_config;
+  timeline_config.service = service;
+  timeline_config.ingest_address = Local(replica->ingest_->grpc_port());
+  replica->timeline_ = OrDie(timeline::TimelineServer::Start(timeline_config), "timeline");
+
+  gateway::GatewayConfig gateway_config;
+  gateway_config.listen_port = 0;
+  gateway_config.ingest_address = Local(replica->ingest_->grpc_port());
+  gateway_config.matching_address = Local(replica->matching_->grpc_port());
+  gateway_config.timeline_address = Local(replica->timeline_->grpc_port());
+  replica->gateway_ = OrDie(gateway::GatewayServer::Start(gateway_config), "gateway");
+  for (int attempt = 0; attempt < 300; ++attempt) {
+    if (HttpRequest(replica->gateway_port(), "GET", "/readyz").status == 200) return replica;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::cerr << "the replica never became ready\n";
+  std::abort();
+}
+
+Replica::~Replica() {
+  if (gateway_) gateway_->Shutdown();
+  if (ingest_) ingest_->Shutdown();
+  if (timeline_) timeline_->Shutdown();
+  if (matching_) matching_->Shutdown();
+}
+
+HttpResult Replica::Call(const std::string& key, const std::string& method,
+                         const std::string& target, const std::string& body,
+                         std::map<std::string, std::string> headers) {
+  if (!key.empty()) headers.emplace("x-api-key", key);
+  if (!body.empty()) headers.emplace("content-type", "application/json");
+  return HttpRequest(gateway_port(), method, target, body, headers);
+}
+
+}  // namespace aievents::testing
