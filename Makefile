@@ -11,6 +11,8 @@ SERVICE_DB_URL := postgresql://aievents_service@127.0.0.1:$(PG_PORT)/aievents
 export AIEVENTS_DATABASE_URL ?= $(DB_URL)
 # The shared secret for service-to-service calls (webhook processing), made once per checkout.
 INTERNAL_TOKEN_FILE := $(DATA_DIR)/internal-token
+# The key ring that encrypts webhook signing secrets at rest (docs/security.md), made once.
+SECRETS_KEY_FILE := $(DATA_DIR)/secrets-keys
 
 .PHONY: up down test bench build deps db migrate dev-key services clean format openapi
 
@@ -49,8 +51,9 @@ migrate: build db
 services: build migrate
 	@mkdir -p $(DATA_DIR)
 	@[ -s $(INTERNAL_TOKEN_FILE) ] || (head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > $(INTERNAL_TOKEN_FILE) && chmod 600 $(INTERNAL_TOKEN_FILE))
+	@[ -s $(SECRETS_KEY_FILE) ] || (umask 077 && head -c 32 /dev/urandom | base64 > $(SECRETS_KEY_FILE))
 	@AIEVENTS_INTERNAL_TOKEN=$$(cat $(INTERNAL_TOKEN_FILE)) AIEVENTS_DATABASE_URL=$(SERVICE_DB_URL) \
-	  bash scripts/services.sh start
+	  AIEVENTS_SECRETS_KEY_FILE=$(CURDIR)/$(SECRETS_KEY_FILE) bash scripts/services.sh start
 
 # A development tenant and key, made once; the key file survives restarts.
 dev-key: migrate
@@ -69,6 +72,10 @@ test: deps build
 
 # The ingestion benchmark against the stack `make up` starts (see bench/README.md); prints
 # numbers, asserts nothing. BENCH_ARGS passes options, e.g. BENCH_ARGS=--fill-rows=10000000.
+# It measures throughput, so the services it starts have no rate limits (they would measure the
+# limit instead); target-specific settings reach the `up` it depends on.
+bench: export AIEVENTS_RATE_LIMIT_KEY_PER_SECOND := 0
+bench: export AIEVENTS_RATE_LIMIT_TENANT_PER_SECOND := 0
 bench: up
 	@bash scripts/install-deps.sh --bench
 	@bash bench/run-ingest-bench.sh $(BENCH_ARGS)

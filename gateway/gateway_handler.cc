@@ -13,6 +13,7 @@
 #include "common/runtime/log.h"
 #include "common/runtime/metrics.h"
 #include "common/text/ids.h"
+#include "common/text/redaction.h"
 #include "common/text/text.h"
 #include "gateway/form_body.h"
 #include "gateway/http_status.h"
@@ -29,14 +30,6 @@ using google::protobuf::Message;
 using google::protobuf::MessageFactory;
 
 // A client-supplied request id is echoed only when it is short and printable.
-bool IsUsableRequestId(const std::string& id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id) {
-    if (c < 0x21 || c > 0x7e) return false;
-  }
-  return true;
-}
-
 bool IsJsonContentType(const std::string& content_type) {
   std::string media = ToLowerAscii(TrimAscii(content_type.substr(0, content_type.find(';'))));
   return media == "application/json" ||
@@ -121,8 +114,7 @@ HttpResponse RenderReply(const Route& route, const absl::StatusOr<BackendClient:
 
 void GatewayHandler::Handle(HttpRequest request, HttpResponder respond) {
   auto start = std::chrono::steady_clock::now();
-  std::string request_id = request.Header("x-request-id");
-  if (!IsUsableRequestId(request_id)) request_id = NewUuidV7();
+  std::string request_id = RequestIdOrNew(request.Header("x-request-id"));
   std::string method = request.method;
   std::string remote = request.remote_address;
   // The completion is shared with the exception guard below, so even a bug's 500 carries the
@@ -165,7 +157,7 @@ void GatewayHandler::Handle(HttpRequest request, HttpResponder respond) {
     });
   } catch (const std::exception& e) {
     log::Error("http_handler_exception",
-               {{"request_id", request_id}, {"path", request.path}, {"error", e.what()}});
+               {{"request_id", request_id}, {"path", RedactPath(request.path)}, {"error", e.what()}});
     (*complete)(ErrorResponse(500, "INTERNAL", "internal error"), "unmatched");
   }
 }

@@ -144,6 +144,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
   options.on_drain_timeout = [backends] { backends->CancelAll(); };
   options.error_response = [](int status, const std::string& message) {
     const char* code = status == 413   ? "PAYLOAD_TOO_LARGE"
+                       : status == 414 ? "URI_TOO_LONG"
                        : status == 431 ? "REQUEST_HEADER_FIELDS_TOO_LARGE"
                        : status == 503 ? "UNAVAILABLE"
                        : status == 500 ? "INTERNAL"

@@ -15,6 +15,7 @@ absl::StatusOr<nlohmann::json> ParseStrictJson(const std::string& text,
     std::string name;  // the current key (objects) or "[]" (arrays)
   };
   std::vector<Frame> frames;
+  bool too_deep = false;
   auto path = [&] {
     std::vector<std::string> parts;
     for (const Frame& frame : frames) parts.push_back(frame.name);
@@ -24,10 +25,13 @@ absl::StatusOr<nlohmann::json> ParseStrictJson(const std::string& text,
   auto callback = [&](int, Event event, nlohmann::json& parsed) {
     switch (event) {
       case Event::object_start:
-        frames.push_back({{}, ""});
-        break;
       case Event::array_start:
-        frames.push_back({{}, "[]"});
+        if (frames.size() >= kMaxJsonDepth && !too_deep) {
+          too_deep = true;
+          violations.push_back(
+              {path(), absl::StrCat("nests deeper than ", kMaxJsonDepth, " levels")});
+        }
+        frames.push_back({{}, event == Event::array_start ? "[]" : ""});
         break;
       case Event::object_end:
       case Event::array_end:

@@ -6,6 +6,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/runtime/log.h"
+#include "common/text/ids.h"
+#include "common/text/redaction.h"
 #include "common/text/text.h"
 
 namespace aievents {
@@ -169,6 +171,15 @@ void HttpConnection::OnHeader(beast::error_code ec) {
   if (ec && IsMalformed(ec)) return Reject(400, "malformed HTTP request: " + ec.message());
   if (ec) return Close();  // deadline missed, client gone, or shutting down
   if (draining_) return Close();
+  if (parser_->get().target().size() > core_->options.max_target_bytes) {
+    return Reject(414, absl::StrCat("request target exceeds the limit of ",
+                                    core_->options.max_target_bytes, " bytes"));
+  }
+  if (static_cast<size_t>(std::distance(parser_->get().begin(), parser_->get().end())) >
+      core_->options.max_header_fields) {
+    return Reject(431, absl::StrCat("more than ", core_->options.max_header_fields,
+                                    " header fields"));
+  }
   // Beast accepts repeated identical Content-Length headers (RFC 9112 allows either); a proxy
   // in front may pick another framing, so refuse them (request smuggling).
   if (parser_->get().count(http::field::content_length) > 1) {
@@ -234,7 +245,7 @@ void HttpConnection::Dispatch() {
   try {
     core_->handler(std::move(request), respond);
   } catch (const std::exception& e) {
-    log::Error("http_handler_exception", {{"error", e.what()}, {"path", target}});
+    log::Error("http_handler_exception", {{"error", e.what()}, {"path", RedactPath(target)}});
     respond(core_->Error(500, "internal error"));
   }
 }
@@ -331,7 +342,16 @@ void HttpConnection::EndStream() {
 
 void HttpConnection::Reject(int status, const std::string& message) {
   state_ = State::kWriting;
-  response_ = ToBeast(core_->Error(status, message), 11, false);
+  // The client's request id when its headers were read, so even this answer can be traced.
+  std::string request_id = RequestIdOrNew(
+      parser_.has_value() ? std::string(parser_->get()["x-request-id"]) : std::string());
+  log::Info("http_rejected", {{"request_id", request_id},
+                              {"status", std::to_string(status)},
+                              {"reason", message},
+                              {"remote", remote_}});
+  HttpResponse error = core_->Error(status, message);
+  error.headers.emplace_back("x-request-id", request_id);
+  response_ = ToBeast(error, 11, false);
   stream_.expires_after(core_->options.write_timeout);
   http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, size_t) {
     if (ec) return self->Close();

@@ -79,7 +79,9 @@ class HttpServer {
     std::string host = "127.0.0.1";
     int port = 0;  // 0 picks a free port; see port()
     size_t max_body_bytes = 64 * 1024;
-    size_t max_header_bytes = 16 * 1024;
+    size_t max_header_bytes = 16 * 1024;  // request line and header fields together
+    size_t max_header_fields = 100;      // more: 431
+    size_t max_target_bytes = 8 * 1024;  // a longer request target: 414
     // Open connections; more are answered 503 with Retry-After and closed.
     int max_connections = 4096;
     // I/O threads; 0 means one per core.
@@ -97,7 +99,7 @@ class HttpServer {
     // Called once when the drain period ends with requests still in a handler, so the owner
     // can cancel what they wait for (the gateway cancels its backend calls).
     std::function<void()> on_drain_timeout;
-    // Builds the body of the errors the server itself answers (400, 408, 413, 431, 503).
+    // Builds the body of the errors the server itself answers (400, 408, 413, 414, 431, 503).
     std::function<HttpResponse(int status, const std::string& message)> error_response;
   };
 

@@ -38,4 +38,10 @@ bool IsUuid(std::string_view text) {
   return true;
 }
 
+std::string RequestIdOrNew(std::string_view given) {
+  bool usable = !given.empty() && given.size() <= 128;
+  for (char c : given) usable = usable && c >= 0x21 && c <= 0x7e;
+  return usable ? std::string(given) : NewUuidV7();
+}
+
 }  // namespace aievents

@@ -10,12 +10,14 @@ start_throwaway_pg() {
   local port attempt
   THROWAWAY_PG_ROOT="$root"
   trap 'stop_throwaway_pg' EXIT
-  # A port nobody listens on: try random ones until a connection attempt is refused. Another
+  # A port nobody listens on, below the ephemeral range (32768 and up), where the thousands of
+  # short client connections a test makes linger in TIME_WAIT and would block the bind: try
+  # random ones until a connection attempt is refused. Another
   # process may still take it before PostgreSQL binds it (two test runs at once), so a failed
   # start is tried again on another port, and the server's log is shown when all tries fail.
   for attempt in 1 2 3; do
     while :; do
-      port=$((20000 + RANDOM % 30000))
+      port=$((20000 + RANDOM % 12000))
       (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
     done
     if "$root/scripts/pg.sh" start "$THROWAWAY_PG_DIR/data" "$port" "$@"; then

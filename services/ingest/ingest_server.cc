@@ -30,6 +30,17 @@ IngestConfig LoadIngestConfig(ConfigSource& source) {
   config.commit_threads = source.Int("commit-threads", 4, 1, 64,
                                      "threads running commit transactions (each holds a "
                                      "database connection while it commits)");
+  config.secrets_key_file = source.String(
+      "secrets-key-file", "",
+      "file of base64 AES-256 keys sealing webhook signing secrets, one per line, the sealing "
+      "key first (older ones still open what they sealed)");
+  config.secrets_keys = source.String(
+      "secrets-keys", "", "the same keys inline, comma-separated (when no key file is given)");
+  if (config.secrets_key_file.empty() && config.secrets_keys.empty()) {
+    source.AddProblem(
+        "setting --secrets-key-file or --secrets-keys is required (webhook signing secrets are "
+        "encrypted at rest; docs/security.md)");
+  }
   return config;
 }
 
@@ -63,7 +74,10 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
   server->linker_ = std::make_unique<EventLinker>(server->links_.get());
   server->service_ = std::make_unique<IngestGrpcService>(
       server->authenticator_.get(), server->ingestor_.get(), server->linker_.get());
-  server->webhooks_ = std::make_unique<PgWebhookStore>(server->pool_.get());
+  AIEV_ASSIGN_OR_RETURN(SecretBox secrets,
+                        SecretBox::Load(config.secrets_key_file, config.secrets_keys));
+  server->secrets_ = std::make_unique<SecretBox>(std::move(secrets));
+  server->webhooks_ = std::make_unique<PgWebhookStore>(server->pool_.get(), server->secrets_.get());
   server->deliveries_ = std::make_unique<PgDeliveryStore>(
       server->pool_.get(), server->webhooks_.get(), server->store_.get());
   server->processor_ = std::make_unique<WebhookProcessor>(

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/auth/authenticator.h"
+#include "common/auth/secret_box.h"
 #include "common/pg/pg_pipeline.h"
 #include "common/pg/pg_pool.h"
 #include "common/rpc/grpc_service_runner.h"
@@ -33,6 +34,10 @@ struct IngestConfig {
   // Group commit (see EventBatcher) and the threads that run its transactions.
   EventBatcher::Options batching;
   int commit_threads = 4;
+  // The key ring that seals webhook signing secrets at rest (see SecretBox): a file of base64
+  // keys, or the keys themselves, comma-separated; the first seals, all open.
+  std::string secrets_key_file;
+  std::string secrets_keys;
 };
 
 IngestConfig LoadIngestConfig(ConfigSource& source);
@@ -67,6 +72,7 @@ class IngestServer {
   std::unique_ptr<PgEventLinks> links_;
   std::unique_ptr<EventLinker> linker_;
   std::unique_ptr<IngestGrpcService> service_;
+  std::unique_ptr<SecretBox> secrets_;
   std::unique_ptr<PgWebhookStore> webhooks_;
   std::unique_ptr<PgDeliveryStore> deliveries_;
   std::unique_ptr<WebhookProcessor> processor_;

@@ -29,13 +29,8 @@ std::string SeedFailedDelivery(Suite& suite, const Suite::Tenant& tenant) {
     std::exit(1);
   }
   std::string url = source.Json()["url_path"];
-  ingest::IngestConfig broken;
-  broken.service.database_url = suite.service_database_url();
-  broken.service.grpc_address = "127.0.0.1:0";
-  broken.service.admin_port = -1;
-  broken.service.auth_cache_seconds = 0;
+  ingest::IngestConfig broken = suite.ingest_config();
   broken.service.internal_token = std::string(40, 'x');  // matching refuses it
-  broken.matching_address = "127.0.0.1:" + std::to_string(suite.matching_port());
   auto replica = ingest::IngestServer::Start(broken);
   if (!replica.ok()) {
     std::cerr << "cannot start the failing replica: " << replica.status() << "\n";

@@ -56,9 +56,7 @@ bool WaitFor(Condition condition) {
 class Replica {
  public:
   Replica(Suite& suite, ingest::EventBatcher::Options batching) {
-    ingest::IngestConfig ingest_config;
-    ingest_config.service = suite.service_config();
-    ingest_config.matching_address = "127.0.0.1:" + std::to_string(suite.matching_port());
+    ingest::IngestConfig ingest_config = suite.ingest_config();
     ingest_config.batching = batching;
     auto ingest = ingest::IngestServer::Start(ingest_config);
     EXPECT_TRUE(ingest.ok()) << ingest.status();

@@ -333,13 +333,8 @@ TEST(Webhooks, FailedDeliveryCanBeReplayedAfterAFix) {
   Source source = CreateSource(tenant.api_key, "whippy");
   // An ingest replica with a wrong internal token cannot reach matching: its deliveries are
   // stored but fail, as they would while matching is misconfigured.
-  ingest::IngestConfig broken;
-  broken.service.database_url = suite.service_database_url();
-  broken.service.grpc_address = "127.0.0.1:0";
-  broken.service.admin_port = -1;
-  broken.service.auth_cache_seconds = 0;
+  ingest::IngestConfig broken = suite.ingest_config();
   broken.service.internal_token = std::string(40, 'x');
-  broken.matching_address = "127.0.0.1:" + std::to_string(suite.matching_port());
   auto replica = ingest::IngestServer::Start(broken);
   ASSERT_TRUE(replica.ok()) << replica.status();
   auto stub = v1::WebhookService::NewStub(grpc::CreateChannel(

@@ -32,7 +32,7 @@ std::unique_ptr<Replica> Replica::Start(const Suite& suite,
   matching_config.default_phone_region = "US";
   replica->matching_ = OrDie(matching::MatchingServer::Start(matching_config), "matching");
 
-  ingest::IngestConfig ingest_config;
+  ingest::IngestConfig ingest_config = suite.ingest_config();
   ingest_config.service = service;
   ingest_config.matching_address = Local(replica->matching_->grpc_port());
   replica->ingest_ = OrDie(ingest::IngestServer::Start(ingest_config), "ingest");

@@ -8,6 +8,7 @@
 #include "common/runtime/log.h"
 #include "common/text/crypto.h"
 #include "common/auth/scopes.h"
+#include "common/auth/secret_box.h"
 #include "tools/admin/admin_commands.h"
 
 namespace aievents::testing {
@@ -28,6 +29,12 @@ const std::string& InternalToken() {
   return token;
 }
 
+// One key ring for the whole suite, as a deployment would configure it.
+const std::string& SecretsKeys() {
+  static const std::string keys = SecretBox::NewBase64Key();
+  return keys;
+}
+
 ServiceConfig TestServiceConfig(const std::string& database_url) {
   ServiceConfig config;
   config.internal_token = InternalToken();
@@ -44,6 +51,16 @@ ServiceConfig TestServiceConfig(const std::string& database_url) {
 }  // namespace
 
 std::string Suite::internal_token() const { return InternalToken(); }
+
+std::string Suite::secrets_keys() const { return SecretsKeys(); }
+
+ingest::IngestConfig Suite::ingest_config() const {
+  ingest::IngestConfig config;
+  config.service = service_config();
+  config.matching_address = "127.0.0.1:" + std::to_string(matching_port());
+  config.secrets_keys = SecretsKeys();
+  return config;
+}
 
 ServiceConfig Suite::service_config() const {
   return TestServiceConfig(service_database_url());
@@ -63,6 +80,7 @@ std::unique_ptr<Suite> Suite::Start() {
   ingest::IngestConfig ingest_config;
   ingest_config.service = TestServiceConfig(url);
   ingest_config.matching_address = "127.0.0.1:" + std::to_string(suite->matching_->grpc_port());
+  ingest_config.secrets_keys = SecretsKeys();
   suite->ingest_ = OrDie(ingest::IngestServer::Start(ingest_config), "ingest");
   suite->matching_->ConnectIngest("127.0.0.1:" + std::to_string(suite->ingest_->grpc_port()));
 

@@ -50,6 +50,11 @@ class Suite {
   ServiceConfig service_config() const;
   // The internal token every service of the suite is configured with.
   std::string internal_token() const;
+  // Settings for another ingest replica: the suite's, pointed at its matching service, with
+  // its key ring for webhook signing secrets.
+  ingest::IngestConfig ingest_config() const;
+  // The key ring (one base64 key) the suite's ingest seals webhook signing secrets with.
+  std::string secrets_keys() const;
   int gateway_port() const { return gateway_->port(); }
   int ingest_port() const { return ingest_->grpc_port(); }
   int matching_port() const { return matching_->grpc_port(); }

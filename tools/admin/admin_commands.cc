@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/auth/scopes.h"
+#include "common/auth/secret_box.h"
 #include "common/pg/pg_pool.h"
 #include "common/runtime/status_macros.h"
 #include "common/text/ids.h"
@@ -150,6 +151,29 @@ absl::StatusOr<std::vector<std::string>> ListAudit(const std::string& database_u
                                  event.target_id()));
   }
   return lines;
+}
+
+absl::StatusOr<int> ResealSecrets(const std::string& database_url, const std::string& tenant_id,
+                                  const std::string& key_file, const std::string& keys) {
+  if (!tenant_id.empty()) AIEV_RETURN_IF_ERROR(CheckTenant(tenant_id));
+  AIEV_ASSIGN_OR_RETURN(SecretBox box, SecretBox::Load(key_file, keys));
+  std::vector<PgStatement> statements = ingest::PgWebhookStore::Statements();
+  AIEV_ASSIGN_OR_RETURN(std::unique_ptr<PgPool> pool, OnePool(database_url, statements));
+  if (tenant_id.empty()) {
+    // Every tenant at once is only visible to a role that bypasses row-level security; any
+    // other role would see no rows and report nothing to do.
+    AIEV_ASSIGN_OR_RETURN(bool bypasses, pool->InSystemTransaction<bool>([](pqxx::work& txn) {
+      return txn.exec1("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")[0]
+          .as<bool>();
+    }));
+    if (!bypasses) {
+      return absl::FailedPreconditionError(
+          "without --tenant this needs a role that bypasses row-level security (a superuser); "
+          "or run it once per tenant with --tenant");
+    }
+  }
+  return ingest::PgWebhookStore(pool.get(), &box)
+      .ResealSecrets(tenant_id.empty() ? std::nullopt : std::optional(tenant_id));
 }
 
 absl::Status RequeueDelivery(const std::string& database_url, const std::string& tenant_id,

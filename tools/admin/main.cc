@@ -129,6 +129,23 @@ const std::vector<Command>& Commands() {
            return PrintLines(aievents::admin::ListAudit(url, tenant, action, limit));
          };
        }},
+      {"reseal-secrets", "re-encrypt webhook signing secrets with the first key of the ring",
+       [](ConfigSource& source, const std::string& url) {
+         std::string tenant =
+             source.String("tenant", "", "only this tenant (default: all; needs a superuser)");
+         std::string key_file = source.String(
+             "secrets-key-file", "", "file of base64 keys, the new sealing key first");
+         std::string keys = source.String("secrets-keys", "", "the keys inline, comma-separated");
+         if (key_file.empty() && keys.empty()) {
+           source.AddProblem("setting --secrets-key-file or --secrets-keys is required");
+         }
+         return [url, tenant, key_file, keys] {
+           auto resealed = aievents::admin::ResealSecrets(url, tenant, key_file, keys);
+           if (!resealed.ok()) return Fail(resealed.status());
+           std::cout << "resealed the secrets of " << *resealed << " webhook sources\n";
+           return 0;
+         };
+       }},
       {"list-deliveries", "list a tenant's webhook inbox entries",
        [](ConfigSource& source, const std::string& url) {
          std::string tenant = Tenant(source);

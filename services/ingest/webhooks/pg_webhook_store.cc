@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_trail.h"
+#include "common/runtime/log.h"
+#include "common/runtime/status_macros.h"
 #include "common/text/proto_enum_names.h"
 #include "common/text/rfc3339.h"
 #include "common/text/text.h"
@@ -20,6 +22,13 @@ constexpr char kSourceList[] = "webhook_source_list";
 constexpr char kSourceRotate[] = "webhook_source_rotate";
 constexpr char kSourceDisable[] = "webhook_source_disable";
 constexpr char kSourceLock[] = "webhook_source_lock";
+constexpr char kSourceSecrets[] = "webhook_source_secrets";
+constexpr char kSourceReseal[] = "webhook_source_reseal";
+
+// What a sealed signing secret is bound to: its row.
+std::string SecretRow(const std::string& tenant_id, const std::string& source_id) {
+  return tenant_id + "|" + source_id;
+}
 constexpr char kSourceByToken[] = "webhook_source_by_token";
 constexpr char kDeliveryInsert[] = "webhook_delivery_insert";
 constexpr char kDeliveryByMessage[] = "webhook_delivery_by_message";
@@ -147,6 +156,14 @@ std::vector<PgStatement> PgWebhookStore::Statements() {
        " previous_secret_expires_at = CASE WHEN signing_secret IS NULL THEN NULL"
        "   ELSE now() + interval '24 hours' END, signing_secret = $3"
        " WHERE tenant_id = $1 AND id = $2 RETURNING " AIEVENTS_SOURCE_COLUMNS},
+      {kSourceSecrets,
+       "SELECT tenant_id::text AS tenant_id, id::text AS id, signing_secret,"
+       " previous_signing_secret FROM webhook_sources"
+       " WHERE ($1::uuid IS NULL OR tenant_id = $1) AND (signing_secret IS NOT NULL"
+       "   OR previous_signing_secret IS NOT NULL) FOR UPDATE"},
+      {kSourceReseal,
+       "UPDATE webhook_sources SET signing_secret = $3, previous_signing_secret = $4"
+       " WHERE tenant_id = $1 AND id = $2"},
       {kSourceLock, "SELECT " AIEVENTS_SOURCE_COLUMNS
                     " FROM webhook_sources WHERE tenant_id = $1 AND id = $2 FOR UPDATE"},
       {kSourceDisable,
@@ -213,10 +230,11 @@ absl::StatusOr<v1::WebhookSource> PgWebhookStore::CreateSource(
     const std::string& label, const std::string& token_hash, const std::string& token_prefix,
     const std::optional<std::string>& secret) {
   const std::string& tenant_id = actor.tenant_id;
+  AIEV_ASSIGN_OR_RETURN(std::optional<std::string> sealed, Sealed(tenant_id, id, secret));
   return pool_->InTenantTransaction<v1::WebhookSource>(tenant_id, [&](pqxx::work& txn) {
     v1::WebhookSource source =
         SourceFromRow(txn.exec_prepared1(kSourceInsert, tenant_id, id, ShortName(vendor), label,
-                                         token_hash, token_prefix, NullableParam(secret)));
+                                         token_hash, token_prefix, NullableParam(sealed)));
     AppendAudit(txn, actor,
                 {"webhook_source.created", "webhook_source", id, std::nullopt, AuditJson(source)});
     return source;
@@ -238,8 +256,10 @@ absl::StatusOr<std::vector<v1::WebhookSource>> PgWebhookStore::ListSources(
 absl::StatusOr<v1::WebhookSource> PgWebhookStore::RotateSecret(const RequestContext& actor,
                                                                const std::string& id,
                                                                const std::string& secret) {
-  return ChangeSource(actor, id, "webhook_source.secret_rotated",
-                      [&](pqxx::work& txn) { return txn.exec_prepared(kSourceRotate, actor.tenant_id, id, secret); });
+  AIEV_ASSIGN_OR_RETURN(std::optional<std::string> sealed, Sealed(actor.tenant_id, id, secret));
+  return ChangeSource(actor, id, "webhook_source.secret_rotated", [&](pqxx::work& txn) {
+    return txn.exec_prepared(kSourceRotate, actor.tenant_id, id, *sealed);
+  });
 }
 
 absl::StatusOr<v1::WebhookSource> PgWebhookStore::DisableSource(const RequestContext& actor,
@@ -273,6 +293,47 @@ absl::Status PgWebhookStore::RecordReplay(const RequestContext& actor, const std
   });
 }
 
+absl::StatusOr<std::optional<std::string>> PgWebhookStore::Sealed(
+    const std::string& tenant_id, const std::string& source_id,
+    const std::optional<std::string>& secret) const {
+  if (!secret.has_value()) return std::nullopt;
+  if (secrets_ == nullptr) {
+    return absl::FailedPreconditionError("this process has no key to seal signing secrets with");
+  }
+  return secrets_->Seal(*secret, SecretRow(tenant_id, source_id));
+}
+
+absl::StatusOr<int> PgWebhookStore::ResealSecrets(const std::optional<std::string>& tenant_id) {
+  if (secrets_ == nullptr) return absl::FailedPreconditionError("no key ring given");
+  auto reseal = [&](pqxx::work& txn) -> absl::StatusOr<int> {
+    int resealed = 0;
+    pqxx::result rows =
+        txn.exec_prepared(kSourceSecrets, tenant_id.has_value() ? tenant_id->c_str() : nullptr);
+    for (const pqxx::row& row : rows) {
+      std::string tenant = row["tenant_id"].as<std::string>();
+      std::string id = row["id"].as<std::string>();
+      std::vector<std::optional<std::string>> values;
+      bool changed = false;
+      for (const char* column : {"signing_secret", "previous_signing_secret"}) {
+        std::optional<std::string> stored = OptionalText(row[column]);
+        if (stored.has_value() && secrets_->NeedsResealing(*stored)) {
+          AIEV_ASSIGN_OR_RETURN(std::string plain, secrets_->Open(*stored, SecretRow(tenant, id)));
+          stored = secrets_->Seal(plain, SecretRow(tenant, id));
+          changed = true;
+        }
+        values.push_back(stored);
+      }
+      if (!changed) continue;
+      txn.exec_prepared(kSourceReseal, tenant, id, NullableParam(values[0]),
+                        NullableParam(values[1]));
+      ++resealed;
+    }
+    return resealed;
+  };
+  if (tenant_id.has_value()) return pool_->InTenantTransaction<int>(*tenant_id, reseal);
+  return pool_->InSystemTransaction<int>(reseal);
+}
+
 absl::StatusOr<std::optional<SourceForToken>> PgWebhookStore::FindSourceByToken(
     const std::string& token_hash) {
   return pool_->InSystemTransaction<std::optional<SourceForToken>>(
@@ -285,7 +346,21 @@ absl::StatusOr<std::optional<SourceForToken>> PgWebhookStore::FindSourceByToken(
     source.source_id = row["id"].as<std::string>();
     source.vendor = EnumFromName<v1::WebhookVendor>(row["vendor"].as<std::string>());
     for (const char* secret : {"signing_secret", "previous_signing_secret"}) {
-      if (auto v = OptionalText(row[secret])) source.signing_secrets.push_back(*v);
+      std::optional<std::string> stored = OptionalText(row[secret]);
+      if (!stored.has_value()) continue;
+      source.requires_signature = true;
+      if (secrets_ == nullptr) continue;
+      absl::StatusOr<std::string> opened =
+          secrets_->Open(*stored, SecretRow(source.tenant_id, source.source_id));
+      if (!opened.ok()) {
+        // Deliveries of this source now fail their signature check (401, the vendor retries)
+        // until the key ring holds the key again: loud, and never the secret itself.
+        log::Error("signing_secret_unreadable", {{"tenant", source.tenant_id},
+                                                 {"source_id", source.source_id},
+                                                 {"error", std::string(opened.status().message())}});
+        continue;
+      }
+      source.signing_secrets.push_back(*std::move(opened));
     }
     source.disabled = row["disabled"].as<bool>();
     return source;

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/webhook_service.pb.h"
+#include "common/auth/secret_box.h"
 #include "common/pg/pg_pool.h"
 #include "common/rpc/request_context.h"
 
@@ -23,6 +24,9 @@ struct SourceForToken {
   std::string source_id;
   v1::WebhookVendor vendor;
   std::vector<std::string> signing_secrets;  // current first, then a previous one still valid
+  // True when the source has a signing secret, readable or not: its deliveries must then be
+  // signed, even when this process cannot open the secret (they are refused until it can).
+  bool requires_signature = false;
   bool disabled;
 };
 
@@ -55,7 +59,10 @@ struct NewDelivery {
 
 class PgWebhookStore {
  public:
-  explicit PgWebhookStore(PgPool* pool) : pool_(pool) {}
+  // `secrets` seals signing secrets as they are stored and opens them as they are read; a store
+  // without one (the operator tool's inbox commands) refuses to handle secrets.
+  explicit PgWebhookStore(PgPool* pool, const SecretBox* secrets = nullptr)
+      : pool_(pool), secrets_(secrets) {}
 
   static std::vector<PgStatement> Statements();
 
@@ -128,10 +135,19 @@ class PgWebhookStore {
   struct OperatorLine {
     std::string id, status, vendor, event_type, error;
   };
+  // Re-seals every signing secret (of one tenant, or of all when the role bypasses row-level
+  // security) that is plaintext or sealed with an older key, with the ring's sealing key.
+  // Returns how many sources changed.
+  absl::StatusOr<int> ResealSecrets(const std::optional<std::string>& tenant_id);
   absl::StatusOr<std::vector<OperatorLine>> ListForOperator(const std::string& tenant_id,
                                                             const std::string& status, int limit);
 
  private:
+  // The signing secret sealed for its row (tenant and source), for storing.
+  absl::StatusOr<std::optional<std::string>> Sealed(const std::string& tenant_id,
+                                                    const std::string& source_id,
+                                                    const std::optional<std::string>& secret) const;
+
   // Locks the source, applies `change` (a statement returning the changed row) and records
   // `action` with the source before and after. NOT_FOUND when the tenant has no such source.
   absl::StatusOr<v1::WebhookSource> ChangeSource(
@@ -139,6 +155,7 @@ class PgWebhookStore {
       const std::function<pqxx::result(pqxx::work&)>& change);
 
   PgPool* pool_;
+  const SecretBox* secrets_;
 };
 
 }  // namespace aievents::ingest

@@ -30,11 +30,19 @@ std::optional<absl::Time> VendorTime(const std::optional<std::string>& text) {
   return *time;
 }
 
-absl::StatusOr<DeliveryIdentity> IdentifyDelivery(v1::WebhookVendor vendor,
+namespace {
+
+// The mappers read vendor fields at the types the vendors document; a body with another type
+// where one is expected is unusable like any other malformed body (a 400 and a rejected
+// delivery), never an internal error.
+absl::Status WrongType(const nlohmann::json::exception& e) {
+  return absl::InvalidArgumentError(absl::StrCat("body has a field of the wrong type: ", e.what()));
+}
+
+absl::StatusOr<DeliveryIdentity> IdentifyByVendor(v1::WebhookVendor vendor,
                                                   const nlohmann::json& body,
                                                   const std::map<std::string, std::string>& headers,
                                                   const std::string& raw_body) {
-  if (!body.is_object()) return absl::InvalidArgumentError("body is not a JSON object");
   switch (vendor) {
     case v1::WEBHOOK_VENDOR_AGNTIX:
       return IdentifyAgntix(body, headers);
@@ -47,6 +55,20 @@ absl::StatusOr<DeliveryIdentity> IdentifyDelivery(v1::WebhookVendor vendor,
   }
 }
 
+}  // namespace
+
+absl::StatusOr<DeliveryIdentity> IdentifyDelivery(v1::WebhookVendor vendor,
+                                                  const nlohmann::json& body,
+                                                  const std::map<std::string, std::string>& headers,
+                                                  const std::string& raw_body) {
+  if (!body.is_object()) return absl::InvalidArgumentError("body is not a JSON object");
+  try {
+    return IdentifyByVendor(vendor, body, headers, raw_body);
+  } catch (const nlohmann::json::exception& e) {
+    return WrongType(e);
+  }
+}
+
 absl::StatusOr<MappedDelivery> MapDelivery(v1::WebhookVendor vendor, const nlohmann::json& body,
                                            const DeliveryIdentity& identity,
                                            const std::string& delivery_id, absl::Time received_at) {
@@ -54,18 +76,22 @@ absl::StatusOr<MappedDelivery> MapDelivery(v1::WebhookVendor vendor, const nlohm
   // mapped long after, by whatever version is running then.
   if (!body.is_object()) return absl::InvalidArgumentError("body is not a JSON object");
   absl::StatusOr<MappedDelivery> mapped;
-  switch (vendor) {
-    case v1::WEBHOOK_VENDOR_AGNTIX:
-      mapped = MapAgntix(body, identity);
-      break;
-    case v1::WEBHOOK_VENDOR_WHIPPY:
-      mapped = MapWhippy(body, identity);
-      break;
-    case v1::WEBHOOK_VENDOR_SIPGATE:
-      mapped = MapSipgate(body, identity, received_at);
-      break;
-    default:
-      return absl::InvalidArgumentError("unknown vendor");
+  try {
+    switch (vendor) {
+      case v1::WEBHOOK_VENDOR_AGNTIX:
+        mapped = MapAgntix(body, identity);
+        break;
+      case v1::WEBHOOK_VENDOR_WHIPPY:
+        mapped = MapWhippy(body, identity);
+        break;
+      case v1::WEBHOOK_VENDOR_SIPGATE:
+        mapped = MapSipgate(body, identity, received_at);
+        break;
+      default:
+        return absl::InvalidArgumentError("unknown vendor");
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return WrongType(e);
   }
   if (mapped.ok() && mapped->kind == MappedDelivery::Kind::kCall) {
     mapped->call.delivery_id = delivery_id;

@@ -43,7 +43,7 @@ absl::StatusOr<ReceiveOutcome> WebhookReceiver::Receive(const v1::ReceiveDeliver
   std::map<std::string, std::string> headers(request.headers().begin(), request.headers().end());
 
   // Verify before parsing, on the exact bytes.
-  if (!found.signing_secrets.empty()) {
+  if (found.requires_signature) {
     std::vector<std::string> keys;
     for (const std::string& secret : found.signing_secrets) {
       if (auto key = DecodeSigningSecret(secret); key.ok()) keys.push_back(*key);
@@ -81,7 +81,7 @@ absl::StatusOr<ReceiveOutcome> WebhookReceiver::Receive(const v1::ReceiveDeliver
   absl::Status malformed = absl::OkStatus();
   try {
     body = nlohmann::json::parse(request.body());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // syntax, UTF-8, a number out of range
     malformed = absl::InvalidArgumentError(absl::StrCat("body is not valid JSON: ", e.what()));
   }
   absl::StatusOr<DeliveryIdentity> identity =
