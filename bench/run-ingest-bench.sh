@@ -127,8 +127,14 @@ report_cpu() {  # $1 = seconds of load
   echo "$line"
 }
 
+# Row-level security binds the owner too: each tenant's events are counted in its own scope.
 events_in_bench() {
-  psql_db -c "SELECT count(*) FROM ai_events WHERE tenant_id IN ($(printf "'%s'," "${tenant_ids[@]}" | sed 's/,$//'))"
+  local total=0 tenant
+  for tenant in "${tenant_ids[@]}"; do
+    total=$((total + $(psql_db -c "SET app.tenant_id = '$tenant'" \
+      -c "SELECT count(*) FROM ai_events WHERE tenant_id = '$tenant'" | tail -n 1)))
+  done
+  echo "$total"
 }
 
 run_wrk() {  # $1 = mode, $2 = seconds, $3 = connections (default 64)

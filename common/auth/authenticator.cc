@@ -107,11 +107,13 @@ absl::StatusOr<RequestContext> Authenticator::Authorize(grpc::ServerContextBase&
   RateLimiter::Decision decision =
       limiter_.Take(caller->key_id, caller->tenant_id, cost, absl::Now());
   if (decision.limited) {
-    context.AddInitialMetadata("x-http-header-ratelimit-limit", std::to_string(decision.limit));
-    context.AddInitialMetadata("x-http-header-ratelimit-remaining",
-                               std::to_string(decision.remaining));
-    context.AddInitialMetadata("x-http-header-ratelimit-reset",
-                               std::to_string(decision.reset_seconds));
+    caller->rate_limit_metadata = {
+        {"x-http-header-ratelimit-limit", std::to_string(decision.limit)},
+        {"x-http-header-ratelimit-remaining", std::to_string(decision.remaining)},
+        {"x-http-header-ratelimit-reset", std::to_string(decision.reset_seconds)}};
+    for (const auto& [key, value] : caller->rate_limit_metadata) {
+      context.AddInitialMetadata(key, value);
+    }
   }
   if (granted != nullptr) *granted = decision.granted;
   if (decision.granted == 0) return RateLimited(decision.retry_after_seconds);

@@ -24,6 +24,9 @@ struct RequestContext {
   std::vector<std::pair<std::string, std::string>> forward_metadata;
   // Correlates log lines across the gateway and services.
   std::string request_id;
+  // The caller's rate-limit state as response metadata (x-http-header-ratelimit-*), for
+  // answers that carry their own metadata (each reply of a batch).
+  std::vector<std::pair<std::string, std::string>> rate_limit_metadata;
 };
 
 }  // namespace aievents

@@ -99,6 +99,9 @@ grpc::ServerUnaryReactor* IngestGrpcService::CreateEventBatch(grpc::CallbackServ
       for (const auto& [key, value] : AnswerMetadata(result)) {
         (*reply->mutable_initial_metadata())[key] = value;
       }
+      for (const auto& [key, value] : call_context.rate_limit_metadata) {
+        (*reply->mutable_initial_metadata())[key] = value;
+      }
       if (result.ok()) {
         reply->set_response(result->SerializeAsString());
       } else {

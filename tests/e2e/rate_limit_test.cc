@@ -56,6 +56,28 @@ TEST(RateLimits, AKeyOverItsLimitGets429AndRecovers) {
   EXPECT_EQ(replica->Call(key, "GET", "/v1/ai-events").status, 200) << "recovered";
 }
 
+TEST(RateLimits, EventsSentThroughTheGatewaysBatchesCarryTheHeadersAndLimitsToo) {
+  Suite& suite = SharedSuite();
+  auto replica = LimitedReplica(suite);
+  Suite::Tenant tenant = suite.NewTenant();
+  HttpResult created = suite.Post(tenant.api_key, "/v1/api-keys", {{"scopes", {"events:write"}}});
+  std::string writer = created.Json()["secret"];
+  for (int i = 0; i < 4; ++i) {
+    nlohmann::json body = ValidEvent();
+    body["ai_event"]["idempotency_key"] = "rate-" + std::to_string(i);
+    HttpResult result = replica->Call(writer, "POST", "/v1/ai-events", body.dump());
+    if (i < 3) {
+      ASSERT_EQ(result.status, 201) << result.body;
+      EXPECT_EQ(result.Header("ratelimit-limit"), "3");
+      EXPECT_EQ(result.Header("ratelimit-remaining"), std::to_string(2 - i));
+    } else {
+      EXPECT_EQ(result.status, 429) << result.body;
+      EXPECT_GE(Seconds(result.Header("retry-after")), 1);
+    }
+  }
+  EXPECT_EQ(CountEvents(suite, tenant.id), 3) << "the refused event was not stored";
+}
+
 TEST(RateLimits, ATenantsKeysShareTheTenantsLimit) {
   Suite& suite = SharedSuite();
   auto replica = LimitedReplica(suite);
