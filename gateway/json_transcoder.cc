@@ -155,7 +155,7 @@ void SetValue(const Json& given, const FieldDescriptor* field, Message& message,
       }
       std::string text = value.get<std::string>();
       // Protobuf strings must be UTF-8 (a backend could not even read the request otherwise).
-      if (field->type() == FieldDescriptor::TYPE_STRING && SanitizeUtf8(text) != text) {
+      if (field->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(text)) {
         violations.push_back({path, "must be valid UTF-8 text"});
         return;
       }

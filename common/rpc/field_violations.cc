@@ -3,6 +3,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/text/text.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -19,10 +20,12 @@ absl::Status InvalidArgumentWithViolations(const std::vector<FieldViolation>& vi
   google::rpc::BadRequest bad_request;
   std::vector<std::string> parts;
   for (const FieldViolation& violation : violations) {
+    // A description may quote what the client sent, which need not be UTF-8; protobuf strings
+    // must be.
     auto* out = bad_request.add_field_violations();
-    out->set_field(violation.field);
-    out->set_description(violation.description);
-    parts.push_back(absl::StrCat(violation.field, ": ", violation.description));
+    out->set_field(SanitizeUtf8(violation.field));
+    out->set_description(SanitizeUtf8(violation.description));
+    parts.push_back(absl::StrCat(out->field(), ": ", out->description()));
   }
   absl::Status status =
       absl::InvalidArgumentError(absl::StrCat("invalid request: ", absl::StrJoin(parts, "; ")));

@@ -25,21 +25,32 @@ std::string_view Utf8Prefix(std::string_view text, size_t max_chars) {
   return text;
 }
 
+// The length of the well-formed UTF-8 sequence at text[i] (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF, the same rules protobuf checks), or 0.
+size_t WellFormedSequence(std::string_view text, size_t i) {
+  unsigned char c = static_cast<unsigned char>(text[i]);
+  if (c < 0x80) return 1;
+  size_t length = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (length == 0 || i + length > text.size()) return 0;
+  for (size_t k = 1; k < length; ++k) {
+    if (!IsContinuation(text[i + k])) return 0;
+  }
+  unsigned char next = static_cast<unsigned char>(text[i + 1]);
+  if (length == 2 && c < 0xC2) return 0;                  // overlong
+  if (length == 3 && c == 0xE0 && next < 0xA0) return 0;  // overlong
+  if (length == 3 && c == 0xED && next >= 0xA0) return 0;  // a surrogate
+  if (length == 4 && c == 0xF0 && next < 0x90) return 0;  // overlong
+  if (length == 4 && (c > 0xF4 || (c == 0xF4 && next >= 0x90))) return 0;  // above U+10FFFF
+  return length;
+}
+
 std::string SanitizeUtf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    size_t length = c < 0x80           ? 1
-                    : (c >> 5) == 0x6  ? 2
-                    : (c >> 4) == 0xE  ? 3
-                    : (c >> 3) == 0x1E ? 4
-                                       : 0;
-    bool valid = length > 0 && i + length <= text.size();
-    for (size_t k = 1; valid && k < length; ++k) valid = IsContinuation(text[i + k]);
-    if (valid && length == 2 && c < 0xC2) valid = false;  // overlong
-    if (valid) {
+    size_t length = WellFormedSequence(text, i);
+    if (length > 0) {
       out.append(text.substr(i, length));
       i += length;
     } else {
@@ -48,6 +59,15 @@ std::string SanitizeUtf8(std::string_view text) {
     }
   }
   return out;
+}
+
+bool IsValidUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    size_t length = WellFormedSequence(text, i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
 }
 
 std::string_view TrimAscii(std::string_view text) {

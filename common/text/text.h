@@ -20,6 +20,9 @@ std::string_view Utf8Prefix(std::string_view text, size_t max_chars);
 // shown (and carried in a proto string field) safely.
 std::string SanitizeUtf8(std::string_view text);
 
+// True when `text` is well-formed UTF-8 (RFC 3629, as protobuf requires of string fields).
+bool IsValidUtf8(std::string_view text);
+
 // `text` without leading and trailing ASCII white space.
 std::string_view TrimAscii(std::string_view text);
 

@@ -198,6 +198,68 @@ TEST(MutatedRequests, NoneIsAnsweredWith5xx) {
   EXPECT_GE(sent, 3000);
 }
 
+// The same for every endpoint that reads: mutated query strings and path ids.
+TEST(MutatedRequests, NoQueryStringOrIdIsAnsweredWith5xx) {
+  Suite& suite = SharedSuite();
+  Suite::Tenant tenant = suite.NewTenant();
+  const std::string& key = tenant.api_key;
+  std::string customer = CreateCustomer(suite, key, {{"email", "fuzz-get@example.com"}});
+  std::string event = CreateEvent(suite, key, {{"email", "fuzz-get@example.com"}},
+                                  "2026-03-10T14:30:00Z", "fuzz-get")["id"];
+  std::map<std::string, std::string> ids = {{"id", event}, {"customer_id", customer},
+                                            {"event_id", event}};
+  const char* parameters[] = {"page_size", "page_token", "matched", "event_type", "q",
+                              "include_inactive", "action", "status", "source_id", "source"};
+  const char* values[] = {"1e999", "-1", "%FF%FE", "%00", "abc", "", "9999999999999999999",
+                          "true", "%E2%82", "[]", "%", "a%2Fb", "0x10", " 1", "null"};
+  auto routes = gateway::RouteTable::Build(gateway::FrontedServices());
+  ASSERT_TRUE(routes.ok());
+  Mutator mutator(kSeed + 1);
+  int sent = 0;
+  for (const gateway::Route& route : routes->routes()) {
+    if (route.rule.method() != "GET" || route.method->server_streaming()) continue;
+    for (int i = 0; i < 100; ++i) {
+      std::string path;
+      for (const std::string& segment : route.segments) {
+        if (segment.empty()) continue;
+        path += "/";
+        if (segment.front() == '{') {
+          std::string id = ids[segment.substr(1, segment.size() - 2)];
+          // Sometimes the real id, sometimes a mangled one.
+          path += mutator.Below(3) == 0 ? id : mutator.Mutate("\"" + id + "\"").first;
+        } else {
+          path += segment;
+        }
+      }
+      if (!route.verb.empty()) path += ":" + route.verb;
+      std::string query;
+      for (int n = mutator.Below(4); n > 0; --n) {
+        query += std::string(query.empty() ? "?" : "&") + parameters[mutator.Below(10)] + "=" +
+                 values[mutator.Below(15)];
+      }
+      std::string target;
+      for (char c : path + query) {  // bytes a request line cannot carry are sent escaped
+        if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f ||
+            c == '#') {
+          static const char* hex = "0123456789ABCDEF";
+          target += '%';
+          target += hex[static_cast<unsigned char>(c) >> 4];
+          target += hex[static_cast<unsigned char>(c) & 15];
+        } else {
+          target += c;
+        }
+      }
+      HttpResult result = suite.Call(key, "GET", target);
+      ++sent;
+      EXPECT_GT(result.status, 0) << target;
+      EXPECT_LT(result.status, 500) << route.method->name() << " " << target << " -> "
+                                    << result.body;
+      EXPECT_FALSE(result.Header("x-request-id").empty()) << target;
+    }
+  }
+  EXPECT_GE(sent, 1000);
+}
+
 // The limits at the edge, each a 4xx with the standard body and the request id.
 TEST(MutatedRequests, OversizedHeadersAndTargetsAreRefused) {
   Suite& suite = SharedSuite();

@@ -27,5 +27,16 @@ TEST(Text, TrimLowerAndPrefix) {
   EXPECT_FALSE(StartsWithIgnoreCase("Bear", "bearer "));
 }
 
+TEST(Utf8, OnlyWellFormedSequencesAreValid) {
+  EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+  EXPECT_FALSE(IsValidUtf8("\xc0\x80"));          // overlong NUL
+  EXPECT_FALSE(IsValidUtf8("\xe0\x80\xaf"));      // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // a surrogate
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated
+  // Each byte of the surrogate becomes U+FFFD ("" splits the literals: \x is greedy).
+  EXPECT_EQ(SanitizeUtf8("a\xed\xa0\x80" "b"), "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b");
+}
+
 }  // namespace
 }  // namespace aievents
