@@ -73,11 +73,14 @@ std::vector<FieldViolation> ApplyQuery(const std::string& query, Message& messag
 
 // "idempotent-replayed" -> "Idempotent-Replayed" (gRPC metadata keys are lower case).
 std::string HeaderCase(std::string name) {
+  // RateLimit-* as the IETF draft spells it.
+  if (name.rfind("ratelimit-", 0) == 0) name.replace(0, 10, "Rate-Limit-");
   bool start = true;
   for (char& c : name) {
     if (start && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     start = c == '-';
   }
+  if (name.rfind("Rate-Limit-", 0) == 0) name.erase(4, 1);
   return name;
 }
 

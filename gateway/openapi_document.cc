@@ -170,23 +170,28 @@ class Builder {
 };
 
 Json ErrorSchema() {
+  Json string = {{"type", "string"}};
+  Json violation = {
+      {"type", "object"},
+      {"properties",
+       {{"field", {{"type", "string"}, {"description", "Dotted path, e.g. ai_event.summary."}}},
+        {"description", string}}},
+      {"required", {"field", "description"}}};
+  Json error = {
+      {"type", "object"},
+      {"properties",
+       {{"code", {{"type", "string"}, {"description", "The gRPC status name, e.g. INVALID_ARGUMENT."}}},
+        {"message", string},
+        {"field_violations", {{"type", "array"}, {"items", violation}}},
+        {"reason",
+         {{"type", "string"},
+          {"description", "Why, when the service says: MISSING_SCOPE or RATE_LIMITED."}}},
+        {"missing_scope",
+         {{"type", "string"}, {"description", "With 403: the scope the API key lacks."}}}}},
+      {"required", {"code", "message", "field_violations"}}};
   return {{"type", "object"},
           {"description", "Every failure has this body (docs/http-api.md)."},
-          {"properties",
-           {{"error",
-             {{"type", "object"},
-              {"properties",
-               {{"code", {{"type", "string"}, {"description", "The gRPC status name, e.g. INVALID_ARGUMENT."}}},
-                {"message", {{"type", "string"}}},
-                {"field_violations",
-                 {{"type", "array"},
-                  {"items",
-                   {{"type", "object"},
-                    {"properties",
-                     {{"field", {{"type", "string"}, {"description", "Dotted path, e.g. ai_event.summary."}}},
-                      {"description", {{"type", "string"}}}}},
-                    {"required", {"field", "description"}}}}}}}},
-              {"required", {"code", "message", "field_violations"}}}}}},
+          {"properties", {{"error", error}}},
           {"required", {"error"}}};
 }
 

@@ -51,6 +51,9 @@ export function customerCombobox({ label, candidates, onPick }) {
   }
 
   function show(list, note) {
+    // Search results arrive after the suggestions: the option the user moved to stays active
+    // when it is still listed, so an arrow key pressed meanwhile is not lost.
+    const activeId = options[active]?.customer.id;
     options = list;
     replace(listbox, list.map((option, index) => h('li', {
       id: optionId(index),
@@ -71,7 +74,7 @@ export function customerCombobox({ label, candidates, onPick }) {
     input.setAttribute('aria-expanded', 'true');
     status.textContent = list.length === 0 ? (note ?? 'No customers found.')
       : `${list.length} customer${list.length === 1 ? '' : 's'} available.`;
-    setActive(-1);
+    setActive(activeId ? list.findIndex((option) => option.customer.id === activeId) : -1);
   }
 
   function close() {

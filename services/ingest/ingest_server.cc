@@ -92,11 +92,6 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
       std::make_unique<WebhookAdmin>(server->webhooks_.get(), server->processor_.get());
   server->webhook_service_ = std::make_unique<WebhookGrpcService>(
       server->authenticator_.get(), server->receiver_.get(), server->webhook_admin_.get());
-  if (config.service.internal_token.empty()) {
-    log::Warn("no_internal_token", {{"effect",
-                                     "webhook deliveries are stored but cannot be matched; set "
-                                     "--internal-token on ingest and matching"}});
-  }
   PgPool* pool = server->pool_.get();
   MatchingClient* matching = server->matching_.get();
   std::function<absl::Status()> readiness = [pool, matching] {
