@@ -165,15 +165,25 @@ void GatewayHandler::Handle(HttpRequest request, HttpResponder respond) {
   }
 }
 
-HttpResponse GatewayHandler::Readiness() {
+HttpResponse GatewayHandler::Readiness(bool all_backends) {
+  // Ready means the write path is reachable: ingest, which stores events and vendor deliveries.
+  // With matching or timeline down the gateway still takes webhooks (kept in the inbox and
+  // processed when matching is back) and answers reads with 503, so taking it out of service
+  // would only turn those into connection errors. `?backends=all` asks for every backend (what
+  // `make up` and the tests wait for).
   nlohmann::ordered_json checks = nlohmann::ordered_json::object();
   bool ready = true;
+  bool complete = true;
   for (const auto& [service, status] : backends_->Health()) {
     checks[service] = status.ok() ? "ok" : std::string(status.message());
-    ready = ready && status.ok();
+    bool essential = service == "aievents.v1.IngestService" || service == "aievents.v1.WebhookService";
+    if (essential) ready = ready && status.ok();
+    complete = complete && status.ok();
   }
+  if (all_backends) ready = ready && complete;
   return JsonResponse(ready ? 200 : 503,
-                      {{"status", ready ? "ready" : "not_ready"}, {"checks", checks}});
+                      {{"status", !ready ? "not_ready" : complete ? "ready" : "degraded"},
+                       {"checks", checks}});
 }
 
 void GatewayHandler::Dispatch(const HttpRequest& request, const std::string& request_id,
@@ -206,7 +216,9 @@ void GatewayHandler::Dispatch(const HttpRequest& request, const std::string& req
       return answer(std::move(response));
     }
     if (request.path == "/healthz") return answer(JsonResponse(200, {{"status", "ok"}}));
-    if (request.path == "/readyz") return answer(Readiness());
+    if (request.path == "/readyz") {
+      return answer(Readiness(request.query.find("backends=all") != std::string::npos));
+    }
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
     response.body = Metrics::Global().RenderPrometheus();

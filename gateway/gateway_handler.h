@@ -44,7 +44,8 @@ class GatewayHandler {
   using Completion = std::function<void(HttpResponse, std::string route_label)>;
 
   void Dispatch(const HttpRequest& request, const std::string& request_id, Completion complete);
-  HttpResponse Readiness();
+  // 200 when ingest is serving (or, with `all_backends`, every backend); the body names each.
+  HttpResponse Readiness(bool all_backends);
 
   const RouteTable* routes_;
   BackendClient* backends_;

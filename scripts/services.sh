@@ -46,9 +46,9 @@ case "${1:-}" in
       nohup "$(binary_of "$service")" >>"$logs/$service.log" 2>&1 &
       echo $! >"$run/$service.pid"
     done
-    # Ready means the gateway answers /readyz with 200: every backend and the database are up.
+    # Up means the gateway answers /readyz?backends=all with 200: every backend and the database.
     for _ in $(seq 1 150); do
-      if curl -fsS "http://127.0.0.1:${AIEVENTS_LISTEN_PORT:-8080}/readyz" >/dev/null 2>&1; then
+      if curl -fsS "http://127.0.0.1:${AIEVENTS_LISTEN_PORT:-8080}/readyz?backends=all" >/dev/null 2>&1; then
         echo "services: ready (logs in .data/log)"
         exit 0
       fi

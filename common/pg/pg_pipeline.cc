@@ -104,6 +104,13 @@ absl::StatusOr<pg_conn*> PgPipelinePool::Acquire() {
     PQclear(set);
     if (!ok) return fail("cannot set plan_cache_mode");
   }
+  if (options_.statement_timeout.count() > 0) {
+    std::string sql = absl::StrCat("SET statement_timeout = ", options_.statement_timeout.count());
+    PGresult* set = PQexec(conn, sql.c_str());
+    bool ok = PQresultStatus(set) == PGRES_COMMAND_OK;
+    PQclear(set);
+    if (!ok) return fail("cannot set statement_timeout");
+  }
   if (PQenterPipelineMode(conn) != 1) return fail("cannot enter pipeline mode");
   return conn;
 }

@@ -69,6 +69,7 @@ class PgPipelinePool {
     int size = 4;
     std::vector<PgStatement> statements;  // prepared on every connection, with kScopeToTenant
     std::chrono::milliseconds acquire_timeout{5000};
+    std::chrono::milliseconds statement_timeout{0};  // as in PgPool::Options
     // plan_cache_mode = force_generic_plan on every connection (see PgPool::Options).
     bool generic_plans = true;
   };

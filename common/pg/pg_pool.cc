@@ -42,6 +42,10 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire() {
       // can only choose among the indexes, which stay right.
       setup.exec("SET enable_seqscan = off");
     }
+    if (options_.statement_timeout.count() > 0) {
+      pqxx::nontransaction setup(*conn);
+      setup.exec(absl::StrCat("SET statement_timeout = ", options_.statement_timeout.count()));
+    }
     conn->prepare(kScopeToTenant.name, kScopeToTenant.sql);
     for (const PgStatement& statement : options_.statements) {
       conn->prepare(statement.name, statement.sql);

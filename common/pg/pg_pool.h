@@ -40,6 +40,9 @@ class PgPool {
     std::vector<PgStatement> statements;
     // How long a caller waits for a free connection before UNAVAILABLE.
     std::chrono::milliseconds acquire_timeout{5000};
+    // The longest any statement may run (statement_timeout on every connection; 0 keeps the
+    // server's). A stuck statement then fails and frees its connection instead of holding it.
+    std::chrono::milliseconds statement_timeout{0};
     // Plan every prepared statement once (plan_cache_mode = force_generic_plan). Right for
     // statements whose best plan does not depend on their values (key lookups, array inserts):
     // PostgreSQL otherwise re-plans them on every execution, which costs more than running them.

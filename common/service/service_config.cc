@@ -19,6 +19,9 @@ ServiceConfig LoadServiceConfig(ConfigSource& source, int default_grpc_port,
                                  "admin HTTP port for /metrics, /healthz, /readyz (-1: off)");
   config.db_pool_size =
       source.Int("db-pool-size", 8, 1, 256, "PostgreSQL connections this process may open");
+  config.db_statement_timeout_ms = source.Int(
+      "db-statement-timeout-ms", 10000, 100, 600000,
+      "the longest a database statement may run before it is cancelled (statement_timeout)");
   config.auth_cache_seconds =
       source.Int("auth-cache-seconds", 4, 0, 4,
                  "how long an API key lookup is trusted; a revoked or rotated-out key works at "
@@ -51,6 +54,7 @@ absl::StatusOr<std::unique_ptr<PgPool>> CreateServicePool(const ServiceConfig& c
   options.generic_plans = generic_plans;
   options.database_url = config.database_url;
   options.size = config.db_pool_size;
+  options.statement_timeout = std::chrono::milliseconds(config.db_statement_timeout_ms);
   options.statements = std::move(statements);
   // Every service authenticates, and every service records its administrative actions.
   for (const PgStatement& statement : Authenticator::Statements()) {

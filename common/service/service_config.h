@@ -22,6 +22,7 @@ struct ServiceConfig {
   std::string admin_host;    // host of the admin HTTP port (/metrics, /healthz, /readyz)
   int admin_port = -1;       // -1 disables it
   int db_pool_size = 8;
+  int db_statement_timeout_ms = 10000;  // statement_timeout on every connection
   int auth_cache_seconds = 4;  // how long a key stays trusted after a lookup (at most 4)
   // Token buckets per API key and per tenant, in this replica (per_second 0: no limit).
   RateLimiter::Limit rate_limit_key;

@@ -55,6 +55,7 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
                                                             AuthenticatorOptions(config.service));
   PgPipelinePool::Options pipeline;
   pipeline.database_url = config.service.database_url;
+  pipeline.statement_timeout = std::chrono::milliseconds(config.service.db_statement_timeout_ms);
   pipeline.size = config.commit_threads;
   pipeline.statements = PgEventStore::Statements();
   AIEV_ASSIGN_OR_RETURN(server->pipeline_, PgPipelinePool::Create(std::move(pipeline)));
@@ -93,11 +94,10 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
   server->webhook_service_ = std::make_unique<WebhookGrpcService>(
       server->authenticator_.get(), server->receiver_.get(), server->webhook_admin_.get());
   PgPool* pool = server->pool_.get();
-  MatchingClient* matching = server->matching_.get();
-  std::function<absl::Status()> readiness = [pool, matching] {
-    AIEV_RETURN_IF_ERROR(pool->Ping());
-    return matching->CheckHealth();
-  };
+  // Ready when its own dependency, PostgreSQL, is: with matching down, vendor deliveries are
+  // still stored and acknowledged (the inbox worker processes them once matching is back);
+  // only new API events are refused, with 503.
+  std::function<absl::Status()> readiness = [pool] { return pool->Ping(); };
   GrpcServiceRunner::Options options =
       RunnerOptions(config.service, v1::IngestService::service_full_name(), std::move(readiness));
   options.health_service_names.push_back(v1::WebhookService::service_full_name());

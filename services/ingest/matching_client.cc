@@ -10,7 +10,6 @@ namespace aievents::ingest {
 GrpcMatchingClient::GrpcMatchingClient(const std::string& target, absl::Duration timeout)
     : channel_(grpc::CreateChannel(target, grpc::InsecureChannelCredentials())),
       stub_(v1::MatchingService::NewStub(channel_)),
-      health_(grpc::health::v1::Health::NewStub(channel_)),
       timeout_(timeout) {}
 
 absl::StatusOr<v1::MatchCustomerResponse> GrpcMatchingClient::Match(
@@ -62,10 +61,6 @@ void GrpcMatchingClient::MatchBatch(const RequestContext& context,
         }
         owned->done(std::move(outcomes));
       });
-}
-
-absl::Status GrpcMatchingClient::CheckHealth() {
-  return CheckGrpcHealth(*health_, v1::MatchingService::service_full_name(), absl::Seconds(2));
 }
 
 }  // namespace aievents::ingest

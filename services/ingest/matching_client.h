@@ -11,7 +11,6 @@
 #include "absl/status/statusor.h"
 #include "aievents/v1/matching_service.grpc.pb.h"
 #include "common/rpc/request_context.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/channel.h"
 
 namespace aievents::ingest {
@@ -35,9 +34,6 @@ class MatchingClient {
   // the error of the whole call). `done` must not block.
   virtual void MatchBatch(const RequestContext& context, std::vector<v1::CustomerLookup> lookups,
                           BatchCallback done) = 0;
-
-  // OK when the matching service reports SERVING.
-  virtual absl::Status CheckHealth() = 0;
 };
 
 // MatchingClient over a gRPC channel.
@@ -50,12 +46,10 @@ class GrpcMatchingClient : public MatchingClient {
                                                   const v1::CustomerLookup& lookup) override;
   void MatchBatch(const RequestContext& context, std::vector<v1::CustomerLookup> lookups,
                   BatchCallback done) override;
-  absl::Status CheckHealth() override;
 
  private:
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::MatchingService::Stub> stub_;
-  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
   absl::Duration timeout_;
 };
 

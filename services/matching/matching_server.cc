@@ -32,6 +32,7 @@ absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
                                                             AuthenticatorOptions(config.service));
   PgPipelinePool::Options pipeline;
   pipeline.database_url = config.service.database_url;
+  pipeline.statement_timeout = std::chrono::milliseconds(config.service.db_statement_timeout_ms);
   pipeline.size = config.match_connections;
   pipeline.statements = PgCustomerStore::Statements();
   AIEV_ASSIGN_OR_RETURN(server->pipeline_, PgPipelinePool::Create(std::move(pipeline)));

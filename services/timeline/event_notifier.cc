@@ -1,9 +1,11 @@
 #include "services/timeline/event_notifier.h"
 
+#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "absl/time/clock.h"
 #include "common/runtime/log.h"
+#include "common/runtime/metrics.h"
 
 namespace aievents::timeline {
 namespace {
@@ -83,20 +85,32 @@ void EventNotifier::Dispatch(const std::string& payload) {
 }
 
 void EventNotifier::Run() {
+  // Every failure is logged and counted, a wrong URL on the first try included, and retried
+  // with exponential backoff (1 s doubling to 30 s, back to 1 s after a success), so a database
+  // that is away is neither hammered nor silently missed.
+  std::chrono::seconds backoff(1);
+  constexpr std::chrono::seconds kMaxBackoff(30);
   while (!stopping_) {
     try {
       pqxx::connection conn(database_url_);
       Receiver receiver(conn, this);
       conn.get_notifs();  // make sure LISTEN is active before reporting connected
       connected_ = true;
+      backoff = std::chrono::seconds(1);
       log::Info("timeline_listening", {{"channel", kChannel}});
       while (!stopping_) conn.await_notification(0, 200000);
     } catch (const std::exception& e) {
-      if (connected_) log::Warn("timeline_listen_lost", {{"error", e.what()}});
+      Metrics::Global().Increment("aievents_timeline_listen_failures_total");
+      log::Warn(connected_ ? "timeline_listen_lost" : "timeline_listen_failed",
+                {{"error", e.what()},
+                 {"retry_in_seconds", std::to_string(backoff.count())},
+                 {"effect", "live timelines get no updates until it reconnects"}});
     }
-    connected_ = false;
+    bool was_connected = connected_.exchange(false);
     std::unique_lock lock(mutex_);
-    stop_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_.load(); });
+    stop_.wait_for(lock, was_connected ? std::chrono::seconds(1) : backoff,
+                   [this] { return stopping_.load(); });
+    if (!was_connected) backoff = std::min(backoff * 2, kMaxBackoff);
   }
 }
 

@@ -368,13 +368,20 @@ TEST(Webhooks, FailedDeliveryCanBeReplayedAfterAFix) {
   EXPECT_EQ(events[0]["customer_id"], customer);
 
   // The CLI's replay queues it for the inbox worker, which processes it again (idempotently).
+  // The worker must be seen doing it: the delivery is pending first, then processed again,
+  // with one more attempt and a later processing time than the API's replay left.
+  nlohmann::json before = suite.Get(tenant.api_key, "/v1/webhook-deliveries/" + id).Json();
   ASSERT_TRUE(admin::RequeueDelivery(suite.database_url(), tenant.id, id).ok());
-  std::string status;
-  for (int i = 0; i < 200 && status != "processed"; ++i) {
+  EXPECT_EQ(suite.Get(tenant.api_key, "/v1/webhook-deliveries/" + id).Json()["status"], "pending");
+  nlohmann::json after;
+  for (int i = 0; i < 300; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    status = suite.Get(tenant.api_key, "/v1/webhook-deliveries/" + id).Json()["status"];
+    after = suite.Get(tenant.api_key, "/v1/webhook-deliveries/" + id).Json();
+    if (after["status"] == "processed") break;
   }
-  EXPECT_EQ(status, "processed");
+  EXPECT_EQ(after["status"], "processed");
+  EXPECT_EQ(after["attempts"].get<int>(), before["attempts"].get<int>() + 1);
+  EXPECT_GT(after["processed_at"].get<std::string>(), before["processed_at"].get<std::string>());
   EXPECT_EQ(EventsFrom(tenant.api_key, "whippy").size(), 1u);
 }
 

@@ -50,7 +50,7 @@ std::unique_ptr<Replica> Replica::Start(const Suite& suite,
   gateway_config.timeline_address = Local(replica->timeline_->grpc_port());
   replica->gateway_ = OrDie(gateway::GatewayServer::Start(gateway_config), "gateway");
   for (int attempt = 0; attempt < 300; ++attempt) {
-    if (HttpRequest(replica->gateway_port(), "GET", "/readyz").status == 200) return replica;
+    if (HttpRequest(replica->gateway_port(), "GET", "/readyz?backends=all").status == 200) return replica;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   std::cerr << "the replica never became ready\n";

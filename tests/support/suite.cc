@@ -100,7 +100,7 @@ std::unique_ptr<Suite> Suite::Start() {
   // Like `make up`, hand the suite over only once the gateway reports every backend ready
   // (readiness is polled once a second by each service).
   for (int attempt = 0; attempt < 300; ++attempt) {
-    if (HttpRequest(suite->gateway_port(), "GET", "/readyz").status == 200) return suite;
+    if (HttpRequest(suite->gateway_port(), "GET", "/readyz?backends=all").status == 200) return suite;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   std::cerr << "the suite never became ready\n";

@@ -150,16 +150,16 @@ TEST_F(WebhookProcessorTest, APhoneMatchingRefusesIsDroppedAndTheEventStillStore
   EXPECT_FALSE(event->has_customer_id()) << "stored unmatched rather than lost";
 }
 
-TEST_F(WebhookProcessorTest, MatchingDownFailsTheDeliveryWithTheReasonAndStoresNothing) {
+TEST_F(WebhookProcessorTest, MatchingDownLeavesTheDeliveryPendingAndStoresNothing) {
   matching_.SetDown(true);
   store_.Add(kTenant, Whippy("d-ended", "call_ended.json", 1));
-  ingest::ProcessOutcome outcome = ProcessOk("d-ended");
-  EXPECT_EQ(outcome.status, v1::DELIVERY_STATUS_FAILED);
-  EXPECT_NE(store_.Get("d-ended").error.find("matching is down"), std::string::npos)
-      << store_.Get("d-ended").error;
+  absl::StatusOr<ingest::ProcessOutcome> outcome = processor_.Process(kTenant, "d-ended");
+  EXPECT_EQ(outcome.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(store_.Get("d-ended").delivery.status, v1::DELIVERY_STATUS_PENDING)
+      << "left for the inbox worker, not failed";
   EXPECT_FALSE(store_.Event(kTenant, kCallKey).has_value());
   matching_.SetDown(false);
-  EXPECT_EQ(ProcessOk("d-ended").status, v1::DELIVERY_STATUS_PROCESSED) << "a replay works";
+  EXPECT_EQ(ProcessOk("d-ended").status, v1::DELIVERY_STATUS_PROCESSED) << "the retry works";
 }
 
 TEST_F(WebhookProcessorTest, UnusedEventTypesAreMarkedIgnored) {

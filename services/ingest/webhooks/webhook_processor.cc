@@ -109,6 +109,14 @@ absl::StatusOr<ProcessOutcome> WebhookProcessor::Process(const std::string& tena
     return outcome;
   }
   if (outcome.status().code() == absl::StatusCode::kAborted) return outcome.status();
+  // A dependency that is away (matching, the database) is not the delivery's fault: it stays
+  // pending, and the inbox worker processes it once the dependency is back.
+  if (outcome.status().code() == absl::StatusCode::kUnavailable ||
+      outcome.status().code() == absl::StatusCode::kDeadlineExceeded) {
+    Metrics::Global().Increment("aievents_webhook_deferred_total",
+                                {{"vendor", VendorName(delivery.vendor)}});
+    return outcome.status();
+  }
   // Keep the delivery with its error; it can be replayed after a fix.
   std::string error(outcome.status().message());
   log::Warn("webhook_delivery_failed", {{"tenant", tenant_id},

@@ -56,10 +56,6 @@ class FakeMatchingClient : public ingest::MatchingClient {
     done(std::move(outcomes));
   }
 
-  absl::Status CheckHealth() override {
-    return down_ ? absl::UnavailableError("matching is down") : absl::OkStatus();
-  }
-
  private:
   std::map<std::string, std::string> by_phone_, by_email_;
   std::set<std::string> refused_phones_;
