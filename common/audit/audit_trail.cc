@@ -5,6 +5,7 @@
 #include "common/rpc/page_token.h"
 #include "common/text/ids.h"
 #include "common/text/rfc3339.h"
+#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace aievents {
@@ -27,6 +28,14 @@ constexpr int kMaxPageSize = 500;
   " WHERE tenant_id = $1 AND ($2::text IS NULL OR action = $2) AND ($3::text IS NULL OR target_id = $3)"
 
 }  // namespace
+
+std::string AuditJson(const google::protobuf::Message& target) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(target, &json, options);
+  return json;
+}
 
 std::vector<PgStatement> AuditStatements() {
   return {

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/access_service.pb.h"
+#include "google/protobuf/message.h"
 #include "common/pg/pg_pool.h"
 #include "common/rpc/request_context.h"
 
@@ -27,6 +28,11 @@ struct AuditEntry {
   std::optional<std::string> before;
   std::optional<std::string> after;
 };
+
+// A target as the audit trail keeps it: the message as the API shows it (proto field names).
+// Callers pass messages that hold no secret (keys without their secret, sources without their
+// token or signing secret).
+std::string AuditJson(const google::protobuf::Message& target);
 
 // The statements AppendAudit and ListAudit use; add them to the pool's.
 std::vector<PgStatement> AuditStatements();

@@ -2,7 +2,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_trail.h"
-#include "google/protobuf/util/json_util.h"
 #include "common/runtime/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -67,15 +66,6 @@ v1::MatchMethod MethodFromName(const std::string& method) {
   return method == "email"   ? v1::MATCH_METHOD_EMAIL
          : method == "phone" ? v1::MATCH_METHOD_PHONE
                              : v1::MATCH_METHOD_NAME;
-}
-
-// A customer as the audit trail keeps it (its fields as the API shows them).
-std::string AuditJson(const v1::Customer& customer) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(customer, &json, options);
-  return json;
 }
 
 }  // namespace

@@ -9,7 +9,6 @@
 #include "common/text/proto_enum_names.h"
 #include "common/text/rfc3339.h"
 #include "common/text/text.h"
-#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace aievents::ingest {
@@ -129,15 +128,6 @@ StoredDelivery StoredFromRow(const pqxx::row& row) {
   stored.call_key = row["call_key"].as<std::string>();
   stored.body = pqxx::binarystring(row["body"]).str();
   return stored;
-}
-
-// A source as the audit trail keeps it: what the API lists (never its token or secret).
-std::string AuditJson(const v1::WebhookSource& source) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(source, &json, options);
-  return json;
 }
 
 }  // namespace

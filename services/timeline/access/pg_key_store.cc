@@ -9,7 +9,6 @@
 #include "common/rpc/field_violations.h"
 #include "common/text/ids.h"
 #include "common/text/text.h"
-#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace aievents::timeline {
@@ -63,15 +62,6 @@ v1::ApiKey KeyFromRow(const pqxx::row& row) {
   if (!row["expires_micros"].is_null()) SetTime(row["expires_micros"], key.mutable_expire_time());
   key.set_rotated_from_id(row["rotated_from"].as<std::string>());
   return key;
-}
-
-// What the audit trail keeps of a key: everything listed, never the secret (which is not here).
-std::string AuditJson(const v1::ApiKey& key) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(key, &json, options);
-  return json;
 }
 
 // The scopes as requested, deduplicated, in documentation order; violations name bad ones.
