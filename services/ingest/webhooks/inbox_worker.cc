@@ -1,6 +1,7 @@
 #include "services/ingest/webhooks/inbox_worker.h"
 
 #include "common/runtime/log.h"
+#include "common/runtime/metrics.h"
 
 namespace aievents::ingest {
 
@@ -21,20 +22,39 @@ InboxWorker::~InboxWorker() {
   thread_.join();
 }
 
+void InboxWorker::Retry(const PgWebhookStore::Claimed& delivery) {
+  auto outcome = processor_->Process(delivery.tenant_id, delivery.id);
+  if (outcome.ok()) return;
+  absl::StatusCode code = outcome.status().code();
+  if (code != absl::StatusCode::kUnavailable && code != absl::StatusCode::kDeadlineExceeded) {
+    // Anything else (a lost race, ABORTED) is tried again when the lease runs out.
+    log::Warn("inbox_retry_failed",
+              {{"delivery_id", delivery.id}, {"error", outcome.status().ToString()}});
+    return;
+  }
+  auto now = webhooks_->RecordDeferral(delivery.tenant_id, delivery.id,
+                                       std::string(outcome.status().message()), kMaxAttempts);
+  bool dead = now.ok() && *now == v1::DELIVERY_STATUS_FAILED;
+  if (dead) Metrics::Global().Increment("aievents_webhook_dead_lettered_total");
+  log::Warn(dead ? "inbox_dead_lettered" : "inbox_retry_deferred",
+            {{"tenant", delivery.tenant_id},
+             {"delivery_id", delivery.id},
+             {"attempts", std::to_string(delivery.attempts + 1)},
+             {"error", outcome.status().ToString()}});
+}
+
 void InboxWorker::Run() {
   std::unique_lock lock(mutex_);
   while (
       !stop_.wait_for(lock, absl::ToChronoMilliseconds(interval_), [this] { return stopping_; })) {
     lock.unlock();
-    auto pending = webhooks_->ClaimablePending(min_age_, 20);
-    if (pending.ok()) {
-      for (const auto& [tenant, id] : *pending) {
-        auto outcome = processor_->Process(tenant, id);
-        if (!outcome.ok()) {
-          log::Warn("inbox_retry_failed",
-                    {{"delivery_id", id}, {"error", outcome.status().ToString()}});
-        }
-      }
+    // The lease outlasts any processing (bounded by the matching and database deadlines), so
+    // no other replica takes a delivery while this one works on it.
+    auto claimed = webhooks_->Claim(min_age_, 20, absl::Minutes(1));
+    if (!claimed.ok()) {
+      log::Warn("inbox_claim_failed", {{"error", claimed.status().ToString()}});
+    } else {
+      for (const PgWebhookStore::Claimed& delivery : *claimed) Retry(delivery);
     }
     lock.lock();
   }

@@ -1,6 +1,8 @@
 // Processes inbox deliveries left pending: a crash between committing a delivery and
-// processing it, or a replay queued from the command line (aievents-admin replay-delivery).
-// Every ingest replica runs one; processing is idempotent, so overlap is harmless.
+// processing it, a dependency (matching) that was away, or a replay queued from the command
+// line (aievents-admin replay-delivery). Every ingest replica runs one; each claims what it
+// works on with a lease, so replicas do not repeat each other's work, and a delivery whose
+// dependency stays away is retried with backoff and dead-lettered after kMaxAttempts.
 #ifndef AIEVENTS_SERVICES_INGEST_WEBHOOKS_INBOX_WORKER_H_
 #define AIEVENTS_SERVICES_INGEST_WEBHOOKS_INBOX_WORKER_H_
 
@@ -20,8 +22,13 @@ class InboxWorker {
               absl::Duration min_age);
   ~InboxWorker();
 
+ public:
+  // About an hour of retries with the backoff of PgWebhookStore::RecordDeferral.
+  static constexpr int kMaxAttempts = 20;
+
  private:
   void Run();
+  void Retry(const PgWebhookStore::Claimed& delivery);
 
   PgWebhookStore* webhooks_;
   WebhookProcessor* processor_;

@@ -39,6 +39,7 @@ constexpr char kCallLock[] = "webhook_call_lock";
 constexpr char kCallDeliveries[] = "webhook_call_deliveries";
 constexpr char kCallDeliveryIds[] = "webhook_call_delivery_ids";
 constexpr char kPending[] = "webhook_pending";
+constexpr char kDeliveryDefer[] = "webhook_delivery_defer";
 constexpr char kOperatorStatus[] = "webhook_operator_status";
 constexpr char kOperatorRequeue[] = "webhook_operator_requeue";
 constexpr char kOperatorList[] = "webhook_operator_list";
@@ -196,15 +197,23 @@ std::vector<PgStatement> PgWebhookStore::Statements() {
        "SELECT id::text AS id FROM webhook_deliveries"
        " WHERE tenant_id = $1 AND call_key = $2 AND status NOT IN ('rejected', 'ignored')"
        " ORDER BY received_at, webhook_deliveries.id"},
-      // Across tenants, through the SECURITY DEFINER lookup; each delivery is then processed
+      // Across tenants, through the SECURITY DEFINER claim; each delivery is then processed
       // scoped to its tenant.
       {kPending,
-       "SELECT tenant_id::text AS tenant_id, id::text AS id"
-       " FROM pending_webhook_deliveries($1::interval, $2)"},
+       "SELECT tenant_id::text AS tenant_id, id::text AS id, attempts"
+       " FROM claim_webhook_deliveries($1::interval, $2, $3::interval)"},
+      {kDeliveryDefer,
+       "UPDATE webhook_deliveries SET attempts = attempts + 1, lease_until = NULL,"
+       " next_attempt_at = now() + least(power(2, attempts + 1), 300) * interval '1 second',"
+       " status = CASE WHEN attempts + 1 >= $4 THEN 'failed' ELSE status END,"
+       " error = CASE WHEN attempts + 1 >= $4"
+       "   THEN 'dead-lettered after ' || (attempts + 1) || ' attempts: ' || $3 ELSE $3 END"
+       " WHERE tenant_id = $1 AND id = $2 AND status = 'pending' RETURNING status"},
       {kOperatorStatus,
        "SELECT status FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE"},
       {kOperatorRequeue,
-       "UPDATE webhook_deliveries SET status = 'pending' WHERE tenant_id = $1 AND id = $2"},
+       "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = NULL,"
+       " lease_until = NULL WHERE tenant_id = $1 AND id = $2"},
       {kOperatorList,
        "SELECT id::text AS id, status, vendor, coalesce(event_type, '-') AS event_type,"
        " coalesce(error, '') AS error FROM webhook_deliveries"
@@ -464,17 +473,32 @@ std::vector<std::string> PgWebhookStore::CallDeliveryIds(pqxx::work& txn,
   return ids;
 }
 
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> PgWebhookStore::ClaimablePending(
-    absl::Duration min_age, int limit) {
-  using Pending = std::vector<std::pair<std::string, std::string>>;
-  return pool_->InSystemTransaction<Pending>([&](pqxx::work& txn) {
-    Pending pending;
-    std::string age = absl::StrCat(absl::ToInt64Milliseconds(min_age), " milliseconds");
-    for (const pqxx::row& row : txn.exec_prepared(kPending, age, limit)) {
-      pending.emplace_back(row["tenant_id"].as<std::string>(), row["id"].as<std::string>());
+absl::StatusOr<std::vector<PgWebhookStore::Claimed>> PgWebhookStore::Claim(
+    absl::Duration min_age, int limit, absl::Duration lease) {
+  auto interval = [](absl::Duration d) {
+    return absl::StrCat(absl::ToInt64Milliseconds(d), " milliseconds");
+  };
+  return pool_->InSystemTransaction<std::vector<Claimed>>([&](pqxx::work& txn) {
+    std::vector<Claimed> claimed;
+    for (const pqxx::row& row :
+         txn.exec_prepared(kPending, interval(min_age), limit, interval(lease))) {
+      claimed.push_back({row["tenant_id"].as<std::string>(), row["id"].as<std::string>(),
+                         row["attempts"].as<int>()});
     }
-    return pending;
+    return claimed;
   });
+}
+
+absl::StatusOr<v1::DeliveryStatus> PgWebhookStore::RecordDeferral(const std::string& tenant_id,
+                                                                  const std::string& id,
+                                                                  const std::string& error,
+                                                                  int max_attempts) {
+  return pool_->InTenantTransaction<v1::DeliveryStatus>(
+      tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::DeliveryStatus> {
+        pqxx::result rows = txn.exec_prepared(kDeliveryDefer, tenant_id, id, error, max_attempts);
+        if (rows.empty()) return v1::DELIVERY_STATUS_UNSPECIFIED;  // no longer pending
+        return EnumFromName<v1::DeliveryStatus>(rows[0]["status"].as<std::string>());
+      });
 }
 
 absl::Status PgWebhookStore::Requeue(const std::string& tenant_id, const std::string& id) {

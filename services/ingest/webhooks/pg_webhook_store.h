@@ -122,9 +122,23 @@ class PgWebhookStore {
   std::vector<std::string> CallDeliveryIds(pqxx::work& txn, const std::string& tenant_id,
                                            const std::string& call_key);
 
-  // Pending deliveries committed more than `min_age` ago, across tenants: (tenant, id).
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ClaimablePending(
-      absl::Duration min_age, int limit);
+  // Claims, across tenants, up to `limit` deliveries pending for longer than `min_age`, due for
+  // another attempt and not leased by another worker, for `lease` (see migration 0004).
+  struct Claimed {
+    std::string tenant_id;
+    std::string id;
+    int attempts;
+  };
+  absl::StatusOr<std::vector<Claimed>> Claim(absl::Duration min_age, int limit,
+                                             absl::Duration lease);
+
+  // Records an attempt that could not run because a dependency was away: the delivery stays
+  // pending, due again after an exponential backoff (2^attempts seconds, at most 5 minutes),
+  // until `max_attempts`, when it is dead-lettered (status failed, the reason in its error).
+  // Returns the status it has now.
+  absl::StatusOr<v1::DeliveryStatus> RecordDeferral(const std::string& tenant_id,
+                                                    const std::string& id,
+                                                    const std::string& error, int max_attempts);
 
   // Operator commands (aievents-admin), for one tenant (row-level security admits no other
   // way). Queues a delivery for processing again (status pending; the inbox worker picks it up)
