@@ -42,6 +42,18 @@ case "${1:-}" in
     : "${AIEVENTS_DATABASE_URL:?AIEVENTS_DATABASE_URL must be set}"
     export AIEVENTS_DATABASE_URL
     for service in "${SERVICES[@]}"; do stop_one "$service"; done
+    # The default ports lie in Linux's ephemeral range: a client connection that happened to use
+    # one lingers in TIME_WAIT for up to a minute and makes the bind fail. Wait it out.
+    ports="${AIEVENTS_LISTEN_PORT:-8080} 50051 50052 50053"
+    for _ in $(seq 1 70); do
+      busy=""
+      for port in $ports; do
+        if ss -Htan "( sport = :$port )" 2>/dev/null | grep -q .; then busy="$busy $port"; fi
+      done
+      [ -z "$busy" ] && break
+      echo "services: waiting for port(s)$busy to be released (TIME_WAIT)" >&2
+      sleep 1
+    done
     for service in "${SERVICES[@]}"; do
       nohup "$(binary_of "$service")" >>"$logs/$service.log" 2>&1 &
       echo $! >"$run/$service.pid"
