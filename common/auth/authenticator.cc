@@ -158,15 +158,11 @@ absl::StatusOr<RequestContext> Authenticator::AuthenticateKey(const std::string&
   absl::Time now = absl::Now();
   RequestContext context;
   // What this service's own outgoing calls carry: the internal credential acting for this key
-  // (peers trust the scope check done here), or the key itself when no internal token is set.
+  // (peers trust the scope check done here; every service has the token, it is required).
   auto finish = [&](const CachedKey& key) {
-    if (options_.internal_token.empty()) {
-      context.forward_metadata = {{"x-api-key", api_key}};
-    } else {
-      context.forward_metadata =
-          InternalContext(options_.internal_token, key.tenant_id, key.key_prefix, key.key_id)
-              .forward_metadata;
-    }
+    context.forward_metadata =
+        InternalContext(options_.internal_token, key.tenant_id, key.key_prefix, key.key_id)
+            .forward_metadata;
     context.tenant_id = key.tenant_id;
     context.key_id = key.key_id;
     context.key_prefix = key.key_prefix;
@@ -186,13 +182,7 @@ absl::StatusOr<RequestContext> Authenticator::AuthenticateKey(const std::string&
     key.key_id = rows[0]["id"].as<std::string>();
     key.tenant_id = rows[0]["tenant_id"].as<std::string>();
     key.key_prefix = rows[0]["prefix"].as<std::string>();
-    auto scopes = rows[0]["scopes"].as_array();
-    for (auto item = scopes.get_next(); item.first != pqxx::array_parser::juncture::done;
-         item = scopes.get_next()) {
-      if (item.first == pqxx::array_parser::juncture::string_value) {
-        key.scopes.push_back(item.second);
-      }
-    }
+    key.scopes = TextArray(rows[0]["scopes"]);
     // A rotated key's entry never outlives the key.
     key.expires = now + options_.cache_ttl;
     if (!rows[0]["expires_micros"].is_null()) {

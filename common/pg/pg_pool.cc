@@ -13,6 +13,16 @@ absl::Status FromSqlError(const pqxx::sql_error& e) {
 
 }  // namespace
 
+std::vector<std::string> TextArray(const pqxx::field& field) {
+  std::vector<std::string> values;
+  auto parser = field.as_array();
+  for (auto item = parser.get_next(); item.first != pqxx::array_parser::juncture::done;
+       item = parser.get_next()) {
+    if (item.first == pqxx::array_parser::juncture::string_value) values.push_back(item.second);
+  }
+  return values;
+}
+
 absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Create(Options options) {
   if (options.database_url.empty()) return absl::InvalidArgumentError("database URL is empty");
   if (options.size < 1) return absl::InvalidArgumentError("pool size must be at least 1");

@@ -127,6 +127,9 @@ inline std::optional<std::string> OptionalText(const pqxx::field& field) {
   return field.as<std::string>();
 }
 
+// The strings of a text[] column (NULL elements skipped).
+std::vector<std::string> TextArray(const pqxx::field& field);
+
 // A proto field with presence as an optional: `value` when `has`, else nullopt.
 inline std::optional<std::string> OptionalIf(bool has, const std::string& value) {
   if (!has) return std::nullopt;

@@ -36,16 +36,6 @@ constexpr size_t kMaxLabelLength = 200;
 
 #define AIEVENTS_ACTIVE " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())"
 
-std::vector<std::string> ScopesFromArray(const pqxx::field& field) {
-  std::vector<std::string> scopes;
-  auto parser = field.as_array();
-  for (auto item = parser.get_next(); item.first != pqxx::array_parser::juncture::done;
-       item = parser.get_next()) {
-    if (item.first == pqxx::array_parser::juncture::string_value) scopes.push_back(item.second);
-  }
-  return scopes;
-}
-
 void SetTime(const pqxx::field& micros, google::protobuf::Timestamp* out) {
   *out = TimeUtil::MicrosecondsToTimestamp(micros.as<int64_t>());
 }
@@ -55,7 +45,7 @@ v1::ApiKey KeyFromRow(const pqxx::row& row) {
   key.set_id(row["id"].as<std::string>());
   key.set_prefix(row["prefix"].as<std::string>());
   key.set_label(row["label"].as<std::string>());
-  for (const std::string& scope : ScopesFromArray(row["scopes"])) key.add_scopes(scope);
+  for (const std::string& scope : TextArray(row["scopes"])) key.add_scopes(scope);
   SetTime(row["created_micros"], key.mutable_create_time());
   if (!row["last_used_micros"].is_null()) SetTime(row["last_used_micros"], key.mutable_last_used_time());
   if (!row["revoked_micros"].is_null()) SetTime(row["revoked_micros"], key.mutable_revoke_time());
