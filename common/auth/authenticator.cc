@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
@@ -14,6 +15,13 @@
 
 namespace aievents {
 namespace {
+
+// The caller's deadline; gRPC reports "none" as the largest time point.
+absl::Time IncomingDeadline(const grpc::ServerContextBase& context) {
+  std::chrono::system_clock::time_point deadline = context.deadline();
+  if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
+  return absl::FromChrono(deadline);
+}
 
 constexpr char kLookupKey[] = "auth_lookup_key";
 constexpr size_t kMaxCacheEntries = 10000;
@@ -135,6 +143,7 @@ absl::StatusOr<RequestContext> Authenticator::Authenticate(const grpc::ServerCon
     RequestContext result = InternalContext(options_.internal_token, tenant,
                                             actor.empty() ? "internal" : actor, actor_key_id);
     result.request_id = std::move(request_id);
+    result.deadline = IncomingDeadline(context);
     return result;
   }
   std::optional<std::string> key =
@@ -146,6 +155,7 @@ absl::StatusOr<RequestContext> Authenticator::Authenticate(const grpc::ServerCon
   auto result = AuthenticateKey(*key);
   if (!result.ok()) return result.status();
   result->request_id = std::move(request_id);
+  result->deadline = IncomingDeadline(context);
   return result;
 }
 

@@ -1,8 +1,12 @@
 #include "common/pg/pg_pool.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/pg/pg_errors.h"
 #include "common/runtime/log.h"
+#include "common/runtime/request_deadline.h"
 
 namespace aievents {
 namespace {
@@ -29,11 +33,16 @@ absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Create(Options options) {
   return std::unique_ptr<PgPool>(new PgPool(std::move(options)));
 }
 
-absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire() {
+absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire(std::chrono::milliseconds wait,
+                                                                  bool by_deadline) {
   {
     std::unique_lock lock(mutex_);
-    bool ready = available_.wait_for(lock, options_.acquire_timeout,
+    bool ready = available_.wait_for(lock, wait,
                                      [&] { return !idle_.empty() || open_ < options_.size; });
+    if (!ready && by_deadline) {
+      return absl::DeadlineExceededError(
+          "the request's deadline passed while waiting for a database connection");
+    }
     if (!ready) return absl::UnavailableError("no database connection free in time");
     if (!idle_.empty()) {
       auto conn = std::move(idle_.back());
@@ -57,6 +66,8 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire() {
       setup.exec(absl::StrCat("SET statement_timeout = ", options_.statement_timeout.count()));
     }
     conn->prepare(kScopeToTenant.name, kScopeToTenant.sql);
+    conn->prepare(kScopeToTenantWithin.name, kScopeToTenantWithin.sql);
+    conn->prepare(kLimitTransactionTime.name, kLimitTransactionTime.sql);
     for (const PgStatement& statement : options_.statements) {
       conn->prepare(statement.name, statement.sql);
     }
@@ -80,14 +91,37 @@ void PgPool::Release(std::unique_ptr<pqxx::connection> conn, bool healthy) {
 }
 
 absl::Status PgPool::Run(std::optional<std::string_view> tenant_id, const Work& work) {
-  auto acquired = Acquire();
+  // What is left of the request's deadline bounds the wait for a connection and, when shorter
+  // than the connection's own statement_timeout, every statement of the transaction.
+  absl::Duration left = CurrentRequestDeadline() - absl::Now();
+  if (left <= absl::ZeroDuration()) {
+    return absl::DeadlineExceededError("the request's deadline passed before its database work");
+  }
+  auto acquire_wait = options_.acquire_timeout;
+  bool wait_by_deadline = left < absl::FromChrono(acquire_wait);
+  if (wait_by_deadline) acquire_wait = absl::ToChronoMilliseconds(left);
+  auto acquired = Acquire(acquire_wait, wait_by_deadline);
   if (!acquired.ok()) return acquired.status();
   std::unique_ptr<pqxx::connection> conn = std::move(*acquired);
+  // Recomputed after the wait; at least 1 ms, since 0 would mean no limit at all.
+  left = CurrentRequestDeadline() - absl::Now();
+  std::optional<std::string> statement_limit;
+  if (options_.statement_timeout.count() == 0 || left < absl::FromChrono(options_.statement_timeout)) {
+    if (left < absl::InfiniteDuration()) {
+      statement_limit = std::to_string(std::max<int64_t>(1, absl::ToInt64Milliseconds(left)));
+    }
+  }
   bool healthy = true;
   absl::Status status;
   try {
     pqxx::work txn(*conn);
-    if (tenant_id.has_value()) ScopeToTenant(txn, *tenant_id);
+    if (tenant_id.has_value() && statement_limit.has_value()) {
+      txn.exec_prepared(kScopeToTenantWithin.name, std::string(*tenant_id), *statement_limit);
+    } else if (tenant_id.has_value()) {
+      ScopeToTenant(txn, *tenant_id);
+    } else if (statement_limit.has_value()) {
+      txn.exec_prepared(kLimitTransactionTime.name, *statement_limit);
+    }
     status = work(txn);
     if (status.ok()) txn.commit();
   } catch (const pqxx::in_doubt_error& e) {

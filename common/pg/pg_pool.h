@@ -31,6 +31,14 @@ struct PgStatement {
 // prepared on every connection of both database layers.
 inline constexpr PgStatement kScopeToTenant = {"aievents_set_tenant",
                                                "SELECT set_config('app.tenant_id', $1, true)"};
+// The same, plus a statement_timeout for this transaction only ($2, in milliseconds): one round
+// trip scopes the transaction and bounds it by the request's deadline.
+inline constexpr PgStatement kScopeToTenantWithin = {
+    "aievents_set_tenant_within",
+    "SELECT set_config('app.tenant_id', $1, true), set_config('statement_timeout', $2, true)"};
+// A statement_timeout for this transaction only, for transactions of no tenant.
+inline constexpr PgStatement kLimitTransactionTime = {
+    "aievents_limit_transaction_time", "SELECT set_config('statement_timeout', $1, true)"};
 
 class PgPool {
  public:
@@ -60,7 +68,13 @@ class PgPool {
   // Runs `work` in one transaction scoped to `tenant_id` and commits when it returns OK; any
   // error rolls everything back. Database errors become statuses: lost connection or unknown
   // commit outcome UNAVAILABLE, serialization failure ABORTED, unique violation ALREADY_EXISTS,
-  // invalid input syntax INVALID_ARGUMENT, anything else INTERNAL.
+  // invalid input syntax INVALID_ARGUMENT, a statement cancelled by its timeout
+  // DEADLINE_EXCEEDED, anything else INTERNAL.
+  //
+  // Every transaction helper ends by the thread's request deadline (CurrentRequestDeadline(),
+  // set by gRPC handlers) when that comes before the configured limits: the wait for a
+  // connection is cut to it (DEADLINE_EXCEEDED), and so is statement_timeout for the
+  // transaction's statements. A deadline already passed fails before any connection is taken.
   absl::Status InTenantTransaction(std::string_view tenant_id, const Work& work);
 
   // The same for work that produces a value: `work` returns absl::StatusOr<T>, and its value
@@ -96,7 +110,10 @@ class PgPool {
  private:
   explicit PgPool(Options options) : options_(std::move(options)) {}
 
-  absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire();
+  // Waits at most `wait` for a connection; `by_deadline` says the wait was cut to the request's
+  // deadline (DEADLINE_EXCEEDED then, rather than UNAVAILABLE).
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire(std::chrono::milliseconds wait,
+                                                            bool by_deadline);
   void Release(std::unique_ptr<pqxx::connection> conn, bool healthy);
   absl::Status Run(std::optional<std::string_view> tenant_id, const Work& work);
   // Run() for work that produces a value, returned once the transaction committed.

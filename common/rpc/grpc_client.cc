@@ -1,5 +1,7 @@
 #include "common/rpc/grpc_client.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
@@ -9,7 +11,7 @@ void PrepareOutgoingCall(grpc::ClientContext& call, const RequestContext& contex
                          absl::Duration timeout) {
   for (const auto& [key, value] : context.forward_metadata) call.AddMetadata(key, value);
   if (!context.request_id.empty()) call.AddMetadata("x-request-id", context.request_id);
-  call.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  call.set_deadline(absl::ToChronoTime(std::min(absl::Now() + timeout, context.deadline)));
 }
 
 absl::Status CheckGrpcHealth(grpc::health::v1::Health::Stub& health, const std::string& service,

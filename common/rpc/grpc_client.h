@@ -13,7 +13,9 @@
 
 namespace aievents {
 
-// Adds the caller's forward_metadata, `x-request-id` and a deadline of `timeout`.
+// Adds the caller's forward_metadata, `x-request-id` and a deadline of `timeout` from now, or
+// the caller's own deadline when that comes first (a peer never works for a caller that has
+// given up).
 void PrepareOutgoingCall(grpc::ClientContext& call, const RequestContext& context,
                          absl::Duration timeout);
 

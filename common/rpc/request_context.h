@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/time/time.h"
+
 namespace aievents {
 
 struct RequestContext {
@@ -24,6 +26,9 @@ struct RequestContext {
   std::vector<std::pair<std::string, std::string>> forward_metadata;
   // Correlates log lines across the gateway and services.
   std::string request_id;
+  // The incoming call's deadline: outgoing calls end by it (PrepareOutgoingCall), and so does
+  // database work (ScopedRequestDeadline). InfiniteFuture when the caller set none.
+  absl::Time deadline = absl::InfiniteFuture();
   // The caller's rate-limit state as response metadata (x-http-header-ratelimit-*), for
   // answers that carry their own metadata (each reply of a batch).
   std::vector<std::pair<std::string, std::string>> rate_limit_metadata;

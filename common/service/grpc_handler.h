@@ -9,6 +9,7 @@
 #include "common/auth/authenticator.h"
 #include "common/rpc/field_violations.h"
 #include "common/runtime/log.h"
+#include "common/runtime/request_deadline.h"
 #include "grpcpp/server_context.h"
 
 namespace aievents {
@@ -21,6 +22,8 @@ grpc::Status HandleAuthenticated(const char* method, Authenticator& authenticato
                                  grpc::ServerContext* context, Response* response, Logic&& logic) {
   absl::StatusOr<RequestContext> caller = authenticator.Authorize(*context, method);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  // Database work anywhere below ends by the caller's deadline.
+  ScopedRequestDeadline deadline(caller->deadline);
   absl::StatusOr<Response> result = std::forward<Logic>(logic)(*caller);
   if (!result.ok()) {
     absl::StatusCode code = result.status().code();

@@ -188,7 +188,9 @@ TEST(MutatedRequests, NoneIsAnsweredWith5xx) {
                                                                    nlohmann::json::error_handler_t::replace)
           << " -> " << result.body;
       EXPECT_FALSE(result.Header("x-request-id").empty()) << route.method->name();
-      if (i % 2 == 0) EXPECT_EQ(result.Header("x-request-id"), request_id);
+      if (i % 2 == 0) {
+        EXPECT_EQ(result.Header("x-request-id"), request_id);
+      }
       if (result.status >= 400) {
         EXPECT_TRUE(result.Json().contains("error")) << result.body;
       }
