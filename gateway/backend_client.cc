@@ -1,10 +1,12 @@
 #include "gateway/backend_client.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/rpc/field_violations.h"
 #include "common/rpc/grpc_client.h"
-#include "grpcpp/create_channel.h"
+#include "common/rpc/internal_channel.h"
 #include "grpcpp/support/byte_buffer.h"
 
 namespace aievents::gateway {
@@ -21,6 +23,8 @@ namespace {
 
 // How long the destructor waits for cancelled calls to report back.
 constexpr auto kCancelGrace = std::chrono::seconds(5);
+// How often health is checked while some backend is away.
+constexpr absl::Duration kRecheckAway = absl::Milliseconds(100);
 
 }  // namespace
 
@@ -29,7 +33,7 @@ BackendClient::BackendClient(const std::map<std::string, std::string>& addresses
     : timeout_(timeout), health_interval_(health_interval) {
   for (const auto& [service, address] : addresses) {
     Backend backend;
-    backend.channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+    backend.channel = NewInternalChannel(address);
     backend.stub = std::make_unique<grpc::GenericStub>(backend.channel);
     backend.health = grpc::health::v1::Health::NewStub(backend.channel);
     backends_.emplace(service, std::move(backend));
@@ -157,9 +161,15 @@ void BackendClient::PollHealth() {
       changed_.wait(lock, [&] { return remaining == 0; });
       return;
     }
-    for (auto& [service, check] : checks) health_[service] = check->result;
-    changed_.wait_for(lock, absl::ToChronoMilliseconds(health_interval_),
-                      [this] { return stopping_; });
+    bool all_healthy = true;
+    for (auto& [service, check] : checks) {
+      health_[service] = check->result;
+      all_healthy = all_healthy && check->result.ok();
+    }
+    // While a backend is away, look again soon: /readyz should turn green as soon as it is
+    // back, not up to a whole interval later.
+    absl::Duration next = all_healthy ? health_interval_ : std::min(health_interval_, kRecheckAway);
+    changed_.wait_for(lock, absl::ToChronoMilliseconds(next), [this] { return stopping_; });
   }
 }
 

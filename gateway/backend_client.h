@@ -33,7 +33,8 @@ class BackendClient {
   using Callback = std::function<void(absl::StatusOr<Reply>)>;
 
   // `addresses` maps a fully-qualified service name to its host:port; every call has
-  // `timeout`. Backend health is polled every `health_interval`.
+  // `timeout`. Backend health is polled every `health_interval`, and every 100 ms while a
+  // backend is away.
   BackendClient(const std::map<std::string, std::string>& addresses, absl::Duration timeout,
                 absl::Duration health_interval = absl::Milliseconds(500));
   // Cancels the calls still in flight and waits (boundedly) for their callbacks.

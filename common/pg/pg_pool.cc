@@ -37,8 +37,8 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire(std::chrono::m
                                                                   bool by_deadline) {
   {
     std::unique_lock lock(mutex_);
-    bool ready = available_.wait_for(lock, wait,
-                                     [&] { return !idle_.empty() || open_ < options_.size; });
+    bool ready =
+        available_.wait_for(lock, wait, [&] { return !idle_.empty() || open_ < options_.size; });
     if (!ready && by_deadline) {
       return absl::DeadlineExceededError(
           "the request's deadline passed while waiting for a database connection");
@@ -106,7 +106,8 @@ absl::Status PgPool::Run(std::optional<std::string_view> tenant_id, const Work& 
   // Recomputed after the wait; at least 1 ms, since 0 would mean no limit at all.
   left = CurrentRequestDeadline() - absl::Now();
   std::optional<std::string> statement_limit;
-  if (options_.statement_timeout.count() == 0 || left < absl::FromChrono(options_.statement_timeout)) {
+  if (options_.statement_timeout.count() == 0 ||
+      left < absl::FromChrono(options_.statement_timeout)) {
     if (left < absl::InfiniteDuration()) {
       statement_limit = std::to_string(std::max<int64_t>(1, absl::ToInt64Milliseconds(left)));
     }

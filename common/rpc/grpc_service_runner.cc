@@ -128,7 +128,9 @@ void GrpcServiceRunner::PollReadiness() {
       server_->GetHealthCheckService()->SetServingStatus(name, ready);
     }
     server_->GetHealthCheckService()->SetServingStatus("", ready);
-    stop_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+    // Not ready: look again soon, so readiness returns as soon as the dependency does.
+    auto next = ready ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(100);
+    stop_.wait_for(lock, next, [this] { return stopping_; });
   }
 }
 

@@ -1,7 +1,7 @@
 // Runs one process's gRPC services the same way everywhere: standard health checking (its
-// status follows a readiness probe, polled every second), server reflection, per-method
-// metrics, and an admin HTTP port with /metrics, /healthz and /readyz for Prometheus and
-// Kubernetes.
+// status follows a readiness probe, polled every second, every 100 ms while not ready), server
+// reflection, per-method metrics, and an admin HTTP port with /metrics, /healthz and /readyz
+// for Prometheus and Kubernetes.
 #ifndef AIEVENTS_COMMON_RPC_GRPC_SERVICE_RUNNER_H_
 #define AIEVENTS_COMMON_RPC_GRPC_SERVICE_RUNNER_H_
 

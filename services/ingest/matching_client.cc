@@ -3,12 +3,12 @@
 #include "absl/time/clock.h"
 #include "common/rpc/field_violations.h"
 #include "common/rpc/grpc_client.h"
-#include "grpcpp/create_channel.h"
+#include "common/rpc/internal_channel.h"
 
 namespace aievents::ingest {
 
 GrpcMatchingClient::GrpcMatchingClient(const std::string& target, absl::Duration timeout)
-    : channel_(grpc::CreateChannel(target, grpc::InsecureChannelCredentials())),
+    : channel_(NewInternalChannel(target)),
       stub_(v1::MatchingService::NewStub(channel_)),
       timeout_(timeout) {}
 

@@ -4,7 +4,7 @@
 
 #include "common/rpc/field_violations.h"
 #include "common/rpc/grpc_client.h"
-#include "grpcpp/create_channel.h"
+#include "common/rpc/internal_channel.h"
 
 namespace aievents::matching {
 namespace {
@@ -12,8 +12,7 @@ namespace {
 constexpr size_t kLinksPerCall = 1000;  // EventLinker::kMaxLinks on the ingest side
 
 std::shared_ptr<v1::IngestService::Stub> NewStub(const std::string& target) {
-  return v1::IngestService::NewStub(
-      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  return v1::IngestService::NewStub(NewInternalChannel(target));
 }
 
 }  // namespace

@@ -2,13 +2,12 @@
 
 #include "common/rpc/field_violations.h"
 #include "common/rpc/grpc_client.h"
-#include "grpcpp/create_channel.h"
+#include "common/rpc/internal_channel.h"
 
 namespace aievents::timeline {
 
 IngestForwarder::IngestForwarder(const std::string& target, absl::Duration timeout)
-    : stub_(v1::IngestService::NewStub(
-          grpc::CreateChannel(target, grpc::InsecureChannelCredentials()))),
+    : stub_(v1::IngestService::NewStub(NewInternalChannel(target))),
       timeout_(timeout) {}
 
 absl::StatusOr<v1::AiEvent> IngestForwarder::AssociateEvent(

@@ -49,8 +49,8 @@ TEST(Deadlines, StatementsOfATransactionEndByTheRequestDeadline) {
   EXPECT_TRUE(Sleep(*pool, 0.05).ok());
   // A tenant transaction takes the combined scope-and-limit statement.
   ScopedRequestDeadline deadline(absl::Now() + absl::Milliseconds(300));
-  absl::Status status = pool->InTenantTransaction(
-      "00000000-0000-0000-0000-000000000000", [](pqxx::work& txn) {
+  absl::Status status =
+      pool->InTenantTransaction("00000000-0000-0000-0000-000000000000", [](pqxx::work& txn) {
         txn.exec("SELECT pg_sleep(3)");
         return absl::OkStatus();
       });
@@ -140,8 +140,9 @@ TEST(Deadlines, AGrpcCallersDeadlineCancelsItsDatabaseWork) {
   while (absl::Now() < give_up) {
     pqxx::nontransaction query(observer);
     waiting = query
-                  .exec("SELECT count(*) FROM pg_locks WHERE NOT granted AND "
-                        "relation = 'customers'::regclass")[0][0]
+                  .exec(
+                      "SELECT count(*) FROM pg_locks WHERE NOT granted AND "
+                      "relation = 'customers'::regclass")[0][0]
                   .as<int>();
     if (waiting == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -151,9 +152,10 @@ TEST(Deadlines, AGrpcCallersDeadlineCancelsItsDatabaseWork) {
 
   pqxx::work check(locker);
   int stored = check
-                   .exec_params("SELECT count(*) FROM customers WHERE tenant_id = $1 AND "
-                                "email_normalized = $2",
-                                tenant.id, "too-late@example.com")[0][0]
+                   .exec_params(
+                       "SELECT count(*) FROM customers WHERE tenant_id = $1 AND "
+                       "email_normalized = $2",
+                       tenant.id, "too-late@example.com")[0][0]
                    .as<int>();
   EXPECT_EQ(stored, 0) << "the customer was committed after its caller's deadline";
 }
