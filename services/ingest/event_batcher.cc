@@ -94,10 +94,11 @@ void EventBatcher::Run() {
     Metrics::Global().Increment("aievents_ingest_batched_events_total", {},
                                 static_cast<double>(batch.size()));
     commit_(std::move(batch), [this] {
-      {
-        std::lock_guard lock(mutex_);
-        --inflight_;
-      }
+      // Notify under the lock: once inflight_ is 0 the flusher may return, and Shutdown() and
+      // the destructor with it, so this thread must not touch the batcher after unlocking
+      // (ThreadSanitizer caught the condition variable destroyed mid-notify at shutdown).
+      std::lock_guard lock(mutex_);
+      --inflight_;
       changed_.notify_all();
     });
     lock.lock();

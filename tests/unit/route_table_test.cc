@@ -36,7 +36,8 @@ TEST(RouteTable, BuiltFromProtoOptions) {
 }
 
 TEST(RouteTable, BindsAndDecodesPathVariables) {
-  auto match = Table().Match("GET", "/v1/customers/abc%2Ddef");
+  RouteTable table = Table();  // the match points into the table: keep it alive
+  auto match = table.Match("GET", "/v1/customers/abc%2Ddef");
   ASSERT_TRUE(match.ok());
   EXPECT_EQ(match->route->GrpcPath(), "/aievents.v1.MatchingService/GetCustomer");
   EXPECT_EQ(match->path_params.at("id"), "abc-def");
