@@ -149,7 +149,15 @@ void SetValue(const Json& given, const FieldDescriptor* field, Message& message,
   };
   switch (field->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING: {
-      if (HoldsJsonText(field) && (value.is_object() || value.is_array())) value = value.dump();
+      if (HoldsJsonText(field) && (value.is_object() || value.is_array())) {
+        // A form's %XX can put bytes that are not UTF-8 in the object, which dump refuses.
+        try {
+          value = value.dump();
+        } catch (const Json::type_error&) {
+          violations.push_back({path, "must be valid UTF-8 text"});
+          return;
+        }
+      }
       if (!value.is_string()) {
         return wrong_type(HoldsJsonText(field) ? "a string, an object or an array" : "a string");
       }
@@ -199,6 +207,11 @@ void SetValue(const Json& given, const FieldDescriptor* field, Message& message,
       if (is_unsigned && value.is_number_integer() && !value.is_number_unsigned() &&
           value.get<int64_t>() < 0) {
         return wrong_type("a non-negative integer");
+      }
+      // Above int64's range (2^63 and up) only unsigned fields could hold it; none is clamped.
+      if (!is_unsigned && value.is_number_unsigned() &&
+          value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        return wrong_type(is_32 ? "a 32-bit integer" : "a 64-bit integer");
       }
       int64_t number = value.is_number_unsigned()
                            ? static_cast<int64_t>(std::min<uint64_t>(

@@ -1,5 +1,6 @@
 #include "gateway/strict_json.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -22,22 +23,34 @@ absl::StatusOr<nlohmann::json> ParseStrictJson(const std::string& text,
     return absl::StrJoin(parts, ".");
   };
   using Event = nlohmann::json::parse_event_t;
-  auto callback = [&](int, Event event, nlohmann::json& parsed) {
+  // `depth` is the number of containers open around the event (the event's own included for
+  // keys). Containers too deep are discarded, so no reader of the result recurses that far
+  // (copying or dumping 32,000 nested arrays overflows the stack); nlohmann reports no end
+  // event for a discarded container, so frames follow `depth` rather than the end events.
+  auto callback = [&](int depth, Event event, nlohmann::json& parsed) {
+    size_t open = static_cast<size_t>(depth);
     switch (event) {
       case Event::object_start:
       case Event::array_start:
-        if (frames.size() >= kMaxJsonDepth && !too_deep) {
-          too_deep = true;
-          violations.push_back(
-              {path(), absl::StrCat("nests deeper than ", kMaxJsonDepth, " levels")});
+        if (open >= kMaxJsonDepth) {
+          frames.resize(std::min(frames.size(), open));
+          if (!too_deep) {
+            too_deep = true;
+            violations.push_back(
+                {path(), absl::StrCat("nests deeper than ", kMaxJsonDepth, " levels")});
+          }
+          return false;
         }
+        frames.resize(open);
         frames.push_back({{}, event == Event::array_start ? "[]" : ""});
         break;
       case Event::object_end:
       case Event::array_end:
-        if (!frames.empty()) frames.pop_back();
+        frames.resize(std::min(frames.size(), open));
         break;
       case Event::key:
+        if (open > frames.size()) break;  // inside a discarded container
+        frames.resize(open);
         if (!frames.empty()) {
           Frame& frame = frames.back();
           frame.name = parsed.get<std::string>();

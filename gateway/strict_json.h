@@ -19,7 +19,8 @@ inline constexpr size_t kMaxJsonDepth = 64;
 // The parsed body; INVALID_ARGUMENT "malformed JSON: ..." for text that is not JSON (including
 // invalid UTF-8 and numbers out of range). Each repeated key is added to `violations` by its
 // dotted path ("ai_event.event_type: is given more than once"), and the first object or array
-// deeper than kMaxJsonDepth by the path of its parent.
+// deeper than kMaxJsonDepth by the path of its parent; what is nested deeper is left out of
+// the result, which never nests deeper than kMaxJsonDepth.
 absl::StatusOr<nlohmann::json> ParseStrictJson(const std::string& text,
                                                std::vector<FieldViolation>& violations);
 

@@ -23,6 +23,18 @@ std::string DigitsOnly(std::string_view text) {
   return digits;
 }
 
+// `number` in E.164, or "" when that text would parse as another number: libphonenumber reads
+// some national forms with leading zeros ("00000000" in AU) as a number whose E.164 text it
+// then reads differently, and a stored phone must normalize to itself to ever match again.
+std::string StableE164(const PhoneNumberUtil& util, const PhoneNumber& number) {
+  std::string e164, again;
+  util.Format(number, PhoneNumberUtil::E164, &e164);
+  PhoneNumber reparsed;
+  if (util.Parse(e164, "ZZ", &reparsed) != PhoneNumberUtil::NO_PARSING_ERROR) return "";
+  util.Format(reparsed, PhoneNumberUtil::E164, &again);
+  return again == e164 ? e164 : "";
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PhoneNormalizer>> PhoneNormalizer::Create(
@@ -51,17 +63,15 @@ absl::StatusOr<std::string> PhoneNormalizer::ToE164(std::string_view phone) cons
     if (util.Parse("+" + DigitsOnly(text), "ZZ", &international) ==
             PhoneNumberUtil::NO_PARSING_ERROR &&
         util.IsValidNumber(international)) {
-      std::string e164;
-      util.Format(international, PhoneNumberUtil::E164, &e164);
-      return e164;
+      std::string e164 = StableE164(util, international);
+      if (!e164.empty()) return e164;
     }
   }
-  if (!parsed) {
+  std::string e164 = parsed ? StableE164(util, national) : "";
+  if (e164.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "is not a phone number libphonenumber can parse (default region ", default_region_, ")"));
   }
-  std::string e164;
-  util.Format(national, PhoneNumberUtil::E164, &e164);
   return e164;
 }
 

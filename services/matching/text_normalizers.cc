@@ -67,7 +67,9 @@ std::string FoldForSearch(std::string_view text) {
   strip_accents->transliterate(unicode);
   std::string out;
   unicode.toUTF8String(out);
-  return out;
+  // Removing marks can leave a space at an end or two in a row (U+0384 GREEK TONOS folds to a
+  // space and a combining accent), so white space is collapsed once more.
+  return NormalizeNamePart(out);
 }
 
 std::string NormalizeFullName(std::string_view first_name, std::string_view last_name) {

@@ -41,9 +41,12 @@ absl::StatusOr<MappedDelivery> MapAgntix(const nlohmann::json& body, const Deliv
     mapped.ignored_reason = "Agntix event type " + id.event_type + " is not used";
     return mapped;
   }
+  // The identity may come from another version of this mapper: the body must still name it.
+  std::optional<std::string> session_id = Text(body, {"id"});
+  if (!session_id) return absl::InvalidArgumentError("Agntix delivery without id");
   mapped.kind = MappedDelivery::Kind::kCall;
   CallContribution& call = mapped.call;
-  call.call_id = *Text(body, {"id"});
+  call.call_id = *session_id;
   call.rank = rank;
   call.starts_call = rank == 1;
   call.ends_call = rank == 2;

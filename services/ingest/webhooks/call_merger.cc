@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "common/text/rfc3339.h"
 #include "common/text/text.h"
 
@@ -55,13 +56,22 @@ std::string BuildPayload(v1::WebhookVendor vendor, const MergedCall& call) {
     if (JsonChars(payload) <= kPayloadChars) break;
     payload.erase(field);
   }
+  // The other vendor texts (status, URL, phone...) have no limits of their own: as a last
+  // resort only what identifies the call is kept.
+  if (JsonChars(payload) > kPayloadChars) {
+    payload = {{"vendor", VendorName(vendor)},
+               {"call_id", CutText(f.call_id, kMaxReferenceChars)},
+               {"truncated", true}};
+  }
   return payload.dump();
 }
 
 }  // namespace
 
 std::string FormatDuration(double seconds) {
-  long total = std::lround(std::max(0.0, seconds));
+  // The duration is the vendor's number (Whippy's "1e308" too): NaN counts as 0, and what
+  // lround cannot hold is capped.
+  long total = std::lround(seconds > 0 ? std::min(seconds, 1e12) : 0.0);
   long hours = total / 3600, minutes = total % 3600 / 60, secs = total % 60;
   if (hours > 0) return absl::StrCat(hours, " h ", minutes, " min");
   if (minutes > 0) return absl::StrCat(minutes, " min ", secs, " s");
@@ -72,6 +82,10 @@ std::string CutText(const std::string& text, size_t max_chars) {
   if (Utf8Length(text) <= max_chars) return text;
   if (max_chars == 0) return "";
   return std::string(Utf8Prefix(text, max_chars - 1)) + "\xE2\x80\xA6";  // …
+}
+
+std::string StorableText(const std::string& text, size_t max_chars) {
+  return CutText(absl::StrReplaceAll(text, {{absl::string_view("\0", 1), ""}}), max_chars);
 }
 
 MergedCall MergeContributions(std::vector<CallContribution> contributions) {
@@ -133,8 +147,10 @@ ValidatedEvent BuildCallEvent(v1::WebhookVendor vendor, const MergedCall& call) 
   event.idempotency_key = CallKey(vendor, f.call_id);
   event.occurred_at = f.started_at.value_or(call.first_received);
   event.confidence = f.confidence;
-  if (f.summary) {
-    event.summary = CutText(*f.summary, kSummaryChars);
+  // A vendor's blank summary (" ", or only NULs) is none: the made-up line replaces it.
+  std::string summary = f.summary ? StorableText(*f.summary, kSummaryChars) : "";
+  if (!TrimAscii(summary).empty()) {
+    event.summary = summary;
   } else {
     std::string line = f.direction == "inbound"    ? "Inbound AI "
                        : f.direction == "outbound" ? "Outbound AI "

@@ -37,6 +37,10 @@ std::string FormatDuration(double seconds);
 // `text` cut to at most `max_chars` characters at a character boundary, "…" marking a cut.
 std::string CutText(const std::string& text, size_t max_chars);
 
+// `text` as an event's text field can hold vendor text: without NUL characters (PostgreSQL
+// text has none, and libpq would cut the value there), then cut like CutText.
+std::string StorableText(const std::string& text, size_t max_chars);
+
 }  // namespace aievents::ingest
 
 #endif  // AIEVENTS_SERVICES_INGEST_WEBHOOKS_CALL_MERGER_H_

@@ -1,9 +1,12 @@
 // sipgate AI Flow: real-time call events, each with a `type` and a `session` object. Events
 // carry no message id and no timestamp, so a delivery is identified by a digest of its bytes
 // (a retry is byte-identical) and times come from when deliveries were received.
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/text/crypto.h"
 #include "common/text/text.h"
+#include "services/ingest/webhooks/call_merger.h"
 #include "services/ingest/webhooks/json_fields.h"
 #include "services/ingest/webhooks/vendor_mapping.h"
 
@@ -44,8 +47,11 @@ absl::StatusOr<DeliveryIdentity> IdentifySipgate(const nlohmann::json& body,
 absl::StatusOr<MappedDelivery> MapSipgate(const nlohmann::json& body, const DeliveryIdentity& id,
                                           absl::Time received_at) {
   MappedDelivery mapped;
-  const nlohmann::json& session = body["session"];
-  std::string session_id = *Text(session, {"id"});
+  // The identity may come from another version of this mapper: the body must still name it.
+  std::optional<std::string> found_id = Text(body, {"session", "id"});
+  if (!found_id) return absl::InvalidArgumentError("sipgate delivery without session.id");
+  const std::string session_id = *found_id;
+  const nlohmann::json& session = *At(body, {"session"});
   std::optional<std::string> direction = Text(session, {"direction"});
   if (direction) direction = ToLowerAscii(*direction);
   // The customer's number: the caller on inbound calls, the callee on outbound ones.
@@ -65,15 +71,27 @@ absl::StatusOr<MappedDelivery> MapSipgate(const nlohmann::json& body, const Deli
     std::string summary = absl::StrCat("SMS to ", recipient.value_or("unknown recipient"),
                                        " failed: ", Text(body, {"reason"}).value_or("unknown"));
     if (auto message = Text(body, {"message"})) absl::StrAppend(&summary, " (", *message, ")");
-    event->set_summary(summary);
-    nlohmann::ordered_json payload = {{"vendor", "sipgate"},
-                                      {"type", "sms_failed"},
-                                      {"session_id", session_id},
-                                      {"recipient", recipient.value_or("")},
-                                      {"reason", Text(body, {"reason"}).value_or("")},
-                                      {"message", Text(body, {"message"}).value_or("")}};
-    event->set_raw_payload(payload.dump());
-    event->set_source_eid(session_id);
+    // The vendor's texts have no limits; the event's summary has.
+    event->set_summary(StorableText(summary, kMaxSummaryChars));
+    // The payload has a limit too: its texts are cut shorter until it fits (escapes count).
+    for (size_t limit = 2000;; limit /= 2) {
+      nlohmann::ordered_json payload = {
+          {"vendor", "sipgate"},
+          {"type", "sms_failed"},
+          {"session_id", CutText(session_id, limit)},
+          {"recipient", CutText(recipient.value_or(""), limit)},
+          {"reason", CutText(Text(body, {"reason"}).value_or(""), limit)},
+          {"message", CutText(Text(body, {"message"}).value_or(""), limit)}};
+      event->set_raw_payload(payload.dump());
+      if (Utf8Length(event->raw_payload()) <= kMaxRawPayloadChars || limit == 0) break;
+    }
+    // A session id the API would refuse as a reference (too long, control characters) stays in
+    // the payload only: the event must pass validation to be stored at all.
+    bool usable_reference = Utf8Length(session_id) <= kMaxReferenceChars &&
+                            std::none_of(session_id.begin(), session_id.end(), [](char c) {
+                              return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+                            });
+    if (usable_reference) event->set_source_eid(session_id);
     event->set_idempotency_key("webhook:sipgate:sms_failed:" + id.message_id);
     return mapped;
   }

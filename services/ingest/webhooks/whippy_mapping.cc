@@ -49,10 +49,13 @@ absl::StatusOr<MappedDelivery> MapWhippy(const nlohmann::json& body, const Deliv
     mapped.ignored_reason = "Whippy event type " + id.event_type + " is not used";
     return mapped;
   }
-  const nlohmann::json& data = body["data"];
+  // The identity may come from another version of this mapper: the body must still name it.
+  std::optional<std::string> call_id = Text(body, {"data", "id"});
+  if (!call_id) return absl::InvalidArgumentError("Whippy call delivery without data.id");
+  const nlohmann::json& data = *At(body, {"data"});
   mapped.kind = MappedDelivery::Kind::kCall;
   CallContribution& call = mapped.call;
-  call.call_id = *Text(data, {"id"});
+  call.call_id = *call_id;
   call.rank = rank;
   call.starts_call = rank == 1;
   call.ends_call = rank >= 2;
