@@ -14,7 +14,7 @@ INTERNAL_TOKEN_FILE := $(DATA_DIR)/internal-token
 # The key ring that encrypts webhook signing secrets at rest (docs/security.md), made once.
 SECRETS_KEY_FILE := $(DATA_DIR)/secrets-keys
 
-.PHONY: up down test bench build deps db migrate dev-key services clean format openapi
+.PHONY: up down test bench build deps db migrate dev-key services clean format openapi fuzz chaos
 
 up: deps build db migrate services dev-key
 	@echo
@@ -79,6 +79,17 @@ bench: export AIEVENTS_RATE_LIMIT_TENANT_PER_SECOND := 0
 bench: up
 	@bash scripts/install-deps.sh --bench
 	@bash bench/run-ingest-bench.sh $(BENCH_ARGS)
+
+# Each libFuzzer target for FUZZ_SECONDS (default 60) in a clang ASan+UBSan build
+# (build-asan/); a crash stops it and is kept as a regression input (docs/reliability.md).
+fuzz: deps
+	@bash scripts/run-fuzz.sh
+
+# Fault injection against the real binaries and a throwaway PostgreSQL: kills, database
+# restarts and a frozen matching service under load; asserts nothing acknowledged is lost
+# (docs/reliability.md).
+chaos: deps build
+	@bash scripts/run-chaos.sh
 
 # Regenerates docs/openapi.json from the protos and the gateway's routes (a test fails when it
 # is stale).

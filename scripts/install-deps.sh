@@ -13,6 +13,8 @@ PACKAGES=(
   postgresql postgresql-contrib
   chromium  # the console's browser tests drive it through playwright-core (tests/browser)
   python3-grpcio python3-protobuf  # the Python gRPC client example (examples/grpc)
+  # Reliability runs in CI (docs/reliability.md): clang's sanitizers and libFuzzer, clang-tidy.
+  clang libclang-rt-14-dev clang-tidy
 )
 # Node.js runs the browser tests; a machine that already has it (any version from 18 on) keeps
 # its own, others get Debian's.
