@@ -293,7 +293,27 @@ def error_text(status, data):
         return f"{status} {data[:80]!r}"
 
 
-class EventClient:
+class WorkerGroup:
+    """What both load clients share: `threads` daemon threads running `run_worker`, named
+    `<name>-<n>`; done() once all have returned."""
+
+    name = "worker"
+
+    def start(self):
+        for n in range(self.threads):
+            t = threading.Thread(target=self.run_worker, name=f"{self.name}-{n}", daemon=True)
+            t.start()
+            self.workers.append(t)
+
+    def done(self):
+        return all(not t.is_alive() for t in self.workers)
+
+
+class EventClient(WorkerGroup):
+    """Unique-key events, each retried with the same key and body until it gets a 2xx."""
+
+    name = "events"
+
     def __init__(self, host, port, api_key, run_id, count, threads, rate, give_up_at):
         self.host, self.port = host, port
         self.api_key = api_key
@@ -358,18 +378,12 @@ class EventClient:
                 backoff()
         conn.close()
 
-    def start(self):
-        for n in range(self.threads):
-            t = threading.Thread(target=self.run_worker, name=f"events-{n}", daemon=True)
-            t.start()
-            self.workers.append(t)
-
-    def done(self):
-        return all(not t.is_alive() for t in self.workers)
 
 
-class WebhookClient:
+class WebhookClient(WorkerGroup):
     """Signed Agntix session.ended deliveries (Standard Webhooks, svix-* headers)."""
+
+    name = "webhooks"
 
     def __init__(self, host, port, url_path, secret, fixture, run_id, count, threads, rate,
                  give_up_at):
@@ -437,14 +451,6 @@ class WebhookClient:
                 backoff()
         conn.close()
 
-    def start(self):
-        for n in range(self.threads):
-            t = threading.Thread(target=self.run_worker, name=f"webhooks-{n}", daemon=True)
-            t.start()
-            self.workers.append(t)
-
-    def done(self):
-        return all(not t.is_alive() for t in self.workers)
 
 
 # --------------------------------------------------------------------------------------------
