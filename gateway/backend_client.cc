@@ -29,11 +29,12 @@ constexpr absl::Duration kRecheckAway = absl::Milliseconds(100);
 }  // namespace
 
 BackendClient::BackendClient(const std::map<std::string, std::string>& addresses,
-                             absl::Duration timeout, absl::Duration health_interval)
+                             absl::Duration timeout, int max_message_bytes,
+                             absl::Duration health_interval)
     : timeout_(timeout), health_interval_(health_interval) {
   for (const auto& [service, address] : addresses) {
     Backend backend;
-    backend.channel = NewInternalChannel(address);
+    backend.channel = NewInternalChannel(address, max_message_bytes);
     backend.stub = std::make_unique<grpc::GenericStub>(backend.channel);
     backend.health = grpc::health::v1::Health::NewStub(backend.channel);
     backends_.emplace(service, std::move(backend));

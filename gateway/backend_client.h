@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/rpc/internal_channel.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -33,9 +34,10 @@ class BackendClient {
   using Callback = std::function<void(absl::StatusOr<Reply>)>;
 
   // `addresses` maps a fully-qualified service name to its host:port; every call has
-  // `timeout`. Backend health is polled every `health_interval`, and every 100 ms while a
-  // backend is away.
+  // `timeout`. Messages each way are at most `max_message_bytes`. Backend health is polled
+  // every `health_interval`, and every 100 ms while a backend is away.
   BackendClient(const std::map<std::string, std::string>& addresses, absl::Duration timeout,
+                int max_message_bytes = kDefaultGrpcMaxMessageBytes,
                 absl::Duration health_interval = absl::Milliseconds(500));
   // Cancels the calls still in flight and waits (boundedly) for their callbacks.
   ~BackendClient();

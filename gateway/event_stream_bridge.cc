@@ -26,6 +26,8 @@ std::string EventName(const std::string& type) {
 
 }  // namespace
 
+constexpr char kOpenStreams[] = "aievents_http_open_streams";
+
 // One HTTP stream and its backend call. Messages that arrive before the HTTP head is out wait
 // in `early`.
 struct EventStreamBridge::Watch {
@@ -35,7 +37,12 @@ struct EventStreamBridge::Watch {
   std::vector<std::string> early;
   bool answered = false;
   bool ended = false;
+  bool counted = false;  // in aievents_http_open_streams
   std::function<void(HttpResponse)> answer;
+
+  ~Watch() {
+    if (counted) Metrics::Global().AddGauge(kOpenStreams, {}, -1);
+  }
 
   void Send(std::string frame) {
     std::lock_guard lock(mutex);
@@ -153,9 +160,11 @@ void EventStreamBridge::Open(const Route& route, const std::string& request,
       std::lock_guard lock(watch->mutex);
       if (watch->answered) return;
       watch->answered = true;
+      watch->counted = true;
       answer = std::move(watch->answer);
     }
     Metrics::Global().Increment("aievents_http_streams_started_total");
+    Metrics::Global().AddGauge(kOpenStreams, {}, 1);
     answer(std::move(response));
   };
   callbacks.message = [weak, output, event_name](std::string bytes) {

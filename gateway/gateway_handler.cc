@@ -165,7 +165,29 @@ void GatewayHandler::Handle(HttpRequest request, HttpResponder respond) {
   }
 }
 
+HttpResponse GatewayHandler::Admin(const HttpRequest& request) {
+  if (request.path != "/healthz" && request.path != "/readyz" && request.path != "/metrics") {
+    return ErrorResponse(404, "NOT_FOUND", absl::StrCat("no endpoint ", request.path));
+  }
+  if (request.method != "GET" && request.method != "HEAD") {
+    HttpResponse response = ErrorResponse(405, "METHOD_NOT_ALLOWED", "use GET");
+    response.headers.emplace_back("allow", "GET");
+    return response;
+  }
+  if (request.path == "/healthz") return JsonResponse(200, {{"status", "ok"}});
+  if (request.path == "/readyz") {
+    return Readiness(request.query.find("backends=all") != std::string::npos);
+  }
+  HttpResponse response;
+  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  response.body = Metrics::Global().RenderPrometheus();
+  return response;
+}
+
 HttpResponse GatewayHandler::Readiness(bool all_backends) {
+  if (draining_) {
+    return JsonResponse(503, {{"status", "draining"}, {"checks", nlohmann::ordered_json::object()}});
+  }
   // Ready means the write path is reachable: ingest, which stores events and vendor deliveries.
   // With matching or timeline down the gateway still takes webhooks (kept in the inbox and
   // processed when matching is back) and answers reads with 503, so taking it out of service
@@ -208,21 +230,11 @@ void GatewayHandler::Dispatch(const HttpRequest& request, const std::string& req
     route_label = "/console";
     return answer(console_->Serve(request));
   }
-  if (request.path == "/healthz" || request.path == "/readyz" || request.path == "/metrics") {
+  // The probes answer on the public port too (where a load balancer checks); metrics only on
+  // the admin port.
+  if (request.path == "/healthz" || request.path == "/readyz") {
     route_label = request.path;
-    if (request.method != "GET" && request.method != "HEAD") {
-      HttpResponse response = ErrorResponse(405, "METHOD_NOT_ALLOWED", "use GET");
-      response.headers.emplace_back("allow", "GET");
-      return answer(std::move(response));
-    }
-    if (request.path == "/healthz") return answer(JsonResponse(200, {{"status", "ok"}}));
-    if (request.path == "/readyz") {
-      return answer(Readiness(request.query.find("backends=all") != std::string::npos));
-    }
-    HttpResponse response;
-    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    response.body = Metrics::Global().RenderPrometheus();
-    return answer(std::move(response));
+    return answer(Admin(request));
   }
 
   auto match = routes_->Match(request.method, request.path);

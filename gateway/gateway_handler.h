@@ -39,6 +39,12 @@ class GatewayHandler {
   // Answers through `respond`, at once or when the backend call completes.
   void Handle(HttpRequest request, HttpResponder respond);
 
+  // The admin port's requests: /metrics, /healthz, /readyz.
+  HttpResponse Admin(const HttpRequest& request);
+
+  // From now on /readyz answers 503 (the process is shutting down), on both ports.
+  void StartDraining() { draining_ = true; }
+
  private:
   // The answer and the route label it is counted under.
   using Completion = std::function<void(HttpResponse, std::string route_label)>;
@@ -54,6 +60,7 @@ class GatewayHandler {
   const ConsoleFiles* console_;
   EventStreamBridge* streams_;
   const std::string* openapi_;  // the document served at /openapi.json ("" for none)
+  std::atomic<bool> draining_{false};
 };
 
 }  // namespace aievents::gateway

@@ -23,6 +23,10 @@ const google::protobuf::ServiceDescriptor* ServiceOf(const char* name) {
   return Message::descriptor()->file()->FindServiceByName(name);
 }
 
+// Room a webhook or API body needs besides itself in its backend message: the forwarded
+// headers (at most 16 KiB of them), the path, ids and field tags.
+constexpr int kMessageEnvelopeBytes = 64 * 1024;
+
 }  // namespace
 
 GatewayConfig LoadGatewayConfig(ConfigSource& source) {
@@ -30,6 +34,12 @@ GatewayConfig LoadGatewayConfig(ConfigSource& source) {
   config.listen_host = source.String("listen-host", "127.0.0.1",
                                      "address the HTTP server binds (0.0.0.0 in a container)");
   config.listen_port = source.Int("listen-port", 8080, 0, 65535, "HTTP port (0: any free port)");
+  config.admin_host = source.String("admin-host", "127.0.0.1", "host for the admin HTTP port");
+  config.admin_port = source.Int("admin-port", 9090, -1, 65535,
+                                 "admin HTTP port for /metrics, /healthz, /readyz (-1: off)");
+  config.grpc_max_message_bytes =
+      source.Int("grpc-max-message-bytes", kDefaultGrpcMaxMessageBytes, 4 * 1024 * 1024,
+                 256 * 1024 * 1024, "largest gRPC message sent to or received from a backend");
   config.ingest_address =
       source.String("ingest-address", "127.0.0.1:50051", "host:port of the ingest service");
   config.matching_address =
@@ -78,6 +88,16 @@ GatewayConfig LoadGatewayConfig(ConfigSource& source) {
   config.console_dir =
       source.String("console-dir", DefaultConsoleDir(),
                     "directory of the web console's files, served under /console/ (\"\": off)");
+  // A body must fit in one backend message with room for its envelope (headers, path, ids).
+  for (auto [name, bytes] : {std::pair{"max-body-bytes", config.max_body_bytes},
+                             std::pair{"max-webhook-body-bytes", config.max_webhook_body_bytes}}) {
+    if (static_cast<int64_t>(bytes) + kMessageEnvelopeBytes > config.grpc_max_message_bytes) {
+      source.AddProblem(absl::StrCat("setting --", name, " (", bytes, ") plus ",
+                                     kMessageEnvelopeBytes,
+                                     " bytes of envelope must fit in --grpc-max-message-bytes (",
+                                     config.grpc_max_message_bytes, ")"));
+    }
+  }
   return config;
 }
 
@@ -104,7 +124,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
           {v1::TimelineService::service_full_name(), config.timeline_address},
           // Hosted by the timeline process.
           {"aievents.v1.AccessService", config.timeline_address}},
-      absl::Milliseconds(config.backend_timeout_ms));
+      absl::Milliseconds(config.backend_timeout_ms), config.grpc_max_message_bytes);
   BodyLimits limits{static_cast<size_t>(config.max_body_bytes),
                     static_cast<size_t>(config.max_webhook_body_bytes)};
   server->batcher_ = std::make_unique<CallBatcher>(server->backends_.get(), config.batching);
@@ -156,8 +176,32 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
                                                                             HttpResponder respond) {
                           handler->Handle(std::move(request), std::move(respond));
                         }));
-  log::Info("started", {{"service", "gateway"}, {"port", std::to_string(server->port())}});
+  if (config.admin_port >= 0) {
+    HttpServer::Options admin_options;
+    admin_options.host = config.admin_host;
+    admin_options.port = config.admin_port;
+    admin_options.threads = 1;  // metrics and probes only
+    HttpServer* http = server->http_.get();
+    AIEV_ASSIGN_OR_RETURN(
+        server->admin_,
+        HttpServer::Start(admin_options, [handler, http](const HttpRequest& request) {
+          if (request.path == "/metrics") {
+            Metrics::Global().SetGauge("aievents_http_open_connections", {},
+                                       http->open_connections());
+          }
+          return handler->Admin(request);
+        }));
+  }
+  log::Info("started", {{"service", "gateway"},
+                        {"port", std::to_string(server->port())},
+                        {"admin_port", std::to_string(server->admin_port())}});
   return server;
+}
+
+void GatewayServer::Shutdown() {
+  handler_->StartDraining();
+  http_->Shutdown();
+  if (admin_) admin_->Shutdown();
 }
 
 }  // namespace aievents::gateway

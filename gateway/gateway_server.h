@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/http/http_server.h"
+#include "common/rpc/internal_channel.h"
 #include "common/runtime/config_source.h"
 #include "gateway/backend_client.h"
 #include "gateway/call_batcher.h"
@@ -19,6 +20,11 @@ namespace aievents::gateway {
 struct GatewayConfig {
   std::string listen_host = "127.0.0.1";
   int listen_port = 8080;
+  // The admin port: /metrics, /healthz, /readyz, never on the public port. -1: off.
+  std::string admin_host = "127.0.0.1";
+  int admin_port = -1;
+  // Largest gRPC message to or from a backend; the body limits must fit in it.
+  int grpc_max_message_bytes = kDefaultGrpcMaxMessageBytes;
   std::string ingest_address = "127.0.0.1:50051";
   std::string matching_address = "127.0.0.1:50052";
   std::string timeline_address = "127.0.0.1:50053";
@@ -53,10 +59,11 @@ class GatewayServer {
   static absl::StatusOr<std::unique_ptr<GatewayServer>> Start(const GatewayConfig& config);
 
   int port() const { return http_->port(); }
+  int admin_port() const { return admin_ ? admin_->port() : -1; }
   int open_connections() const { return http_->open_connections(); }
-  // Graceful drain (see HttpServer::Shutdown); backend calls still running when the drain
-  // period ends are cancelled.
-  void Shutdown() { http_->Shutdown(); }
+  // Graceful drain: /readyz answers 503 at once, then HttpServer::Shutdown; backend calls still
+  // running when the drain period ends are cancelled. The admin port closes last.
+  void Shutdown();
 
  private:
   GatewayServer() = default;
@@ -71,6 +78,7 @@ class GatewayServer {
   std::unique_ptr<EventStreamBridge> streams_;
   std::unique_ptr<GatewayHandler> handler_;
   std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<HttpServer> admin_;
 };
 
 }  // namespace aievents::gateway

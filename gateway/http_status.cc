@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
 namespace aievents::gateway {
 
 int HttpStatusFromCode(absl::StatusCode code) {
@@ -94,6 +97,15 @@ HttpResponse ErrorResponse(int http_status, const std::string& code, const std::
 
 HttpResponse ErrorResponseFromStatus(const absl::Status& status) {
   std::string message(status.message());
+  // gRPC's own message-size limit is RESOURCE_EXHAUSTED too, but unlike a rate limit it never
+  // passes: 429 made vendors retry such a delivery forever.
+  if (status.code() == absl::StatusCode::kResourceExhausted &&
+      (absl::StartsWith(message, "Received message larger than max") ||
+       absl::StartsWith(message, "Sent message larger than max"))) {
+    return ErrorResponse(413, "PAYLOAD_TOO_LARGE",
+                         absl::StrCat("the request does not fit in one backend message (",
+                                      message, "); see grpc-max-message-bytes"));
+  }
   // Internal details (SQL, stack) stay in the service's log, not in the client's response.
   if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnknown) {
     message = "internal error; the request id in the x-request-id header identifies it in logs";

@@ -69,15 +69,21 @@ PgPipelinePool::~PgPipelinePool() {
 absl::StatusOr<pg_conn*> PgPipelinePool::Acquire() {
   {
     std::unique_lock lock(mutex_);
-    bool ready = available_.wait_for(lock, options_.acquire_timeout,
-                                     [&] { return !idle_.empty() || open_ < options_.size; });
+    auto free = [&] { return !idle_.empty() || open_ < options_.size; };
+    bool waited = !free();
+    if (waited) gauges_.AddWaiting(1);
+    bool ready = available_.wait_for(lock, options_.acquire_timeout, free);
+    if (waited) gauges_.AddWaiting(-1);
     if (!ready) return absl::UnavailableError("no database connection free in time");
     if (!idle_.empty()) {
       PGconn* conn = idle_.back();
       idle_.pop_back();
+      gauges_.AddIdle(-1);
+      gauges_.AddInUse(1);
       return conn;
     }
     ++open_;  // reserve a slot, then connect without holding the lock
+    gauges_.AddInUse(1);
   }
   PGconn* conn = PQconnectdb(options_.database_url.c_str());
   auto fail = [&](const std::string& what) -> absl::Status {
@@ -118,8 +124,10 @@ absl::StatusOr<pg_conn*> PgPipelinePool::Acquire() {
 void PgPipelinePool::Release(pg_conn* conn, bool healthy) {
   {
     std::lock_guard lock(mutex_);
+    gauges_.AddInUse(-1);
     if (conn != nullptr && healthy && PQstatus(conn) == CONNECTION_OK) {
       idle_.push_back(conn);
+      gauges_.AddIdle(1);
       conn = nullptr;
     } else {
       --open_;

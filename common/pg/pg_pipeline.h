@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/pg/pool_gauges.h"
 #include "common/pg/pg_pool.h"
 
 struct pg_result;
@@ -72,6 +73,8 @@ class PgPipelinePool {
     std::chrono::milliseconds statement_timeout{0};  // as in PgPool::Options
     // plan_cache_mode = force_generic_plan on every connection (see PgPool::Options).
     bool generic_plans = true;
+    // The pool's name in its metrics (aievents_db_pool_*{pool="..."}).
+    std::string name = "main";
   };
 
   // Connections are opened lazily, as in PgPool.
@@ -84,7 +87,7 @@ class PgPipelinePool {
   absl::StatusOr<std::vector<PgRows>> RunTransaction(const std::vector<PgCall>& calls);
 
  private:
-  explicit PgPipelinePool(Options options) : options_(std::move(options)) {}
+  explicit PgPipelinePool(Options options) : options_(std::move(options)), gauges_(options_.name) {}
 
   absl::StatusOr<pg_conn*> Acquire();
   void Release(pg_conn* conn, bool healthy);
@@ -92,6 +95,7 @@ class PgPipelinePool {
                                           bool& healthy);
 
   Options options_;
+  PoolGauges gauges_;
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<pg_conn*> idle_;

@@ -37,8 +37,11 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire(std::chrono::m
                                                                   bool by_deadline) {
   {
     std::unique_lock lock(mutex_);
-    bool ready =
-        available_.wait_for(lock, wait, [&] { return !idle_.empty() || open_ < options_.size; });
+    auto free = [&] { return !idle_.empty() || open_ < options_.size; };
+    bool waited = !free();
+    if (waited) gauges_.AddWaiting(1);
+    bool ready = available_.wait_for(lock, wait, free);
+    if (waited) gauges_.AddWaiting(-1);
     if (!ready && by_deadline) {
       return absl::DeadlineExceededError(
           "the request's deadline passed while waiting for a database connection");
@@ -47,9 +50,12 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire(std::chrono::m
     if (!idle_.empty()) {
       auto conn = std::move(idle_.back());
       idle_.pop_back();
+      gauges_.AddIdle(-1);
+      gauges_.AddInUse(1);
       return conn;
     }
     ++open_;  // reserve a slot, then connect without holding the lock
+    gauges_.AddInUse(1);
   }
   try {
     auto conn = std::make_unique<pqxx::connection>(options_.database_url);
@@ -81,8 +87,10 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire(std::chrono::m
 void PgPool::Release(std::unique_ptr<pqxx::connection> conn, bool healthy) {
   {
     std::lock_guard lock(mutex_);
+    gauges_.AddInUse(-1);
     if (conn != nullptr && healthy && conn->is_open()) {
       idle_.push_back(std::move(conn));
+      gauges_.AddIdle(1);
     } else {
       --open_;
     }

@@ -18,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/pg/pool_gauges.h"
 
 namespace aievents {
 
@@ -57,6 +58,8 @@ class PgPool {
     // Sequential scans are turned off on these connections: a plan made once while a table is
     // empty would otherwise keep scanning it whole as it grows.
     bool generic_plans = false;
+    // The pool's name in its metrics (aievents_db_pool_*{pool="..."}).
+    std::string name = "main";
   };
 
   // Connections are opened lazily, so a service can start (and report NOT_SERVING) while the
@@ -108,7 +111,7 @@ class PgPool {
   absl::Status Ping();
 
  private:
-  explicit PgPool(Options options) : options_(std::move(options)) {}
+  explicit PgPool(Options options) : options_(std::move(options)), gauges_(options_.name) {}
 
   // Waits at most `wait` for a connection; `by_deadline` says the wait was cut to the request's
   // deadline (DEADLINE_EXCEEDED then, rather than UNAVAILABLE).
@@ -132,6 +135,7 @@ class PgPool {
   }
 
   Options options_;
+  PoolGauges gauges_;
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/runtime/log.h"
 #include "common/runtime/metrics.h"
@@ -13,11 +14,44 @@
 namespace aievents {
 namespace {
 
-// Counts every RPC by method and status code and records its latency.
+// The go-grpc-prometheus names and labels, which dashboards and alerts already know.
+const char* GrpcType(grpc::experimental::ServerRpcInfo::Type type) {
+  using Type = grpc::experimental::ServerRpcInfo::Type;
+  switch (type) {
+    case Type::UNARY:
+      return "unary";
+    case Type::CLIENT_STREAMING:
+      return "client_stream";
+    case Type::SERVER_STREAMING:
+      return "server_stream";
+    case Type::BIDI_STREAMING:
+      return "bidi_stream";
+    default:
+      return "unknown";
+  }
+}
+
+// Counts every RPC as started and handled (by code), records its latency, and keeps a gauge of
+// the streams open now.
 class MetricsInterceptor : public grpc::experimental::Interceptor {
  public:
   explicit MetricsInterceptor(grpc::experimental::ServerRpcInfo* info)
-      : method_(info->method()), start_(std::chrono::steady_clock::now()) {}
+      : start_(std::chrono::steady_clock::now()) {
+    // "/aievents.v1.IngestService/CreateEvent" -> service and method.
+    std::string full = info->method() == nullptr ? "" : info->method();
+    size_t slash = full.rfind('/');
+    std::string service = slash == std::string::npos ? full : full.substr(1, slash - 1);
+    std::string method = slash == std::string::npos ? "" : full.substr(slash + 1);
+    labels_ = {{"grpc_method", method}, {"grpc_service", service},
+               {"grpc_type", GrpcType(info->type())}};
+    streaming_ = info->type() != grpc::experimental::ServerRpcInfo::Type::UNARY;
+    Metrics::Global().Increment("grpc_server_started_total", labels_);
+    if (streaming_) Metrics::Global().AddGauge(kOpenStreams, StreamLabels(), 1);
+  }
+
+  ~MetricsInterceptor() override {
+    if (streaming_) Metrics::Global().AddGauge(kOpenStreams, StreamLabels(), -1);
+  }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
@@ -25,17 +59,23 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
       grpc::Status status = methods->GetSendStatus();
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-      Metrics::Global().Increment(
-          "aievents_grpc_requests_total",
-          {{"method", method_}, {"code", std::to_string(status.error_code())}});
-      Metrics::Global().Observe("aievents_grpc_request_duration_seconds", {{"method", method_}},
-                                seconds);
+      MetricLabels handled = labels_;
+      // gRPC and Abseil number their codes alike; the label is the name ("NOT_FOUND").
+      handled.emplace_back("grpc_code", absl::StatusCodeToString(
+                                            static_cast<absl::StatusCode>(status.error_code())));
+      Metrics::Global().Increment("grpc_server_handled_total", handled);
+      Metrics::Global().Observe("grpc_server_handling_seconds", labels_, seconds);
     }
     methods->Proceed();
   }
 
  private:
-  std::string method_;
+  static constexpr char kOpenStreams[] = "aievents_grpc_server_open_streams";
+
+  MetricLabels StreamLabels() const { return {labels_[0], labels_[1]}; }
+
+  MetricLabels labels_;
+  bool streaming_ = false;
   std::chrono::steady_clock::time_point start_;
 };
 
@@ -53,14 +93,30 @@ absl::StatusOr<std::unique_ptr<GrpcServiceRunner>> GrpcServiceRunner::Start(
     Options options, const std::vector<grpc::Service*>& services) {
   std::unique_ptr<GrpcServiceRunner> runner(new GrpcServiceRunner());
   runner->options_ = std::move(options);
-  Metrics::Global().DescribeCounter("aievents_grpc_requests_total",
-                                    "gRPC calls served, by method and status code.");
-  Metrics::Global().DescribeHistogram("aievents_grpc_request_duration_seconds",
-                                      "gRPC call latency, by method.");
+  Metrics::Global().DescribeCounter("grpc_server_started_total", "gRPC calls started.");
+  Metrics::Global().DescribeCounter("grpc_server_handled_total",
+                                    "gRPC calls completed, by status code.");
+  Metrics::Global().DescribeHistogram("grpc_server_handling_seconds",
+                                      "gRPC call latency until the status is sent.");
+  Metrics::Global().DescribeGauge("aievents_grpc_server_open_streams",
+                                  "Streaming gRPC calls open now.");
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  builder.SetMaxReceiveMessageSize(runner->options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(runner->options_.max_message_bytes);
+  // Allow the clients' keepalive pings (NewInternalChannel), even between calls; gRPC's
+  // default refuses pings more often than every 5 minutes and ends such connections.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             kKeepaliveTimeMs / 2);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 2 * kKeepaliveTimeMs);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, kKeepaliveTimeoutMs);
+  // No grace after the age: streams open on an old connection (WatchCustomerEvents) run to
+  // their own end; only new calls move to a new connection.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                             static_cast<int>(runner->options_.max_connection_age.count()));
   builder.AddListeningPort(runner->options_.grpc_address, grpc::InsecureServerCredentials(),
                            &runner->grpc_port_);
   for (grpc::Service* service : services) builder.RegisterService(service);
@@ -139,14 +195,22 @@ void GrpcServiceRunner::Shutdown() {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     stopping_ = true;
+    ready_ = false;
+    not_ready_reason_ = "shutting down";
   }
   stop_.notify_all();
   if (poller_.joinable()) poller_.join();
-  if (admin_) admin_->Shutdown();
   if (server_) {
+    // Not serving first: a probe or a client that asks sees it before the listener goes.
+    for (const std::string& name : options_.health_service_names) {
+      server_->GetHealthCheckService()->SetServingStatus(name, false);
+    }
+    server_->GetHealthCheckService()->SetServingStatus("", false);
+    log::Info("draining", {{"timeout_ms", std::to_string(options_.drain_timeout.count())}});
     server_->GetHealthCheckService()->Shutdown();
-    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    server_->Shutdown(std::chrono::system_clock::now() + options_.drain_timeout);
   }
+  if (admin_) admin_->Shutdown();
 }
 
 GrpcServiceRunner::~GrpcServiceRunner() { Shutdown(); }

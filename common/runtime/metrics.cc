@@ -1,43 +1,44 @@
 #include "common/runtime/metrics.h"
 
+#include <sstream>
+
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+#include "prometheus/text_serializer.h"
 
 namespace aievents {
 namespace {
 
 // Upper bounds of the latency buckets, in seconds.
-const std::vector<double>& Buckets() {
-  static const std::vector<double> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                               0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+const prometheus::Histogram::BucketBoundaries& Buckets() {
+  static const prometheus::Histogram::BucketBoundaries kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   return kBuckets;
 }
 
-std::string EscapeLabelValue(const std::string& value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\' || c == '"') out.push_back('\\');
-    if (c == '\n') {
-      out.append("\\n");
-      continue;
-    }
-    out.push_back(c);
-  }
-  return out;
+prometheus::Labels ToLabels(const MetricLabels& labels) {
+  return prometheus::Labels(labels.begin(), labels.end());
 }
 
-// Renders labels as the inside of {...}, which is also the map key.
-std::string LabelKey(const MetricLabels& labels) {
-  return absl::StrJoin(labels, ",", [](std::string* out, const auto& label) {
-    absl::StrAppend(out, label.first, "=\"", EscapeLabelValue(label.second), "\"");
-  });
-}
-
-std::string WithLabels(const std::string& name, const std::string& key,
-                       const std::string& extra = "") {
-  std::string inner = key;
-  if (!extra.empty()) inner = inner.empty() ? extra : absl::StrCat(inner, ",", extra);
-  return inner.empty() ? name : absl::StrCat(name, "{", inner, "}");
+// The family called `name` in `families`, registered in `registry` when new.
+template <typename T, typename Builder>
+prometheus::Family<T>& FindOrAdd(std::map<std::string, prometheus::Family<T>*>& families,
+                                 const std::map<std::string, std::string>& help,
+                                 prometheus::Registry& registry, const std::string& name,
+                                 Builder builder) {
+  auto it = families.find(name);
+  if (it != families.end()) return *it->second;
+  auto described = help.find(name);
+  prometheus::Family<T>& family = builder()
+                                      .Name(name)
+                                      .Help(described == help.end() ? "" : described->second)
+                                      .Register(registry);
+  families.emplace(name, &family);
+  return family;
 }
 
 }  // namespace
@@ -47,72 +48,92 @@ Metrics& Metrics::Global() {
   return *metrics;
 }
 
+Metrics::Metrics() : registry_(std::make_unique<prometheus::Registry>()) {}
+
+Metrics::~Metrics() = default;
+
 void Metrics::DescribeCounter(const std::string& name, const std::string& help) {
   std::lock_guard lock(mutex_);
-  counter_help_[name] = help;
+  help_.emplace(name, help);
+}
+
+void Metrics::DescribeGauge(const std::string& name, const std::string& help) {
+  std::lock_guard lock(mutex_);
+  help_.emplace(name, help);
 }
 
 void Metrics::DescribeHistogram(const std::string& name, const std::string& help) {
   std::lock_guard lock(mutex_);
-  histogram_help_[name] = help;
+  help_.emplace(name, help);
+}
+
+prometheus::Family<prometheus::Counter>& Metrics::CounterFamily(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  return FindOrAdd(counters_, help_, *registry_, name, [] { return prometheus::BuildCounter(); });
+}
+
+prometheus::Family<prometheus::Gauge>& Metrics::GaugeFamily(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  return FindOrAdd(gauges_, help_, *registry_, name, [] { return prometheus::BuildGauge(); });
+}
+
+prometheus::Family<prometheus::Histogram>& Metrics::HistogramFamily(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  return FindOrAdd(histograms_, help_, *registry_, name,
+                   [] { return prometheus::BuildHistogram(); });
 }
 
 void Metrics::Increment(const std::string& name, const MetricLabels& labels, double by) {
-  std::string key = LabelKey(labels);
-  std::lock_guard lock(mutex_);
-  counters_[name][key] += by;
+  CounterFamily(name).Add(ToLabels(labels)).Increment(by);
+}
+
+void Metrics::SetGauge(const std::string& name, const MetricLabels& labels, double value) {
+  GaugeFamily(name).Add(ToLabels(labels)).Set(value);
+}
+
+void Metrics::AddGauge(const std::string& name, const MetricLabels& labels, double delta) {
+  GaugeFamily(name).Add(ToLabels(labels)).Increment(delta);
 }
 
 void Metrics::Observe(const std::string& name, const MetricLabels& labels, double seconds) {
-  std::string key = LabelKey(labels);
-  std::lock_guard lock(mutex_);
-  Histogram& histogram = histograms_[name][key];
-  if (histogram.bucket_counts.empty()) histogram.bucket_counts.assign(Buckets().size(), 0);
-  for (size_t i = 0; i < Buckets().size(); ++i) {
-    if (seconds <= Buckets()[i]) histogram.bucket_counts[i] += 1;
+  // Family::Add builds a histogram (with its buckets) before it finds the existing one; the
+  // cache keeps that off the path of every call.
+  std::string key = name;
+  for (const auto& [label, value] : labels) absl::StrAppend(&key, "\n", label, "=", value);
+  prometheus::Histogram* histogram = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = histogram_cache_.find(key);
+    if (it != histogram_cache_.end()) histogram = it->second;
   }
-  histogram.sum += seconds;
-  histogram.count += 1;
+  if (histogram == nullptr) {
+    histogram = &HistogramFamily(name).Add(ToLabels(labels), Buckets());
+    std::lock_guard lock(mutex_);
+    histogram_cache_.emplace(key, histogram);
+  }
+  histogram->Observe(seconds);
 }
 
 double Metrics::CounterValue(const std::string& name, const MetricLabels& labels) const {
   std::lock_guard lock(mutex_);
   auto it = counters_.find(name);
-  if (it == counters_.end()) return 0;
-  auto value = it->second.find(LabelKey(labels));
-  return value == it->second.end() ? 0 : value->second;
+  prometheus::Labels key = ToLabels(labels);
+  if (it == counters_.end() || !it->second->Has(key)) return 0;
+  return it->second->Add(key).Value();
+}
+
+double Metrics::GaugeValue(const std::string& name, const MetricLabels& labels) const {
+  std::lock_guard lock(mutex_);
+  auto it = gauges_.find(name);
+  prometheus::Labels key = ToLabels(labels);
+  if (it == gauges_.end() || !it->second->Has(key)) return 0;
+  return it->second->Add(key).Value();
 }
 
 std::string Metrics::RenderPrometheus() const {
-  std::lock_guard lock(mutex_);
-  std::string out;
-  for (const auto& [name, series] : counters_) {
-    if (auto help = counter_help_.find(name); help != counter_help_.end()) {
-      absl::StrAppend(&out, "# HELP ", name, " ", help->second, "\n");
-    }
-    absl::StrAppend(&out, "# TYPE ", name, " counter\n");
-    for (const auto& [key, value] : series) {
-      absl::StrAppend(&out, WithLabels(name, key), " ", value, "\n");
-    }
-  }
-  for (const auto& [name, series] : histograms_) {
-    if (auto help = histogram_help_.find(name); help != histogram_help_.end()) {
-      absl::StrAppend(&out, "# HELP ", name, " ", help->second, "\n");
-    }
-    absl::StrAppend(&out, "# TYPE ", name, " histogram\n");
-    for (const auto& [key, histogram] : series) {
-      for (size_t i = 0; i < Buckets().size(); ++i) {
-        absl::StrAppend(
-            &out, WithLabels(name + "_bucket", key, absl::StrCat("le=\"", Buckets()[i], "\"")), " ",
-            histogram.bucket_counts[i], "\n");
-      }
-      absl::StrAppend(&out, WithLabels(name + "_bucket", key, "le=\"+Inf\""), " ", histogram.count,
-                      "\n");
-      absl::StrAppend(&out, WithLabels(name + "_sum", key), " ", histogram.sum, "\n");
-      absl::StrAppend(&out, WithLabels(name + "_count", key), " ", histogram.count, "\n");
-    }
-  }
-  return out;
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, registry_->Collect());
+  return out.str();
 }
 
 }  // namespace aievents

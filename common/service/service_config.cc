@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_trail.h"
 #include "common/auth/authenticator.h"
+#include "common/rpc/internal_channel.h"
 
 namespace aievents {
 
@@ -41,6 +42,12 @@ ServiceConfig LoadServiceConfig(ConfigSource& source, int default_grpc_port,
       "internal-token",
       "shared secret (32+ characters) for calls between the services; the same value on "
       "every service");
+  config.grpc_max_message_bytes =
+      source.Int("grpc-max-message-bytes", kDefaultGrpcMaxMessageBytes, 4 * 1024 * 1024,
+                 256 * 1024 * 1024, "largest gRPC message this process receives or sends");
+  config.drain_timeout_ms =
+      source.Int("drain-timeout-ms", 5000, 0, 600000,
+                 "on SIGTERM, how long calls in flight may finish before they are cancelled");
   if (!config.internal_token.empty() && config.internal_token.size() < 32) {
     source.AddProblem("setting --internal-token must be at least 32 characters");
   }
@@ -49,8 +56,10 @@ ServiceConfig LoadServiceConfig(ConfigSource& source, int default_grpc_port,
 
 absl::StatusOr<std::unique_ptr<PgPool>> CreateServicePool(const ServiceConfig& config,
                                                           std::vector<PgStatement> statements,
-                                                          bool generic_plans) {
+                                                          bool generic_plans,
+                                                          const std::string& name) {
   PgPool::Options options;
+  options.name = name;
   options.generic_plans = generic_plans;
   options.database_url = config.database_url;
   options.size = config.db_pool_size;
@@ -82,6 +91,8 @@ GrpcServiceRunner::Options RunnerOptions(const ServiceConfig& config,
   options.admin_port = config.admin_port;
   options.health_service_names = {service_name};
   options.readiness = std::move(readiness);
+  options.max_message_bytes = config.grpc_max_message_bytes;
+  options.drain_timeout = std::chrono::milliseconds(config.drain_timeout_ms);
   return options;
 }
 

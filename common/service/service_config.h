@@ -12,6 +12,7 @@
 #include "common/auth/authenticator.h"
 #include "common/pg/pg_pool.h"
 #include "common/rpc/grpc_service_runner.h"
+#include "common/rpc/internal_channel.h"
 #include "common/runtime/config_source.h"
 
 namespace aievents {
@@ -30,6 +31,8 @@ struct ServiceConfig {
   std::string log_level = "info";
   // Shared secret for calls between the services.
   std::string internal_token;
+  int grpc_max_message_bytes = kDefaultGrpcMaxMessageBytes;  // largest gRPC message, each way
+  int drain_timeout_ms = 5000;     // on SIGTERM, how long calls in flight may finish
 };
 
 // Reads the shared settings; `default_grpc_port` and `default_admin_port` differ per service.
@@ -37,10 +40,11 @@ ServiceConfig LoadServiceConfig(ConfigSource& source, int default_grpc_port,
                                 int default_admin_port);
 
 // A pool on `config.database_url` that prepares `statements` plus the authenticator's;
-// `generic_plans` as PgPool::Options::generic_plans.
+// `generic_plans` as PgPool::Options::generic_plans; `name` labels its metrics.
 absl::StatusOr<std::unique_ptr<PgPool>> CreateServicePool(const ServiceConfig& config,
                                                           std::vector<PgStatement> statements,
-                                                          bool generic_plans = false);
+                                                          bool generic_plans = false,
+                                                          const std::string& name = "main");
 
 // The authenticator's settings (cache lifetime, internal token, rate limits).
 Authenticator::Options AuthenticatorOptions(const ServiceConfig& config);

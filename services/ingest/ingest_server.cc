@@ -54,6 +54,7 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
   server->authenticator_ = std::make_unique<Authenticator>(server->pool_.get(),
                                                             AuthenticatorOptions(config.service));
   PgPipelinePool::Options pipeline;
+  pipeline.name = "commit";
   pipeline.database_url = config.service.database_url;
   pipeline.statement_timeout = std::chrono::milliseconds(config.service.db_statement_timeout_ms);
   pipeline.size = config.commit_threads;

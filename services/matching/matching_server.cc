@@ -31,6 +31,7 @@ absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
   server->authenticator_ = std::make_unique<Authenticator>(server->pool_.get(),
                                                             AuthenticatorOptions(config.service));
   PgPipelinePool::Options pipeline;
+  pipeline.name = "match";
   pipeline.database_url = config.service.database_url;
   pipeline.statement_timeout = std::chrono::milliseconds(config.service.db_statement_timeout_ms);
   pipeline.size = config.match_connections;

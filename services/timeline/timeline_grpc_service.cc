@@ -73,7 +73,7 @@ grpc::Status TimelineGrpcService::WatchCustomerEvents(grpc::ServerContext* conte
   while (!context->IsCancelled()) {
     std::string event_id;
     if (!subscription->Next(&event_id, absl::Milliseconds(200))) continue;
-    absl::StatusOr<v1::AiEvent> event = timeline_->GetEvent(*caller, event_id);
+    absl::StatusOr<v1::AiEvent> event = live_timeline_->GetEvent(*caller, event_id);
     // The event may have moved to another customer since the notification; skip it then.
     if (!event.ok() || event->customer_id() != request->customer_id()) continue;
     if (!writer->Write(*event)) break;

@@ -14,10 +14,14 @@ namespace aievents::timeline {
 
 class TimelineGrpcService final : public v1::TimelineService::Service {
  public:
+  // `timeline` answers reads (maybe from a replica); `live_timeline` reads the primary, for
+  // the events a notification announces, which a replica may not have yet.
   TimelineGrpcService(Authenticator* authenticator, EventTimeline* timeline,
-                      EventNotifier* notifier, IngestForwarder* ingest, int max_watchers)
+                      EventTimeline* live_timeline, EventNotifier* notifier,
+                      IngestForwarder* ingest, int max_watchers)
       : authenticator_(authenticator),
         timeline_(timeline),
+        live_timeline_(live_timeline),
         notifier_(notifier),
         ingest_(ingest),
         max_watchers_(max_watchers) {}
@@ -47,6 +51,7 @@ class TimelineGrpcService final : public v1::TimelineService::Service {
  private:
   Authenticator* authenticator_;
   EventTimeline* timeline_;
+  EventTimeline* live_timeline_;
   EventNotifier* notifier_;
   IngestForwarder* ingest_;
   int max_watchers_;

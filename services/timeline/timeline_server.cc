@@ -1,5 +1,6 @@
 #include "services/timeline/timeline_server.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/runtime/log.h"
 #include "common/runtime/status_macros.h"
 
@@ -13,6 +14,9 @@ TimelineConfig LoadTimelineConfig(ConfigSource& source) {
   config.ingest_address = source.String(
       "ingest-address", "127.0.0.1:50051",
       "host:port of the ingest service (the deprecated AssociateEvent is forwarded there)");
+  config.read_database_url = source.String(
+      "read-database-url", "",
+      "PostgreSQL URI of a read-only replica for timeline reads (\"\": read the primary)");
   config.ingest_timeout_ms = source.Int("ingest-timeout-ms", 5000, 100, 60000,
                                         "deadline of each call forwarded to the ingest service");
   return config;
@@ -26,19 +30,38 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
   AIEV_ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, std::move(statements)));
   server->authenticator_ = std::make_unique<Authenticator>(server->pool_.get(),
                                                             AuthenticatorOptions(config.service));
-  server->store_ = std::make_unique<PgTimelineStore>(server->pool_.get());
+  PgPool* read_pool = server->pool_.get();
+  if (!config.read_database_url.empty()) {
+    ServiceConfig replica = config.service;
+    replica.database_url = config.read_database_url;
+    AIEV_ASSIGN_OR_RETURN(server->read_pool_,
+                          CreateServicePool(replica, PgTimelineStore::Statements(), false, "read"));
+    read_pool = server->read_pool_.get();
+  }
+  server->store_ = std::make_unique<PgTimelineStore>(read_pool);
   server->timeline_ = std::make_unique<EventTimeline>(server->store_.get());
+  server->primary_store_ = std::make_unique<PgTimelineStore>(server->pool_.get());
+  server->live_timeline_ = std::make_unique<EventTimeline>(server->primary_store_.get());
   server->notifier_ = std::make_unique<EventNotifier>(config.service.database_url);
   server->ingest_ = std::make_unique<IngestForwarder>(config.ingest_address,
                                                       absl::Milliseconds(config.ingest_timeout_ms));
   server->service_ = std::make_unique<TimelineGrpcService>(
-      server->authenticator_.get(), server->timeline_.get(), server->notifier_.get(),
+      server->authenticator_.get(), server->timeline_.get(), server->live_timeline_.get(),
+      server->notifier_.get(),
       server->ingest_.get(), config.max_watchers);
   server->keys_ = std::make_unique<PgKeyStore>(server->pool_.get());
   server->access_ =
       std::make_unique<AccessGrpcService>(server->authenticator_.get(), server->keys_.get());
   PgPool* pool = server->pool_.get();
-  std::function<absl::Status()> readiness = [pool] { return pool->Ping(); };
+  std::function<absl::Status()> readiness = [pool, read_pool]() -> absl::Status {
+    AIEV_RETURN_IF_ERROR(pool->Ping());
+    if (read_pool == pool) return absl::OkStatus();
+    absl::Status replica = read_pool->Ping();
+    if (!replica.ok()) {
+      return absl::UnavailableError(absl::StrCat("read replica: ", replica.message()));
+    }
+    return absl::OkStatus();
+  };
   GrpcServiceRunner::Options options = RunnerOptions(
       config.service, v1::TimelineService::service_full_name(), std::move(readiness));
   options.health_service_names.push_back(v1::AccessService::service_full_name());

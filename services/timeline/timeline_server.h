@@ -25,6 +25,8 @@ struct TimelineConfig {
   // and live streams do not need ingest.
   std::string ingest_address = "127.0.0.1:50051";
   int ingest_timeout_ms = 5000;
+  // A read-only replica for the timeline's reads; "" reads the primary (service.database_url).
+  std::string read_database_url;
 };
 
 TimelineConfig LoadTimelineConfig(ConfigSource& source);
@@ -42,8 +44,11 @@ class TimelineServer {
 
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<Authenticator> authenticator_;
+  std::unique_ptr<PgPool> read_pool_;  // only with a read_database_url
   std::unique_ptr<PgTimelineStore> store_;
   std::unique_ptr<EventTimeline> timeline_;
+  std::unique_ptr<PgTimelineStore> primary_store_;
+  std::unique_ptr<EventTimeline> live_timeline_;
   std::unique_ptr<EventNotifier> notifier_;
   std::unique_ptr<IngestForwarder> ingest_;
   std::unique_ptr<TimelineGrpcService> service_;

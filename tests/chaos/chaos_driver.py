@@ -546,9 +546,9 @@ class Driver:
 
     def start_services(self):
         a = self.args
-        ports = free_ports(7, avoid={a.pg_port})
+        ports = free_ports(8, avoid={a.pg_port})
         (self.gateway_port, ingest_grpc, ingest_admin, matching_grpc, matching_admin,
-         timeline_grpc, timeline_admin) = ports
+         timeline_grpc, timeline_admin, gateway_admin) = ports
         base = {k: v for k, v in os.environ.items() if not k.startswith("AIEVENTS_")}
         base["AIEVENTS_LOG_LEVEL"] = "info"
         shared = dict(base)
@@ -573,7 +573,7 @@ class Driver:
                           f"--grpc-listen={addr(timeline_grpc)}", f"--admin-port={timeline_admin}",
                           f"--ingest-address={addr(ingest_grpc)}"], shared),
             "gateway": ([f"{b}/gateway/aievents-gateway", "--listen-host=127.0.0.1",
-                         f"--listen-port={self.gateway_port}",
+                         f"--listen-port={self.gateway_port}", f"--admin-port={gateway_admin}",
                          f"--ingest-address={addr(ingest_grpc)}",
                          f"--matching-address={addr(matching_grpc)}",
                          f"--timeline-address={addr(timeline_grpc)}"], base),

@@ -156,9 +156,14 @@ TEST(AiEventsApi, HealthReadinessAndMetrics) {
   HttpResult ready = suite.Get("", "/readyz");
   EXPECT_EQ(ready.status, 200) << ready.body;
   EXPECT_EQ(ready.Json()["checks"]["aievents.v1.IngestService"], "ok");
-  HttpResult metrics = suite.Get("", "/metrics");
+  // Metrics are served on the admin port only.
+  EXPECT_EQ(suite.Get("", "/metrics").status, 404);
+  HttpResult metrics = HttpRequest(suite.gateway_admin_port(), "GET", "/metrics");
   EXPECT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.body.find("aievents_http_requests_total"), std::string::npos);
+  EXPECT_NE(metrics.body.find("aievents_http_open_connections"), std::string::npos);
+  EXPECT_EQ(HttpRequest(suite.gateway_admin_port(), "GET", "/readyz").status, 200);
+  EXPECT_EQ(HttpRequest(suite.gateway_admin_port(), "GET", "/v1/ai-events").status, 404);
 }
 
 }  // namespace

@@ -7,18 +7,29 @@
 set -euo pipefail
 gateway="${1:?path to aievents-gateway}"
 
-port=0
-while :; do
-  port=$((20000 + RANDOM % 30000))
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
-done
+free_port() {
+  local candidate
+  while :; do
+    candidate=$((20000 + RANDOM % 30000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null || break
+  done
+  echo "$candidate"
+}
+port=$(free_port)
+admin_port=$(free_port)
 log="$(mktemp)"
 pid=""
 # Whatever happens to this script (a failed step, ctest's timeout), the gateway does not
 # outlive it.
-trap '[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -f "$log"' EXIT
+# Subshells (the watchdog, command substitutions) must not run it: only this shell cleans up.
+cleanup() {
+  [ "$BASHPID" = "$$" ] || return 0
+  [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+  rm -f "$log"
+}
+trap cleanup EXIT
 # Backends that do not exist: this test is about the HTTP edge only.
-"$gateway" --listen-port="$port" --drain-timeout-ms=2000 --header-timeout-ms=60000 \
+"$gateway" --listen-port="$port" --admin-port="$admin_port" --drain-timeout-ms=2000 --header-timeout-ms=60000 \
   --ingest-address=127.0.0.1:1 --matching-address=127.0.0.1:1 --timeline-address=127.0.0.1:1 \
   2>"$log" &
 pid=$!
@@ -39,8 +50,24 @@ for _ in $(seq 1 10); do
   fds+=("$fd")
 done
 
+# And one whose headers arrived but whose body has not: a request in flight, which the drain
+# lets finish (or cuts at the drain period), so the process is still there to be asked.
+exec {fd}<>"/dev/tcp/127.0.0.1/$port"
+printf 'POST /v1/ai-events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{' >&"$fd"
+fds+=("$fd")
+sleep 0.2
+
 started=$(date +%s%N)
 kill -TERM "$pid"
+# While it drains, the admin port still answers, and says the gateway is not ready, so a load
+# balancer that has not yet dropped it stops sending it requests.
+readyz=""
+for _ in $(seq 1 20); do
+  # The backends do not exist, so /readyz is 503 before the signal too; "draining" is the news.
+  readyz=$(curl -sS "http://127.0.0.1:$admin_port/readyz" 2>/dev/null || true)
+  case "$readyz" in *'"status":"draining"'*) break ;; esac
+  sleep 0.05
+done
 # Every wait has a deadline: a gateway still running 10 s after SIGTERM is killed, and fails.
 ( sleep 10; kill -KILL "$pid" 2>/dev/null ) &
 watchdog=$!
@@ -57,6 +84,11 @@ if [ "$status" -ne 0 ]; then
   cat "$log"
   exit 1
 fi
+case "$readyz" in *'"status":"draining"'*) ;; *)
+  echo "FAIL: /readyz on the admin port answered '$readyz' during the drain, not draining" >&2
+  exit 1
+  ;;
+esac
 if [ "$elapsed_ms" -gt 7000 ]; then
   echo "FAIL: SIGTERM took longer than the drain period plus 5 s" >&2
   exit 1

@@ -102,6 +102,7 @@ std::unique_ptr<Suite> Suite::Start() {
 
   gateway::GatewayConfig gateway_config;
   gateway_config.listen_port = 0;
+  gateway_config.admin_port = 0;
   gateway_config.ingest_address = "127.0.0.1:" + std::to_string(suite->ingest_->grpc_port());
   gateway_config.matching_address = "127.0.0.1:" + std::to_string(suite->matching_->grpc_port());
   gateway_config.timeline_address = "127.0.0.1:" + std::to_string(suite->timeline_->grpc_port());

@@ -56,6 +56,7 @@ class Suite {
   // The key ring (one base64 key) the suite's ingest seals webhook signing secrets with.
   std::string secrets_keys() const;
   int gateway_port() const { return gateway_->port(); }
+  int gateway_admin_port() const { return gateway_->admin_port(); }
   int ingest_port() const { return ingest_->grpc_port(); }
   int matching_port() const { return matching_->grpc_port(); }
   int timeline_port() const { return timeline_->grpc_port(); }

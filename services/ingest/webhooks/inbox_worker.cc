@@ -11,7 +11,13 @@ InboxWorker::InboxWorker(PgWebhookStore* webhooks, WebhookProcessor* processor,
       processor_(processor),
       interval_(interval),
       min_age_(min_age),
-      thread_([this] { Run(); }) {}
+      thread_([this] { Run(); }) {
+  Metrics::Global().DescribeGauge(
+      "aievents_webhook_inbox_backlog",
+      "Webhook deliveries pending, across tenants (each ingest replica reports the same).");
+  Metrics::Global().DescribeGauge("aievents_webhook_inbox_oldest_seconds",
+                                  "Age of the oldest pending webhook delivery.");
+}
 
 InboxWorker::~InboxWorker() {
   {
@@ -43,6 +49,14 @@ void InboxWorker::Retry(const PgWebhookStore::Claimed& delivery) {
              {"error", outcome.status().ToString()}});
 }
 
+void InboxWorker::ReportBacklog() {
+  auto backlog = webhooks_->InboxBacklog();
+  if (!backlog.ok()) return;  // the claim that follows logs what is wrong with the database
+  Metrics::Global().SetGauge("aievents_webhook_inbox_backlog", {},
+                             static_cast<double>(backlog->pending));
+  Metrics::Global().SetGauge("aievents_webhook_inbox_oldest_seconds", {}, backlog->oldest_seconds);
+}
+
 void InboxWorker::Run() {
   std::unique_lock lock(mutex_);
   while (
@@ -50,6 +64,7 @@ void InboxWorker::Run() {
     lock.unlock();
     // The lease outlasts any processing (bounded by the matching and database deadlines), so
     // no other replica takes a delivery while this one works on it.
+    ReportBacklog();
     auto claimed = webhooks_->Claim(min_age_, 20, absl::Minutes(1));
     if (!claimed.ok()) {
       log::Warn("inbox_claim_failed", {{"error", claimed.status().ToString()}});

@@ -30,6 +30,9 @@ class InboxWorker {
   void Run();
   void Retry(const PgWebhookStore::Claimed& delivery);
 
+  // Sets the backlog gauges from the database, on every round.
+  void ReportBacklog();
+
   PgWebhookStore* webhooks_;
   WebhookProcessor* processor_;
   absl::Duration interval_;

@@ -39,6 +39,7 @@ constexpr char kCallLock[] = "webhook_call_lock";
 constexpr char kCallDeliveries[] = "webhook_call_deliveries";
 constexpr char kCallDeliveryIds[] = "webhook_call_delivery_ids";
 constexpr char kPending[] = "webhook_pending";
+constexpr char kBacklog[] = "webhook_inbox_backlog";
 constexpr char kDeliveryDefer[] = "webhook_delivery_defer";
 constexpr char kOperatorStatus[] = "webhook_operator_status";
 constexpr char kOperatorRequeue[] = "webhook_operator_requeue";
@@ -202,6 +203,7 @@ std::vector<PgStatement> PgWebhookStore::Statements() {
       {kPending,
        "SELECT tenant_id::text AS tenant_id, id::text AS id, attempts"
        " FROM claim_webhook_deliveries($1::interval, $2, $3::interval)"},
+      {kBacklog, "SELECT pending, oldest_seconds FROM webhook_inbox_backlog()"},
       {kDeliveryDefer,
        "UPDATE webhook_deliveries SET attempts = attempts + 1, lease_until = NULL,"
        " next_attempt_at = now() + least(power(2, attempts + 1), 300) * interval '1 second',"
@@ -486,6 +488,13 @@ absl::StatusOr<std::vector<PgWebhookStore::Claimed>> PgWebhookStore::Claim(
                          row["attempts"].as<int>()});
     }
     return claimed;
+  });
+}
+
+absl::StatusOr<PgWebhookStore::Backlog> PgWebhookStore::InboxBacklog() {
+  return pool_->InSystemTransaction<Backlog>([&](pqxx::work& txn) -> absl::StatusOr<Backlog> {
+    pqxx::row row = txn.exec_prepared1(kBacklog);
+    return Backlog{row["pending"].as<int64_t>(), row["oldest_seconds"].as<double>()};
   });
 }
 

@@ -132,6 +132,14 @@ class PgWebhookStore {
   absl::StatusOr<std::vector<Claimed>> Claim(absl::Duration min_age, int limit,
                                              absl::Duration lease);
 
+  // Deliveries pending across all tenants, and the age of the oldest (0 with none), through
+  // the SECURITY DEFINER function of migration 0005; for the backlog gauges.
+  struct Backlog {
+    int64_t pending = 0;
+    double oldest_seconds = 0;
+  };
+  absl::StatusOr<Backlog> InboxBacklog();
+
   // Records an attempt that could not run because a dependency was away: the delivery stays
   // pending, due again after an exponential backoff (2^attempts seconds, at most 5 minutes),
   // until `max_attempts`, when it is dead-lettered (status failed, the reason in its error).
