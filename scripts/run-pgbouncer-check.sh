@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Do the services' database statements work through PgBouncer? (docs/operations.md, PgBouncer)
 #
-#   bash scripts/run-pgbouncer-check.sh [--mode=transaction|session] [--timeline=bouncer|direct]
-#                                       [--pool-size=N] [--role-defaults] [--keep-logs]
+#   bash scripts/run-pgbouncer-check.sh [--mode=transaction|session] [--services=transaction|session]
+#                                       [--timeline=bouncer|direct] [--pool-size=N]
+#                                       [--role-defaults] [--keep-logs]
 #
 # Starts a throwaway PostgreSQL 15 (migrated by the owner, with a tenant and an API key made by
 # aievents-admin directly), a PgBouncer (Debian 12's, 1.18) on a free port with the given
 # pool_mode (default transaction) in front of it, and the four binaries from build/ with the
-# services' AIEVENTS_DATABASE_URL pointing through PgBouncer. --timeline=direct points the
-# timeline service at PostgreSQL instead (its LISTEN connection cannot work through transaction
-# pooling). --pool-size sets PgBouncer's default_pool_size (60: more than the three services
+# services' AIEVENTS_DATABASE_URL pointing through PgBouncer and AIEVENTS_DB_POOLER_MODE set to
+# --services (default: the pool_mode; --services=session behind pool_mode=transaction shows
+# what goes wrong without it). With AIEVENTS_DB_POOLER_MODE=transaction the timeline's
+# AIEVENTS_LISTEN_DATABASE_URL leads to PostgreSQL directly (LISTEN needs a session of its
+# own). --timeline=direct points the whole timeline service at PostgreSQL instead.
+# --pool-size sets PgBouncer's default_pool_size (60: more than the three services
 # may open with default settings, 12 + 12 + 9). --role-defaults first gives aievents_service
 # the services' statement_timeout as a role default (ALTER ROLE ... IN DATABASE ... SET), so
 # every server connection has it whichever client ran the SET. Then
@@ -30,6 +34,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${PGBOUNCER_CHECK_BUILD_DIR:-$root/build}"
 mode=transaction
+services_mode=""
 timeline_db=bouncer
 keep_logs=false
 pool_size=60
@@ -37,14 +42,16 @@ role_defaults=false
 for arg in "$@"; do
   case "$arg" in
     --mode=transaction | --mode=session) mode="${arg#--mode=}" ;;
+    --services=transaction | --services=session) services_mode="${arg#--services=}" ;;
     --timeline=bouncer | --timeline=direct) timeline_db="${arg#--timeline=}" ;;
     --pool-size=[1-9]*) pool_size="${arg#--pool-size=}" ;;
     --role-defaults) role_defaults=true ;;
     --keep-logs) keep_logs=true ;;
-    -h | --help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "pgbouncer-check: unknown argument $arg (see --help)" >&2; exit 2 ;;
   esac
 done
+[ -n "$services_mode" ] || services_mode="$mode"
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "pgbouncer-check: run as root (PostgreSQL and PgBouncer run as the postgres user)" >&2
@@ -211,9 +218,13 @@ fi
 service_url="postgresql://aievents_service@127.0.0.1:$bouncer_port/aievents"
 timeline_url="$service_url"
 [ "$timeline_db" = direct ] && timeline_url="$service_direct"
+pooler="AIEVENTS_DB_POOLER_MODE=$services_mode"
+listen="AIEVENTS_LISTEN_DATABASE_URL="
+[ "$services_mode" = transaction ] && listen="AIEVENTS_LISTEN_DATABASE_URL=$service_direct"
 echo "pgbouncer-check: PgBouncer $("$pgbouncer_bin" --version | head -n 1 | awk '{print $2}')" \
   "pool_mode=$mode on 127.0.0.1:$bouncer_port in front of PostgreSQL on $pg_port;" \
-  "timeline database: $timeline_db; role defaults: $role_defaults"
+  "services' db-pooler-mode: $services_mode; timeline database: $timeline_db;" \
+  "role defaults: $role_defaults"
 
 # The four binaries, on free ports, as tests/chaos/chaos_driver.py starts them.
 gateway_port="$(free_port)"; gateway_admin="$(free_port)"
@@ -234,14 +245,14 @@ start() {  # name env... -- argv...
   pids+=($!)
 }
 token="AIEVENTS_INTERNAL_TOKEN=$(cat "$work/internal-token")"
-start matching "AIEVENTS_DATABASE_URL=$service_url" "$token" -- \
+start matching "AIEVENTS_DATABASE_URL=$service_url" "$token" "$pooler" -- \
   "$build/services/matching/aievents-matching" "--grpc-listen=127.0.0.1:$matching_grpc" \
   "--admin-port=$matching_admin" "--ingest-address=127.0.0.1:$ingest_grpc"
-start ingest "AIEVENTS_DATABASE_URL=$service_url" "$token" \
+start ingest "AIEVENTS_DATABASE_URL=$service_url" "$token" "$pooler" \
   "AIEVENTS_SECRETS_KEY_FILE=$work/secrets-keys" -- \
   "$build/services/ingest/aievents-ingest" "--grpc-listen=127.0.0.1:$ingest_grpc" \
   "--admin-port=$ingest_admin" "--matching-address=127.0.0.1:$matching_grpc"
-start timeline "AIEVENTS_DATABASE_URL=$timeline_url" "$token" -- \
+start timeline "AIEVENTS_DATABASE_URL=$timeline_url" "$token" "$pooler" "$listen" -- \
   "$build/services/timeline/aievents-timeline" "--grpc-listen=127.0.0.1:$timeline_grpc" \
   "--admin-port=$timeline_admin" "--ingest-address=127.0.0.1:$ingest_grpc"
 start gateway -- \
@@ -332,9 +343,9 @@ held="$(psql -X -q -tA "$superuser" -c "SELECT count(*) FROM pg_locks WHERE lock
 echo "pgbouncer-check: (info) advisory locks held after those runs: $held"
 
 if [ "$status" -eq 0 ]; then
-  echo "pgbouncer-check: PASS (pool_mode=$mode, timeline $timeline_db)"
+  echo "pgbouncer-check: PASS (pool_mode=$mode, services $services_mode, timeline $timeline_db)"
 else
-  echo "pgbouncer-check: FAIL (pool_mode=$mode, timeline $timeline_db)"
+  echo "pgbouncer-check: FAIL (pool_mode=$mode, services $services_mode, timeline $timeline_db)"
   status=1
 fi
 exit "$status"

@@ -19,13 +19,14 @@ constexpr char kAuditListAfter[] = "audit_list_after";
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
 
-#define AIEVENTS_AUDIT_COLUMNS                                                        \
+#define AIEVENTS_AUDIT_COLUMNS                                                            \
   "id::text AS id, (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros," \
-  " coalesce(actor_key_id::text, '') AS actor_key_id, actor, action, target_type,"      \
-  " target_id, coalesce(before::text, '') AS before, coalesce(after::text, '') AS after,"  \
+  " coalesce(actor_key_id::text, '') AS actor_key_id, actor, action, target_type,"        \
+  " target_id, coalesce(before::text, '') AS before, coalesce(after::text, '') AS after," \
   " request_id"
-#define AIEVENTS_AUDIT_FILTERS \
-  " WHERE tenant_id = $1 AND ($2::text IS NULL OR action = $2) AND ($3::text IS NULL OR target_id = $3)"
+#define AIEVENTS_AUDIT_FILTERS                                                            \
+  " WHERE tenant_id = $1 AND ($2::text IS NULL OR action = $2) AND ($3::text IS NULL OR " \
+  "target_id = $3)"
 
 }  // namespace
 
@@ -45,23 +46,20 @@ std::vector<PgStatement> AuditStatements() {
        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10)"},
       {kAuditListFirst, "SELECT " AIEVENTS_AUDIT_COLUMNS " FROM audit_events" AIEVENTS_AUDIT_FILTERS
                         " ORDER BY created_at DESC, audit_events.id DESC LIMIT $4"},
-      {kAuditListAfter,
-       "SELECT " AIEVENTS_AUDIT_COLUMNS " FROM audit_events" AIEVENTS_AUDIT_FILTERS
-       " AND (created_at, audit_events.id) < ($5::timestamptz, $6::uuid)"
-       " ORDER BY created_at DESC, audit_events.id DESC LIMIT $4"},
+      {kAuditListAfter, "SELECT " AIEVENTS_AUDIT_COLUMNS " FROM audit_events" AIEVENTS_AUDIT_FILTERS
+                        " AND (created_at, audit_events.id) < ($5::timestamptz, $6::uuid)"
+                        " ORDER BY created_at DESC, audit_events.id DESC LIMIT $4"},
   };
 }
 
 void AppendAudit(pqxx::work& txn, const RequestContext& actor, const AuditEntry& entry) {
-  txn.exec_prepared(kAuditInsert, actor.tenant_id, NewUuidV7(),
-                    actor.key_id.empty() ? nullptr : actor.key_id.c_str(),
-                    actor.key_prefix.empty() ? "internal" : actor.key_prefix, entry.action,
-                    entry.target_type, entry.target_id, NullableParam(entry.before),
-                    NullableParam(entry.after), actor.request_id);
+  Exec(txn, kAuditInsert, actor.tenant_id, NewUuidV7(),
+       actor.key_id.empty() ? nullptr : actor.key_id.c_str(),
+       actor.key_prefix.empty() ? "internal" : actor.key_prefix, entry.action, entry.target_type,
+       entry.target_id, NullableParam(entry.before), NullableParam(entry.after), actor.request_id);
 }
 
-absl::StatusOr<v1::ListAuditEventsResponse> ListAudit(pqxx::work& txn,
-                                                      const std::string& tenant_id,
+absl::StatusOr<v1::ListAuditEventsResponse> ListAudit(pqxx::work& txn, const std::string& tenant_id,
                                                       const v1::ListAuditEventsRequest& request) {
   if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
     return InvalidArgumentWithViolations(
@@ -69,20 +67,18 @@ absl::StatusOr<v1::ListAuditEventsResponse> ListAudit(pqxx::work& txn,
   }
   int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   std::optional<std::string> action = OptionalIf(!request.action().empty(), request.action());
-  std::optional<std::string> target =
-      OptionalIf(!request.target_id().empty(), request.target_id());
+  std::optional<std::string> target = OptionalIf(!request.target_id().empty(), request.target_id());
   std::string fingerprint = QueryFingerprint(
       absl::StrCat("audit|", tenant_id, "|", request.action(), "|", request.target_id()));
   pqxx::result rows;
   if (request.page_token().empty()) {
-    rows = txn.exec_prepared(kAuditListFirst, tenant_id, NullableParam(action),
-                             NullableParam(target), page_size + 1);
+    rows = Exec(txn, kAuditListFirst, tenant_id, NullableParam(action), NullableParam(target),
+                page_size + 1);
   } else {
     absl::StatusOr<PagePosition> after = DecodePageToken(request.page_token(), fingerprint);
     if (!after.ok()) return after.status();
-    rows = txn.exec_prepared(kAuditListAfter, tenant_id, NullableParam(action),
-                             NullableParam(target), page_size + 1,
-                             FormatRfc3339(absl::FromUnixMicros(after->sort_micros)), after->id);
+    rows = Exec(txn, kAuditListAfter, tenant_id, NullableParam(action), NullableParam(target),
+                page_size + 1, FormatRfc3339(absl::FromUnixMicros(after->sort_micros)), after->id);
   }
   v1::ListAuditEventsResponse response;
   for (int i = 0; i < static_cast<int>(rows.size()) && i < page_size; ++i) {

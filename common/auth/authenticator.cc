@@ -56,9 +56,7 @@ std::string ShortMethodName(std::string_view method) {
 }  // namespace
 
 Authenticator::Authenticator(PgPool* pool, Options options)
-    : pool_(pool),
-      options_(std::move(options)),
-      limiter_(options_.per_key, options_.per_tenant) {
+    : pool_(pool), options_(std::move(options)), limiter_(options_.per_key, options_.per_tenant) {
   options_.cache_ttl = std::clamp(options_.cache_ttl, absl::ZeroDuration(), kMaxCacheTtl);
 }
 
@@ -79,19 +77,18 @@ RequestContext Authenticator::InternalContext(const std::string& internal_token,
   context.key_prefix = actor;
   context.scopes = AllScopes();
   context.internal = true;
-  context.forward_metadata = {{"x-internal-token", internal_token},
-                              {"x-tenant-id", tenant_id},
-                              {"x-actor", actor}};
+  context.forward_metadata = {
+      {"x-internal-token", internal_token}, {"x-tenant-id", tenant_id}, {"x-actor", actor}};
   if (!actor_key_id.empty()) context.forward_metadata.emplace_back("x-actor-key-id", actor_key_id);
   return context;
 }
 
 absl::Status Authenticator::RateLimited(int retry_after_seconds) {
-  return WithErrorInfo(
-      absl::ResourceExhaustedError(absl::StrCat(
-          "rate limit exceeded for this API key or its tenant; retry after ",
-          retry_after_seconds, " s")),
-      "RATE_LIMITED", {{"retry_after_seconds", std::to_string(retry_after_seconds)}});
+  return WithErrorInfo(absl::ResourceExhaustedError(absl::StrCat(
+                           "rate limit exceeded for this API key or its tenant; retry after ",
+                           retry_after_seconds, " s")),
+                       "RATE_LIMITED",
+                       {{"retry_after_seconds", std::to_string(retry_after_seconds)}});
 }
 
 absl::StatusOr<RequestContext> Authenticator::Authorize(grpc::ServerContextBase& context,
@@ -107,9 +104,8 @@ absl::StatusOr<RequestContext> Authenticator::Authorize(grpc::ServerContextBase&
   if (!allowed) {
     if (scope.empty() || scope == kPublic) scope = "(none: not callable with an API key)";
     return WithErrorInfo(
-        absl::PermissionDeniedError(absl::StrCat("this API key lacks the scope '", scope,
-                                                 "' that ", ShortMethodName(method),
-                                                 " requires")),
+        absl::PermissionDeniedError(absl::StrCat("this API key lacks the scope '", scope, "' that ",
+                                                 ShortMethodName(method), " requires")),
         "MISSING_SCOPE", {{"scope", scope}});
   }
   RateLimiter::Decision decision =
@@ -186,7 +182,7 @@ absl::StatusOr<RequestContext> Authenticator::AuthenticateKey(const std::string&
   }
   std::optional<CachedKey> found;
   absl::Status status = pool_->InSystemTransaction([&](pqxx::work& txn) {
-    pqxx::result rows = txn.exec_prepared(kLookupKey, hash);
+    pqxx::result rows = Exec(txn, kLookupKey, hash);
     if (rows.empty()) return absl::OkStatus();
     CachedKey key;
     key.key_id = rows[0]["id"].as<std::string>();
@@ -196,8 +192,8 @@ absl::StatusOr<RequestContext> Authenticator::AuthenticateKey(const std::string&
     // A rotated key's entry never outlives the key.
     key.expires = now + options_.cache_ttl;
     if (!rows[0]["expires_micros"].is_null()) {
-      key.expires = std::min(key.expires,
-                             absl::FromUnixMicros(rows[0]["expires_micros"].as<int64_t>()));
+      key.expires =
+          std::min(key.expires, absl::FromUnixMicros(rows[0]["expires_micros"].as<int64_t>()));
     }
     found = std::move(key);
     return absl::OkStatus();

@@ -50,10 +50,8 @@ v1::AiEvent EventFromColumns(const Column& column) {
   }
   if (auto eid = column("source_eid")) event.set_source_eid(std::string(*eid));
   event.set_idempotency_key(text("idempotency_key"));
-  *event.mutable_occurred_at() =
-      TimeUtil::MicrosecondsToTimestamp(Int64(text("occurred_micros")));
-  *event.mutable_received_at() =
-      TimeUtil::MicrosecondsToTimestamp(Int64(text("received_micros")));
+  *event.mutable_occurred_at() = TimeUtil::MicrosecondsToTimestamp(Int64(text("occurred_micros")));
+  *event.mutable_received_at() = TimeUtil::MicrosecondsToTimestamp(Int64(text("received_micros")));
   auto* lookup = event.mutable_customer_lookup();
   if (auto v = column("lookup_email")) lookup->set_email(std::string(*v));
   if (auto v = column("lookup_phone")) lookup->set_phone(std::string(*v));
@@ -142,10 +140,10 @@ std::vector<PgStatement> EventWithHistoryStatements() {
 
 std::optional<v1::AiEvent> ReadEventWithHistory(pqxx::work& txn, const std::string& tenant_id,
                                                 const std::string& id) {
-  pqxx::result rows = txn.exec_prepared(kEventById, tenant_id, id);
+  pqxx::result rows = Exec(txn, kEventById, tenant_id, id);
   if (rows.empty()) return std::nullopt;
   v1::AiEvent event = AiEventFromRow(rows[0]);
-  for (const pqxx::row& row : txn.exec_prepared(kEventHistory, tenant_id, id)) {
+  for (const pqxx::row& row : Exec(txn, kEventHistory, tenant_id, id)) {
     *event.add_associations() = AssociationFromRow(row);
   }
   return event;

@@ -56,6 +56,20 @@ int64_t PgRows::Int64(int row, int column) const {
   return value;
 }
 
+namespace {
+
+std::vector<PgStatement> WithScopeStatement(std::vector<PgStatement> statements) {
+  statements.push_back(kScopeToTenant);
+  return statements;
+}
+
+}  // namespace
+
+PgPipelinePool::PgPipelinePool(Options options)
+    : options_(std::move(options)),
+      statements_(WithScopeStatement(options_.statements), !options_.transaction_pooler),
+      gauges_(options_.name) {}
+
 absl::StatusOr<std::unique_ptr<PgPipelinePool>> PgPipelinePool::Create(Options options) {
   if (options.database_url.empty()) return absl::InvalidArgumentError("database URL is empty");
   if (options.size < 1) return absl::InvalidArgumentError("pool size must be at least 1");
@@ -93,9 +107,12 @@ absl::StatusOr<pg_conn*> PgPipelinePool::Acquire() {
     return absl::UnavailableError(message);
   };
   if (PQstatus(conn) != CONNECTION_OK) return fail("cannot connect to the database");
-  std::vector<PgStatement> statements = options_.statements;
-  statements.push_back(kScopeToTenant);
-  for (const PgStatement& statement : statements) {
+  // Behind a transaction pooler nothing is prepared or set for the session (see PgPool).
+  if (options_.transaction_pooler) {
+    if (PQenterPipelineMode(conn) != 1) return fail("cannot enter pipeline mode");
+    return conn;
+  }
+  for (const PgStatement& statement : WithScopeStatement(options_.statements)) {
     PGresult* prepared = PQprepare(conn, statement.name, statement.sql, 0, nullptr);
     bool ok = PQresultStatus(prepared) == PGRES_COMMAND_OK;
     std::string error = ok ? "" : PQresultErrorMessage(prepared);
@@ -154,15 +171,41 @@ absl::StatusOr<std::vector<PgRows>> PgPipelinePool::Run(pg_conn* conn,
     healthy = false;
     return absl::UnavailableError(absl::StrCat(when, ConnectionError(conn)));
   };
-  for (const PgCall& call : calls) {
+  // By text behind a transaction pooler: look every statement up before anything is sent.
+  const bool by_text = !statements_.prepared();
+  std::vector<const char*> texts(calls.size(), nullptr);
+  for (size_t i = 0; i < calls.size() && by_text; ++i) {
+    texts[i] = calls[i].plan_each_time ? calls[i].statement : statements_.Find(calls[i].statement);
+    if (texts[i] == nullptr) {
+      return absl::InternalError(
+          absl::StrCat("statement ", calls[i].statement, " is not one of this pool's"));
+    }
+  }
+  // There the connection has no statement_timeout of its own: the transaction sets it first.
+  const bool limit_first = by_text && options_.statement_timeout.count() > 0;
+  if (limit_first) {
+    std::string limit = std::to_string(options_.statement_timeout.count());
+    const char* value = limit.c_str();
+    if (PQsendQueryParams(conn, kLimitTransactionTime.sql, 1, nullptr, &value, nullptr, nullptr,
+                          0) != 1) {
+      return lost("database connection lost: ");
+    }
+  }
+  for (size_t i = 0; i < calls.size(); ++i) {
+    const PgCall& call = calls[i];
     std::vector<const char*> values;
     values.reserve(call.params.size());
     for (const auto& param : call.params) values.push_back(param ? param->c_str() : nullptr);
-    int sent = call.plan_each_time
-                   ? PQsendQueryParams(conn, call.statement, static_cast<int>(values.size()),
-                                       nullptr, values.data(), nullptr, nullptr, 0)
-                   : PQsendQueryPrepared(conn, call.statement, static_cast<int>(values.size()),
-                                         values.data(), nullptr, nullptr, 0);
+    const int count = static_cast<int>(values.size());
+    int sent = 0;
+    if (by_text) {
+      sent = PQsendQueryParams(conn, texts[i], count, nullptr, values.data(), nullptr, nullptr, 0);
+    } else if (call.plan_each_time) {
+      sent = PQsendQueryParams(conn, call.statement, count, nullptr, values.data(), nullptr,
+                               nullptr, 0);
+    } else {
+      sent = PQsendQueryPrepared(conn, call.statement, count, values.data(), nullptr, nullptr, 0);
+    }
     if (sent != 1) {
       return lost("database connection lost: ");
     }
@@ -173,6 +216,15 @@ absl::StatusOr<std::vector<PgRows>> PgPipelinePool::Run(pg_conn* conn,
   std::vector<PgRows> rows;
   rows.reserve(calls.size());
   absl::Status failed = absl::OkStatus();
+  if (limit_first) {
+    PGresult* result = PQgetResult(conn);
+    if (result == nullptr) {
+      return lost("database connection lost during the transaction; outcome unknown: ");
+    }
+    if (PQresultStatus(result) == PGRES_FATAL_ERROR) failed = ResultError(result);
+    PQclear(result);
+    while (PGresult* extra = PQgetResult(conn)) PQclear(extra);
+  }
   for (size_t i = 0; i < calls.size(); ++i) {
     PGresult* result = PQgetResult(conn);
     if (result == nullptr) {

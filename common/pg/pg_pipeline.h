@@ -22,16 +22,16 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/pg/pool_gauges.h"
 #include "common/pg/pg_pool.h"
+#include "common/pg/pool_gauges.h"
 
 struct pg_result;
 struct pg_conn;
 
 namespace aievents {
 
-// One statement of a pipelined transaction: a prepared statement's name and its parameters as
-// text (nullopt for NULL).
+// One statement of a pipelined transaction: a statement's name (one of the pool's) and its
+// parameters as text (nullopt for NULL).
 struct PgCall {
   const char* statement;
   std::vector<std::optional<std::string>> params;
@@ -75,6 +75,9 @@ class PgPipelinePool {
     bool generic_plans = true;
     // The pool's name in its metrics (aievents_db_pool_*{pool="..."}).
     std::string name = "main";
+    // Behind a pooler in transaction mode (see PgPool::Options): statements are sent by text,
+    // nothing is set for the session, and statement_timeout is set in every transaction.
+    bool transaction_pooler = false;
   };
 
   // Connections are opened lazily, as in PgPool.
@@ -87,7 +90,7 @@ class PgPipelinePool {
   absl::StatusOr<std::vector<PgRows>> RunTransaction(const std::vector<PgCall>& calls);
 
  private:
-  explicit PgPipelinePool(Options options) : options_(std::move(options)), gauges_(options_.name) {}
+  explicit PgPipelinePool(Options options);
 
   absl::StatusOr<pg_conn*> Acquire();
   void Release(pg_conn* conn, bool healthy);
@@ -95,6 +98,7 @@ class PgPipelinePool {
                                           bool& healthy);
 
   Options options_;
+  PgStatementTable statements_;  // options_.statements and kScopeToTenant
   PoolGauges gauges_;
   std::mutex mutex_;
   std::condition_variable available_;

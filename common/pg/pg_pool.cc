@@ -27,6 +27,22 @@ std::vector<std::string> TextArray(const pqxx::field& field) {
   return values;
 }
 
+namespace {
+
+std::vector<PgStatement> WithScopeStatements(std::vector<PgStatement> statements) {
+  statements.push_back(kScopeToTenant);
+  statements.push_back(kScopeToTenantWithin);
+  statements.push_back(kLimitTransactionTime);
+  return statements;
+}
+
+}  // namespace
+
+PgPool::PgPool(Options options)
+    : options_(std::move(options)),
+      statements_(WithScopeStatements(options_.statements), !options_.transaction_pooler),
+      gauges_(options_.name) {}
+
 absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Create(Options options) {
   if (options.database_url.empty()) return absl::InvalidArgumentError("database URL is empty");
   if (options.size < 1) return absl::InvalidArgumentError("pool size must be at least 1");
@@ -59,6 +75,9 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire(std::chrono::m
   }
   try {
     auto conn = std::make_unique<pqxx::connection>(options_.database_url);
+    // Behind a transaction pooler the next transaction may run on another server connection:
+    // nothing is set or prepared for the session (Run() sets statement_timeout each time).
+    if (options_.transaction_pooler) return conn;
     if (options_.generic_plans) {
       pqxx::nontransaction setup(*conn);
       setup.exec("SET plan_cache_mode = force_generic_plan");
@@ -113,23 +132,29 @@ absl::Status PgPool::Run(std::optional<std::string_view> tenant_id, const Work& 
   std::unique_ptr<pqxx::connection> conn = std::move(*acquired);
   // Recomputed after the wait; at least 1 ms, since 0 would mean no limit at all.
   left = CurrentRequestDeadline() - absl::Now();
+  // The connection's own statement_timeout applies unless the request's deadline is sooner.
+  // Behind a transaction pooler the connection has none: the configured limit is then set for
+  // every transaction, the deadline's when that is sooner.
+  absl::Duration limit = options_.statement_timeout.count() > 0
+                             ? absl::FromChrono(options_.statement_timeout)
+                             : absl::InfiniteDuration();
   std::optional<std::string> statement_limit;
-  if (options_.statement_timeout.count() == 0 ||
-      left < absl::FromChrono(options_.statement_timeout)) {
-    if (left < absl::InfiniteDuration()) {
-      statement_limit = std::to_string(std::max<int64_t>(1, absl::ToInt64Milliseconds(left)));
-    }
+  if (left < limit) {
+    statement_limit = std::to_string(std::max<int64_t>(1, absl::ToInt64Milliseconds(left)));
+  } else if (options_.transaction_pooler && limit < absl::InfiniteDuration()) {
+    statement_limit = std::to_string(absl::ToInt64Milliseconds(limit));
   }
   bool healthy = true;
   absl::Status status;
   try {
+    pg_internal::ScopedStatementTable statements(&statements_);
     pqxx::work txn(*conn);
     if (tenant_id.has_value() && statement_limit.has_value()) {
-      txn.exec_prepared(kScopeToTenantWithin.name, std::string(*tenant_id), *statement_limit);
+      Exec(txn, kScopeToTenantWithin.name, std::string(*tenant_id), *statement_limit);
     } else if (tenant_id.has_value()) {
       ScopeToTenant(txn, *tenant_id);
     } else if (statement_limit.has_value()) {
-      txn.exec_prepared(kLimitTransactionTime.name, *statement_limit);
+      Exec(txn, kLimitTransactionTime.name, *statement_limit);
     }
     status = work(txn);
     if (status.ok()) txn.commit();
@@ -158,12 +183,14 @@ absl::Status PgPool::InSystemTransaction(const Work& work) { return Run(std::nul
 absl::Status PgPool::InGroupTransaction(const Work& work) { return Run(std::nullopt, work); }
 
 void PgPool::ScopeToTenant(pqxx::work& txn, std::string_view tenant_id) {
-  txn.exec_prepared(kScopeToTenant.name, std::string(tenant_id));
+  Exec(txn, kScopeToTenant.name, std::string(tenant_id));
 }
 
 absl::Status PgPool::Ping() {
+  // Not just "SELECT 1": a statement run the way every transaction runs them fails when
+  // statements cannot work on this connection (named ones through a transaction pooler).
   return InSystemTransaction([](pqxx::work& txn) {
-    txn.exec("SELECT 1");
+    ScopeToTenant(txn, "");
     return absl::OkStatus();
   });
 }

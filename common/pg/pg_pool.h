@@ -18,15 +18,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/pg/pg_statement.h"
 #include "common/pg/pool_gauges.h"
 
 namespace aievents {
-
-// A named SQL statement, prepared on every pooled connection.
-struct PgStatement {
-  const char* name;
-  const char* sql;
-};
 
 // The statement that scopes a transaction to a tenant (app.tenant_id, transaction-local);
 // prepared on every connection of both database layers.
@@ -60,6 +55,11 @@ class PgPool {
     bool generic_plans = false;
     // The pool's name in its metrics (aievents_db_pool_*{pool="..."}).
     std::string name = "main";
+    // `database_url` leads to a pooler in transaction mode (PgBouncer pool_mode=transaction),
+    // which may run each transaction on another server connection: statements are then sent
+    // by text (pg_statement.h), nothing is set for the session, and statement_timeout is set
+    // at the start of every transaction instead. generic_plans has no effect then.
+    bool transaction_pooler = false;
   };
 
   // Connections are opened lazily, so a service can start (and report NOT_SERVING) while the
@@ -102,16 +102,16 @@ class PgPool {
 
   // The same for work that produces a value, as InTenantTransaction<T>.
   template <typename T>
-  absl::StatusOr<T> InSystemTransaction(
-      const std::function<absl::StatusOr<T>(pqxx::work&)>& work) {
+  absl::StatusOr<T> InSystemTransaction(const std::function<absl::StatusOr<T>(pqxx::work&)>& work) {
     return RunForValue<T>(std::nullopt, work);
   }
 
-  // Round-trips "SELECT 1"; OK when the database answers.
+  // Runs the tenant-scope statement the way every transaction does (prepared or by text); OK
+  // when the database answers it.
   absl::Status Ping();
 
  private:
-  explicit PgPool(Options options) : options_(std::move(options)), gauges_(options_.name) {}
+  explicit PgPool(Options options);
 
   // Waits at most `wait` for a connection; `by_deadline` says the wait was cut to the request's
   // deadline (DEADLINE_EXCEEDED then, rather than UNAVAILABLE).
@@ -135,6 +135,7 @@ class PgPool {
   }
 
   Options options_;
+  PgStatementTable statements_;  // options_.statements and the scope statements below
   PoolGauges gauges_;
   std::mutex mutex_;
   std::condition_variable available_;

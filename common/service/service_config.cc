@@ -23,20 +23,31 @@ ServiceConfig LoadServiceConfig(ConfigSource& source, int default_grpc_port,
   config.db_statement_timeout_ms = source.Int(
       "db-statement-timeout-ms", 10000, 100, 600000,
       "the longest a database statement may run before it is cancelled (statement_timeout)");
+  std::string pooler_mode = source.String(
+      "db-pooler-mode", "session",
+      "session: each database connection is a session of its own (PostgreSQL directly, or "
+      "PgBouncer pool_mode=session); transaction: the URLs lead to PgBouncer "
+      "pool_mode=transaction, so statements are not prepared and settings are made per "
+      "transaction");
+  if (pooler_mode != "session" && pooler_mode != "transaction") {
+    source.AddProblem(absl::StrCat(
+        "setting --db-pooler-mode must be session or transaction, not \"", pooler_mode, "\""));
+  }
+  config.db_transaction_pooler = pooler_mode == "transaction";
   config.auth_cache_seconds =
       source.Int("auth-cache-seconds", 4, 0, 4,
                  "how long an API key lookup is trusted; a revoked or rotated-out key works at "
                  "most this long on each replica");
-  config.rate_limit_key.per_second = source.Int(
-      "rate-limit-key-per-second", 100, 0, 1000000,
-      "calls a second one API key may make to this replica (0: no limit)");
-  config.rate_limit_key.burst = source.Int(
-      "rate-limit-key-burst", 200, 1, 10000000, "calls one API key may make at once");
+  config.rate_limit_key.per_second =
+      source.Int("rate-limit-key-per-second", 100, 0, 1000000,
+                 "calls a second one API key may make to this replica (0: no limit)");
+  config.rate_limit_key.burst =
+      source.Int("rate-limit-key-burst", 200, 1, 10000000, "calls one API key may make at once");
   config.rate_limit_tenant.per_second = source.Int(
       "rate-limit-tenant-per-second", 500, 0, 1000000,
       "calls a second all of a tenant's keys together may make to this replica (0: no limit)");
-  config.rate_limit_tenant.burst = source.Int(
-      "rate-limit-tenant-burst", 1000, 1, 10000000, "calls a tenant's keys may make at once");
+  config.rate_limit_tenant.burst = source.Int("rate-limit-tenant-burst", 1000, 1, 10000000,
+                                              "calls a tenant's keys may make at once");
   config.log_level = source.String("log-level", "info", "debug, info, warn or error");
   config.internal_token = source.RequiredString(
       "internal-token",
@@ -64,6 +75,7 @@ absl::StatusOr<std::unique_ptr<PgPool>> CreateServicePool(const ServiceConfig& c
   options.database_url = config.database_url;
   options.size = config.db_pool_size;
   options.statement_timeout = std::chrono::milliseconds(config.db_statement_timeout_ms);
+  options.transaction_pooler = config.db_transaction_pooler;
   options.statements = std::move(statements);
   // Every service authenticates, and every service records its administrative actions.
   for (const PgStatement& statement : Authenticator::Statements()) {
@@ -71,6 +83,18 @@ absl::StatusOr<std::unique_ptr<PgPool>> CreateServicePool(const ServiceConfig& c
   }
   for (const PgStatement& statement : AuditStatements()) options.statements.push_back(statement);
   return PgPool::Create(std::move(options));
+}
+
+PgPipelinePool::Options ServicePipelineOptions(const ServiceConfig& config, const std::string& name,
+                                               int size, std::vector<PgStatement> statements) {
+  PgPipelinePool::Options options;
+  options.name = name;
+  options.database_url = config.database_url;
+  options.statement_timeout = std::chrono::milliseconds(config.db_statement_timeout_ms);
+  options.transaction_pooler = config.db_transaction_pooler;
+  options.size = size;
+  options.statements = std::move(statements);
+  return options;
 }
 
 Authenticator::Options AuthenticatorOptions(const ServiceConfig& config) {

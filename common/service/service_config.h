@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/auth/authenticator.h"
+#include "common/pg/pg_pipeline.h"
 #include "common/pg/pg_pool.h"
 #include "common/rpc/grpc_service_runner.h"
 #include "common/rpc/internal_channel.h"
@@ -24,6 +25,9 @@ struct ServiceConfig {
   int admin_port = -1;       // -1 disables it
   int db_pool_size = 8;
   int db_statement_timeout_ms = 10000;  // statement_timeout on every connection
+  // The database URLs lead to a pooler in transaction mode (db-pooler-mode=transaction): see
+  // PgPool::Options::transaction_pooler.
+  bool db_transaction_pooler = false;
   int auth_cache_seconds = 4;  // how long a key stays trusted after a lookup (at most 4)
   // Token buckets per API key and per tenant, in this replica (per_second 0: no limit).
   RateLimiter::Limit rate_limit_key;
@@ -32,7 +36,7 @@ struct ServiceConfig {
   // Shared secret for calls between the services.
   std::string internal_token;
   int grpc_max_message_bytes = kDefaultGrpcMaxMessageBytes;  // largest gRPC message, each way
-  int drain_timeout_ms = 5000;     // on SIGTERM, how long calls in flight may finish
+  int drain_timeout_ms = 5000;  // on SIGTERM, how long calls in flight may finish
 };
 
 // Reads the shared settings; `default_grpc_port` and `default_admin_port` differ per service.
@@ -45,6 +49,11 @@ absl::StatusOr<std::unique_ptr<PgPool>> CreateServicePool(const ServiceConfig& c
                                                           std::vector<PgStatement> statements,
                                                           bool generic_plans = false,
                                                           const std::string& name = "main");
+
+// Options for a pipelined pool of `size` connections on `config.database_url` preparing
+// `statements`, named `name` in its metrics, with the process's statement timeout and pooler mode.
+PgPipelinePool::Options ServicePipelineOptions(const ServiceConfig& config, const std::string& name,
+                                               int size, std::vector<PgStatement> statements);
 
 // The authenticator's settings (cache lifetime, internal token, rate limits).
 Authenticator::Options AuthenticatorOptions(const ServiceConfig& config);

@@ -51,15 +51,11 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
   for (const PgStatement& statement : PgEventLinks::Statements()) statements.push_back(statement);
   // The hot path has its own pool (pipeline_); this one serves authentication and webhooks.
   AIEV_ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, std::move(statements)));
-  server->authenticator_ = std::make_unique<Authenticator>(server->pool_.get(),
-                                                            AuthenticatorOptions(config.service));
-  PgPipelinePool::Options pipeline;
-  pipeline.name = "commit";
-  pipeline.database_url = config.service.database_url;
-  pipeline.statement_timeout = std::chrono::milliseconds(config.service.db_statement_timeout_ms);
-  pipeline.size = config.commit_threads;
-  pipeline.statements = PgEventStore::Statements();
-  AIEV_ASSIGN_OR_RETURN(server->pipeline_, PgPipelinePool::Create(std::move(pipeline)));
+  server->authenticator_ =
+      std::make_unique<Authenticator>(server->pool_.get(), AuthenticatorOptions(config.service));
+  AIEV_ASSIGN_OR_RETURN(server->pipeline_, PgPipelinePool::Create(ServicePipelineOptions(
+                                               config.service, "commit", config.commit_threads,
+                                               PgEventStore::Statements())));
   server->store_ = std::make_unique<PgEventStore>(server->pipeline_.get());
   server->matching_ = std::make_unique<GrpcMatchingClient>(
       config.matching_address, absl::Milliseconds(config.matching_timeout_ms));
@@ -82,14 +78,13 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
   server->webhooks_ = std::make_unique<PgWebhookStore>(server->pool_.get(), server->secrets_.get());
   server->deliveries_ = std::make_unique<PgDeliveryStore>(
       server->pool_.get(), server->webhooks_.get(), server->store_.get());
-  server->processor_ = std::make_unique<WebhookProcessor>(
-      server->deliveries_.get(), server->batcher_.get(), server->matching_.get(),
-      config.service.internal_token);
+  server->processor_ =
+      std::make_unique<WebhookProcessor>(server->deliveries_.get(), server->batcher_.get(),
+                                         server->matching_.get(), config.service.internal_token);
   server->webhook_limiter_ = std::make_unique<RateLimiter>(config.service.rate_limit_key,
-                                                          config.service.rate_limit_tenant);
-  server->receiver_ =
-      std::make_unique<WebhookReceiver>(server->webhooks_.get(), server->processor_.get(),
-                                        server->webhook_limiter_.get());
+                                                           config.service.rate_limit_tenant);
+  server->receiver_ = std::make_unique<WebhookReceiver>(
+      server->webhooks_.get(), server->processor_.get(), server->webhook_limiter_.get());
   server->webhook_admin_ =
       std::make_unique<WebhookAdmin>(server->webhooks_.get(), server->processor_.get());
   server->webhook_service_ = std::make_unique<WebhookGrpcService>(

@@ -1,8 +1,7 @@
 #include "services/ingest/pg_event_links.h"
 
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_trail.h"
@@ -70,11 +69,11 @@ absl::StatusOr<v1::AiEvent> PgEventLinks::Associate(const RequestContext& caller
   Actor actor{caller.key_id, caller.key_prefix};
   return pool_->InTenantTransaction<v1::AiEvent>(
       tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::AiEvent> {
-        pqxx::result current = txn.exec_prepared(kLockEvent, tenant_id, event_id);
+        pqxx::result current = Exec(txn, kLockEvent, tenant_id, event_id);
         if (current.empty()) {
           return absl::NotFoundError(absl::StrCat("AI event ", event_id, " not found"));
         }
-        if (txn.exec_prepared(kCustomerExists, tenant_id, customer_id).empty()) {
+        if (Exec(txn, kCustomerExists, tenant_id, customer_id).empty()) {
           return absl::NotFoundError(absl::StrCat("customer ", customer_id, " not found"));
         }
         std::optional<std::string> from;
@@ -83,9 +82,9 @@ absl::StatusOr<v1::AiEvent> PgEventLinks::Associate(const RequestContext& caller
         bool unchanged =
             from == customer_id && current[0]["match_method"].as<std::string>() == "manual";
         if (!unchanged) {
-          txn.exec_prepared(kAssociate, tenant_id, event_id, customer_id);
-          txn.exec_prepared(kRecordAssociation, tenant_id, event_id, NullableParam(from),
-                            customer_id, NullableParam(KeyIdParam(actor)), actor.description);
+          Exec(txn, kAssociate, tenant_id, event_id, customer_id);
+          Exec(txn, kRecordAssociation, tenant_id, event_id, NullableParam(from), customer_id,
+               NullableParam(KeyIdParam(actor)), actor.description);
           nlohmann::json before = {{"customer_id", from ? nlohmann::json(*from) : nullptr},
                                    {"match_method", current[0]["match_method"].as<std::string>()}};
           nlohmann::json after = {{"customer_id", customer_id}, {"match_method", "manual"}};
@@ -108,9 +107,9 @@ absl::StatusOr<int> PgEventLinks::LinkUnmatched(const std::string& tenant_id,
   }
   int linked = 0;
   absl::Status status = pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    pqxx::result rows = txn.exec_prepared(kLinkUnmatched, tenant_id, PgArrayLiteral(events),
-                                          PgArrayLiteral(customers), PgArrayLiteral(values),
-                                          NullableParam(KeyIdParam(actor)), actor.description);
+    pqxx::result rows =
+        Exec(txn, kLinkUnmatched, tenant_id, PgArrayLiteral(events), PgArrayLiteral(customers),
+             PgArrayLiteral(values), NullableParam(KeyIdParam(actor)), actor.description);
     linked = static_cast<int>(rows.size());
     return absl::OkStatus();
   });

@@ -201,10 +201,9 @@ absl::StatusOr<std::vector<std::vector<StoredEvent>>> PgEventStore::InsertBatche
     Column missing;
     for (size_t i = 0; i < rows.size(); ++i) {
       if (auto it = inserted_by_id.find(rows[i].id); it != inserted_by_id.end()) {
-        stored[t][i] = {
-            EventFromInsert(rows[i], inserted.Int64(it->second, occurred_column),
-                            inserted.Int64(it->second, received_column)),
-            true};
+        stored[t][i] = {EventFromInsert(rows[i], inserted.Int64(it->second, occurred_column),
+                                        inserted.Int64(it->second, received_column)),
+                        true};
       } else if (auto it = existing_by_key.find(rows[i].idempotency_key);
                  it != existing_by_key.end()) {
         stored[t][i] = {it->second, false};
@@ -241,13 +240,13 @@ absl::StatusOr<std::vector<std::vector<StoredEvent>>> PgEventStore::InsertBatche
 v1::AiEvent PgEventStore::UpsertCallEvent(pqxx::work& txn, const std::string& tenant_id,
                                           const NewEvent& event) {
   std::vector<std::optional<std::string>> v = ColumnValues(event);
-  pqxx::row row = txn.exec_prepared1(
-      kUpsertCall, tenant_id, NullableParam(v[0]), NullableParam(v[1]), NullableParam(v[2]),
-      NullableParam(v[3]), NullableParam(v[4]), NullableParam(v[5]), NullableParam(v[6]),
-      NullableParam(v[7]), NullableParam(v[8]), NullableParam(v[9]), NullableParam(v[10]),
-      NullableParam(v[11]), NullableParam(v[12]), NullableParam(v[13]), NullableParam(v[14]),
-      NullableParam(v[15]), NullableParam(v[16]), NullableParam(v[17]), NullableParam(v[18]),
-      NullableParam(v[19]));
+  pqxx::row row =
+      Exec1(txn, kUpsertCall, tenant_id, NullableParam(v[0]), NullableParam(v[1]),
+            NullableParam(v[2]), NullableParam(v[3]), NullableParam(v[4]), NullableParam(v[5]),
+            NullableParam(v[6]), NullableParam(v[7]), NullableParam(v[8]), NullableParam(v[9]),
+            NullableParam(v[10]), NullableParam(v[11]), NullableParam(v[12]), NullableParam(v[13]),
+            NullableParam(v[14]), NullableParam(v[15]), NullableParam(v[16]), NullableParam(v[17]),
+            NullableParam(v[18]), NullableParam(v[19]));
   return AiEventFromRow(row);
 }
 

@@ -28,15 +28,11 @@ absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
   AIEV_ASSIGN_OR_RETURN(server->phones_, PhoneNormalizer::Create(config.default_phone_region));
   AIEV_ASSIGN_OR_RETURN(server->pool_,
                         CreateServicePool(config.service, PgCustomerStore::Statements()));
-  server->authenticator_ = std::make_unique<Authenticator>(server->pool_.get(),
-                                                            AuthenticatorOptions(config.service));
-  PgPipelinePool::Options pipeline;
-  pipeline.name = "match";
-  pipeline.database_url = config.service.database_url;
-  pipeline.statement_timeout = std::chrono::milliseconds(config.service.db_statement_timeout_ms);
-  pipeline.size = config.match_connections;
-  pipeline.statements = PgCustomerStore::Statements();
-  AIEV_ASSIGN_OR_RETURN(server->pipeline_, PgPipelinePool::Create(std::move(pipeline)));
+  server->authenticator_ =
+      std::make_unique<Authenticator>(server->pool_.get(), AuthenticatorOptions(config.service));
+  AIEV_ASSIGN_OR_RETURN(server->pipeline_, PgPipelinePool::Create(ServicePipelineOptions(
+                                               config.service, "match", config.match_connections,
+                                               PgCustomerStore::Statements())));
   server->store_ = std::make_unique<PgCustomerStore>(server->pool_.get(), server->pipeline_.get());
   server->events_ = std::make_unique<GrpcEventOwnerClient>(
       config.ingest_address, absl::Milliseconds(config.ingest_timeout_ms));

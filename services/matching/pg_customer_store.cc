@@ -128,15 +128,14 @@ std::vector<PgStatement> PgCustomerStore::Statements() {
        "   OR name_normalized = $4 OR email_canonical = $5 OR phone_national = $6"
        "   OR ($7 <> '' AND name_search % $7))"
        " ORDER BY created_at, customers.id LIMIT 200"},
-      {kSearch,
-       "SELECT " AIEVENTS_CUSTOMER_COLUMNS " FROM customers WHERE tenant_id = $1 AND ("
-       "   name_search % $2 OR name_search LIKE $3 OR email_normalized LIKE $3"
-       "   OR ($4 <> '' AND phone_e164 LIKE $4))"
-       " ORDER BY greatest(similarity(coalesce(name_search, ''), $2),"
-       "   similarity(coalesce(email_normalized, ''), $2),"
-       "   CASE WHEN $4 <> '' AND phone_e164 LIKE $4 THEN 1 ELSE 0 END) DESC, created_at,"
-       "   customers.id"
-       " LIMIT $5"},
+      {kSearch, "SELECT " AIEVENTS_CUSTOMER_COLUMNS " FROM customers WHERE tenant_id = $1 AND ("
+                "   name_search % $2 OR name_search LIKE $3 OR email_normalized LIKE $3"
+                "   OR ($4 <> '' AND phone_e164 LIKE $4))"
+                " ORDER BY greatest(similarity(coalesce(name_search, ''), $2),"
+                "   similarity(coalesce(email_normalized, ''), $2),"
+                "   CASE WHEN $4 <> '' AND phone_e164 LIKE $4 THEN 1 ELSE 0 END) DESC, created_at,"
+                "   customers.id"
+                " LIMIT $5"},
   };
 }
 
@@ -145,16 +144,16 @@ absl::StatusOr<v1::Customer> PgCustomerStore::Insert(const RequestContext& actor
   const std::string& tenant_id = actor.tenant_id;
   const v1::Customer& c = record.customer;
   return pool_->InTenantTransaction<v1::Customer>(tenant_id, [&](pqxx::work& txn) {
-    pqxx::row row = txn.exec_prepared1(
-        kInsertCustomer, tenant_id, c.id(), NullableParam(OptionalIf(c.has_email(), c.email())),
-        NullableParam(OptionalIf(c.has_phone(), c.phone())),
-        NullableParam(OptionalIf(c.has_first_name(), c.first_name())),
-        NullableParam(OptionalIf(c.has_last_name(), c.last_name())),
-        NullableParam(OptionalIf(c.has_email_normalized(), c.email_normalized())),
-        NullableParam(OptionalIf(c.has_phone_e164(), c.phone_e164())),
-        NullableParam(OptionalIf(c.has_name_normalized(), c.name_normalized())),
-        NullableParam(record.email_canonical), NullableParam(record.phone_national),
-        NullableParam(record.name_search));
+    pqxx::row row = Exec1(txn, kInsertCustomer, tenant_id, c.id(),
+                          NullableParam(OptionalIf(c.has_email(), c.email())),
+                          NullableParam(OptionalIf(c.has_phone(), c.phone())),
+                          NullableParam(OptionalIf(c.has_first_name(), c.first_name())),
+                          NullableParam(OptionalIf(c.has_last_name(), c.last_name())),
+                          NullableParam(OptionalIf(c.has_email_normalized(), c.email_normalized())),
+                          NullableParam(OptionalIf(c.has_phone_e164(), c.phone_e164())),
+                          NullableParam(OptionalIf(c.has_name_normalized(), c.name_normalized())),
+                          NullableParam(record.email_canonical),
+                          NullableParam(record.phone_national), NullableParam(record.name_search));
     v1::Customer created = RecordFromRow(row).customer;
     AppendAudit(txn, actor,
                 {"customer.created", "customer", created.id(), std::nullopt, AuditJson(created)});
@@ -168,23 +167,24 @@ absl::StatusOr<v1::Customer> PgCustomerStore::Update(
   const std::string& tenant_id = actor.tenant_id;
   return pool_->InTenantTransaction<v1::Customer>(
       tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::Customer> {
-        pqxx::result current = txn.exec_prepared(kLockCustomer, tenant_id, id);
+        pqxx::result current = Exec(txn, kLockCustomer, tenant_id, id);
         if (current.empty())
           return absl::NotFoundError(absl::StrCat("customer ", id, " not found"));
         v1::Customer before = RecordFromRow(current[0]).customer;
         absl::StatusOr<CustomerRecord> next = change(before);
         if (!next.ok()) return next.status();
         const v1::Customer& c = next->customer;
-        pqxx::row row = txn.exec_prepared1(
-            kUpdateCustomer, tenant_id, id, NullableParam(OptionalIf(c.has_email(), c.email())),
-            NullableParam(OptionalIf(c.has_phone(), c.phone())),
-            NullableParam(OptionalIf(c.has_first_name(), c.first_name())),
-            NullableParam(OptionalIf(c.has_last_name(), c.last_name())),
-            NullableParam(OptionalIf(c.has_email_normalized(), c.email_normalized())),
-            NullableParam(OptionalIf(c.has_phone_e164(), c.phone_e164())),
-            NullableParam(OptionalIf(c.has_name_normalized(), c.name_normalized())),
-            NullableParam(next->email_canonical), NullableParam(next->phone_national),
-            NullableParam(next->name_search));
+        pqxx::row row =
+            Exec1(txn, kUpdateCustomer, tenant_id, id,
+                  NullableParam(OptionalIf(c.has_email(), c.email())),
+                  NullableParam(OptionalIf(c.has_phone(), c.phone())),
+                  NullableParam(OptionalIf(c.has_first_name(), c.first_name())),
+                  NullableParam(OptionalIf(c.has_last_name(), c.last_name())),
+                  NullableParam(OptionalIf(c.has_email_normalized(), c.email_normalized())),
+                  NullableParam(OptionalIf(c.has_phone_e164(), c.phone_e164())),
+                  NullableParam(OptionalIf(c.has_name_normalized(), c.name_normalized())),
+                  NullableParam(next->email_canonical), NullableParam(next->phone_national),
+                  NullableParam(next->name_search));
         v1::Customer after = RecordFromRow(row).customer;
         AppendAudit(txn, actor,
                     {"customer.updated", "customer", id, AuditJson(before), AuditJson(after)});
@@ -196,7 +196,7 @@ absl::StatusOr<std::optional<v1::Customer>> PgCustomerStore::Get(const std::stri
                                                                  const std::string& id) {
   return pool_->InTenantTransaction<std::optional<v1::Customer>>(
       tenant_id, [&](pqxx::work& txn) -> std::optional<v1::Customer> {
-        pqxx::result rows = txn.exec_prepared(kGetCustomer, tenant_id, id);
+        pqxx::result rows = Exec(txn, kGetCustomer, tenant_id, id);
         if (rows.empty()) return std::nullopt;
         return RecordFromRow(rows[0]).customer;
       });
@@ -206,12 +206,12 @@ absl::StatusOr<std::optional<CustomerMatch>> PgCustomerStore::FindMatch(
     const std::string& tenant_id, const v1::NormalizedLookup& lookup) {
   return pool_->InTenantTransaction<std::optional<CustomerMatch>>(
       tenant_id, [&](pqxx::work& txn) -> std::optional<CustomerMatch> {
-        pqxx::result rows = txn.exec_prepared(
-            kMatchCustomer, tenant_id,
-            NullableParam(OptionalIf(lookup.has_email(), lookup.email())),
-            NullableParam(OptionalIf(lookup.has_phone_e164(), lookup.phone_e164())),
-            NullableParam(OptionalIf(lookup.has_name(), lookup.name())),
-            NullableParam(OptionalIf(lookup.has_customer_id(), lookup.customer_id())));
+        pqxx::result rows =
+            Exec(txn, kMatchCustomer, tenant_id,
+                 NullableParam(OptionalIf(lookup.has_email(), lookup.email())),
+                 NullableParam(OptionalIf(lookup.has_phone_e164(), lookup.phone_e164())),
+                 NullableParam(OptionalIf(lookup.has_name(), lookup.name())),
+                 NullableParam(OptionalIf(lookup.has_customer_id(), lookup.customer_id())));
         if (rows.empty()) return std::nullopt;
         return CustomerMatch{rows[0]["id"].as<std::string>(),
                              MethodFromName(rows[0]["method"].as<std::string>()),
@@ -248,10 +248,9 @@ absl::StatusOr<std::vector<std::optional<CustomerMatch>>> PgCustomerStore::FindM
     if (i < 0 || static_cast<size_t>(i) >= matches.size()) {
       return absl::InternalError("match query returned a bad index");
     }
-    matches[i] =
-        CustomerMatch{std::string(rows.Text(r, customer)),
-                      MethodFromName(std::string(rows.Text(r, method))),
-                      std::string(rows.Text(r, value))};
+    matches[i] = CustomerMatch{std::string(rows.Text(r, customer)),
+                               MethodFromName(std::string(rows.Text(r, method))),
+                               std::string(rows.Text(r, value))};
   }
   return matches;
 }
@@ -260,8 +259,8 @@ absl::StatusOr<std::vector<v1::EventLink>> PgCustomerStore::FindRematchLinks(
     const std::string& tenant_id, const v1::Customer& customer) {
   return pool_->InTenantTransaction<std::vector<v1::EventLink>>(tenant_id, [&](pqxx::work& txn) {
     std::vector<v1::EventLink> links;
-    pqxx::result rows = txn.exec_prepared(
-        kRematchCandidates, tenant_id,
+    pqxx::result rows = Exec(
+        txn, kRematchCandidates, tenant_id,
         NullableParam(OptionalIf(customer.has_email_normalized(), customer.email_normalized())),
         NullableParam(OptionalIf(customer.has_phone_e164(), customer.phone_e164())),
         NullableParam(OptionalIf(customer.has_name_normalized(), customer.name_normalized())));
@@ -279,7 +278,7 @@ absl::StatusOr<std::optional<StoredLookup>> PgCustomerStore::GetEventLookup(
     const std::string& tenant_id, const std::string& event_id) {
   return pool_->InTenantTransaction<std::optional<StoredLookup>>(
       tenant_id, [&](pqxx::work& txn) -> std::optional<StoredLookup> {
-        pqxx::result rows = txn.exec_prepared(kEventLookup, tenant_id, event_id);
+        pqxx::result rows = Exec(txn, kEventLookup, tenant_id, event_id);
         if (rows.empty()) return std::nullopt;
         const pqxx::row& row = rows[0];
         StoredLookup found;
@@ -298,10 +297,10 @@ absl::StatusOr<std::vector<CandidateRow>> PgCustomerStore::FindCandidates(
     const std::string& tenant_id, const CandidateKeys& keys) {
   return pool_->InTenantTransaction<std::vector<CandidateRow>>(tenant_id, [&](pqxx::work& txn) {
     std::vector<CandidateRow> candidates;
-    pqxx::result rows = txn.exec_prepared(
-        kCandidates, tenant_id, NullableParam(keys.email), NullableParam(keys.phone_e164),
-        NullableParam(keys.name), NullableParam(keys.email_canonical),
-        NullableParam(keys.phone_national), keys.name_for_similarity);
+    pqxx::result rows =
+        Exec(txn, kCandidates, tenant_id, NullableParam(keys.email), NullableParam(keys.phone_e164),
+             NullableParam(keys.name), NullableParam(keys.email_canonical),
+             NullableParam(keys.phone_national), keys.name_for_similarity);
     for (const pqxx::row& row : rows) {
       candidates.push_back({RecordFromRow(row), row["name_similarity"].as<double>()});
     }
@@ -323,8 +322,7 @@ absl::StatusOr<std::vector<v1::Customer>> PgCustomerStore::Search(const std::str
   std::string phone_pattern = digits.empty() ? "" : "%" + digits + "%";
   return pool_->InTenantTransaction<std::vector<v1::Customer>>(tenant_id, [&](pqxx::work& txn) {
     std::vector<v1::Customer> customers;
-    pqxx::result rows =
-        txn.exec_prepared(kSearch, tenant_id, folded_text, contains, phone_pattern, limit);
+    pqxx::result rows = Exec(txn, kSearch, tenant_id, folded_text, contains, phone_pattern, limit);
     for (const pqxx::row& row : rows) customers.push_back(RecordFromRow(row).customer);
     return customers;
   });

@@ -146,8 +146,7 @@ absl::StatusOr<std::vector<v1::AiEvent>> PgTimelineStore::List(const std::string
   for (const auto& param : params) values.push_back(NullableParam(param));
   return pool_->InTenantTransaction<std::vector<v1::AiEvent>>(tenant_id, [&](pqxx::work& txn) {
     std::vector<v1::AiEvent> events;
-    for (const pqxx::row& row :
-         txn.exec_prepared(name, pqxx::prepare::make_dynamic_params(values))) {
+    for (const pqxx::row& row : Exec(txn, name, pqxx::prepare::make_dynamic_params(values))) {
       events.push_back(AiEventFromRow(row));
     }
     return events;
@@ -155,19 +154,19 @@ absl::StatusOr<std::vector<v1::AiEvent>> PgTimelineStore::List(const std::string
 }
 
 absl::StatusOr<int64_t> PgTimelineStore::Count(const std::string& tenant_id, ListKind kind,
-                                                int64_t cap) {
+                                               int64_t cap) {
   const char* statement = kind == ListKind::kUnmatched ? kCountUnmatched
                           : kind == ListKind::kMatched ? kCountMatched
                                                        : kCountAll;
   return pool_->InTenantTransaction<int64_t>(tenant_id, [&](pqxx::work& txn) {
-    return txn.exec_prepared1(statement, tenant_id, cap)["count"].as<int64_t>();
+    return Exec1(txn, statement, tenant_id, cap)["count"].as<int64_t>();
   });
 }
 
 absl::StatusOr<bool> PgTimelineStore::CustomerExists(const std::string& tenant_id,
                                                      const std::string& id) {
   return pool_->InTenantTransaction<bool>(tenant_id, [&](pqxx::work& txn) {
-    return !txn.exec_prepared(kCustomerExists, tenant_id, id).empty();
+    return !Exec(txn, kCustomerExists, tenant_id, id).empty();
   });
 }
 

@@ -17,6 +17,16 @@ TimelineConfig LoadTimelineConfig(ConfigSource& source) {
   config.read_database_url = source.String(
       "read-database-url", "",
       "PostgreSQL URI of a read-only replica for timeline reads (\"\": read the primary)");
+  config.listen_database_url = source.String(
+      "listen-database-url", "",
+      "PostgreSQL URI of the connection that listens for new events for live timelines (\"\": "
+      "database-url); required with --db-pooler-mode=transaction, since LISTEN needs a session "
+      "of its own: point it at PostgreSQL, not at the pooler");
+  if (config.service.db_transaction_pooler && config.listen_database_url.empty()) {
+    source.AddProblem(
+        "setting --listen-database-url is required with --db-pooler-mode=transaction: live "
+        "timelines LISTEN on a session of their own, which a transaction pooler does not keep");
+  }
   config.ingest_timeout_ms = source.Int("ingest-timeout-ms", 5000, 100, 60000,
                                         "deadline of each call forwarded to the ingest service");
   return config;
@@ -28,8 +38,8 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
   std::vector<PgStatement> statements = PgTimelineStore::Statements();
   for (const PgStatement& statement : PgKeyStore::Statements()) statements.push_back(statement);
   AIEV_ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, std::move(statements)));
-  server->authenticator_ = std::make_unique<Authenticator>(server->pool_.get(),
-                                                            AuthenticatorOptions(config.service));
+  server->authenticator_ =
+      std::make_unique<Authenticator>(server->pool_.get(), AuthenticatorOptions(config.service));
   PgPool* read_pool = server->pool_.get();
   if (!config.read_database_url.empty()) {
     ServiceConfig replica = config.service;
@@ -42,13 +52,14 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
   server->timeline_ = std::make_unique<EventTimeline>(server->store_.get());
   server->primary_store_ = std::make_unique<PgTimelineStore>(server->pool_.get());
   server->live_timeline_ = std::make_unique<EventTimeline>(server->primary_store_.get());
-  server->notifier_ = std::make_unique<EventNotifier>(config.service.database_url);
+  server->notifier_ = std::make_unique<EventNotifier>(config.listen_database_url.empty()
+                                                          ? config.service.database_url
+                                                          : config.listen_database_url);
   server->ingest_ = std::make_unique<IngestForwarder>(config.ingest_address,
                                                       absl::Milliseconds(config.ingest_timeout_ms));
   server->service_ = std::make_unique<TimelineGrpcService>(
       server->authenticator_.get(), server->timeline_.get(), server->live_timeline_.get(),
-      server->notifier_.get(),
-      server->ingest_.get(), config.max_watchers);
+      server->notifier_.get(), server->ingest_.get(), config.max_watchers);
   server->keys_ = std::make_unique<PgKeyStore>(server->pool_.get());
   server->access_ =
       std::make_unique<AccessGrpcService>(server->authenticator_.get(), server->keys_.get());
@@ -62,8 +73,8 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
     }
     return absl::OkStatus();
   };
-  GrpcServiceRunner::Options options = RunnerOptions(
-      config.service, v1::TimelineService::service_full_name(), std::move(readiness));
+  GrpcServiceRunner::Options options =
+      RunnerOptions(config.service, v1::TimelineService::service_full_name(), std::move(readiness));
   options.health_service_names.push_back(v1::AccessService::service_full_name());
   AIEV_ASSIGN_OR_RETURN(server->runner_,
                         GrpcServiceRunner::Start(std::move(options),

@@ -27,6 +27,10 @@ struct TimelineConfig {
   int ingest_timeout_ms = 5000;
   // A read-only replica for the timeline's reads; "" reads the primary (service.database_url).
   std::string read_database_url;
+  // The connection that LISTENs for new events (live timelines); "" uses service.database_url.
+  // LISTEN needs a session of its own, so behind a transaction pooler this must lead to
+  // PostgreSQL directly (or to a pooler in session mode).
+  std::string listen_database_url;
 };
 
 TimelineConfig LoadTimelineConfig(ConfigSource& source);

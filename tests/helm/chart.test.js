@@ -26,8 +26,8 @@ const COMPONENTS = ["gateway", "ingest", "matching", "timeline"];
 const CALLERS = { ingest: ["gateway", "matching", "timeline"], matching: ["gateway", "ingest"], timeline: ["gateway"] };
 const GRPC_PORT = { ingest: 50051, matching: 50052, timeline: 50053 };
 const ADMIN_PORT = { gateway: 9090, ingest: 9091, matching: 9092, timeline: 9093 };
-const SECRET_KEYS = ["database-url", "migration-database-url", "internal-token", "secrets-keys", "read-database-url"];
-const SECRET_ENV = ["AIEVENTS_DATABASE_URL", "AIEVENTS_INTERNAL_TOKEN", "AIEVENTS_SECRETS_KEYS", "AIEVENTS_READ_DATABASE_URL"];
+const SECRET_KEYS = ["database-url", "migration-database-url", "internal-token", "secrets-keys", "read-database-url", "listen-database-url"];
+const SECRET_ENV = ["AIEVENTS_DATABASE_URL", "AIEVENTS_INTERNAL_TOKEN", "AIEVENTS_SECRETS_KEYS", "AIEVENTS_READ_DATABASE_URL", "AIEVENTS_LISTEN_DATABASE_URL"];
 
 // ---------------------------------------------------------------------------------------------
 // helm
@@ -242,7 +242,7 @@ function secretValues(objects, values) {
     if (v.includes(",")) v.split(",").forEach((part) => part.length >= 8 && found.add(part));
   };
   const s = values.secrets;
-  [s.databaseUrl, s.migrationDatabaseUrl, s.readDatabaseUrl, s.internalToken, s.secretsKeys].forEach(add);
+  [s.databaseUrl, s.migrationDatabaseUrl, s.readDatabaseUrl, s.listenDatabaseUrl, s.internalToken, s.secretsKeys].forEach(add);
   const auth = values.postgresql.auth;
   [auth.superuserPassword, auth.ownerPassword, auth.servicePassword].forEach(add);
   for (const secret of byKind(objects, "Secret")) {
@@ -468,7 +468,7 @@ test("helm is usable", () => {
 });
 
 test("the ci/ folder has the expected scenarios", () => {
-  for (const want of ["external-db", "bundled-db", "autoscaling-off", "ingress-tls", "networkpolicies-off"]) {
+  for (const want of ["external-db", "bundled-db", "autoscaling-off", "ingress-tls", "networkpolicies-off", "pgbouncer-transaction"]) {
     assert.ok(scenarios.some((s) => s.name.includes(want)), `ci/${want}-values.yaml is missing`);
   }
 });
@@ -525,6 +525,9 @@ describe("values that must be refused", () => {
     ["ingest.preStopSleepSeconds=30", /ingest\.terminationGracePeriodSeconds/],
     ["gateway.config.maxWebhookBodyBytes=33554432", /must fit in config\.grpcMaxMessageBytes/],
     ["secrets.migrationDatabaseUrl=postgresql://aievents_service@postgresql:5432/aievents", /non-owner/],
+    ["serviceConfig.dbPoolerMode=statement", /dbPoolerMode/],
+    ["serviceConfig.dbPoolerMode=transaction", /needs secrets\.listenDatabaseUrl/],
+    ["secrets.listenDatabaseUrl=db.example:5432", /listenDatabaseUrl/],
   ];
   for (const [set, message] of cases) {
     test(`--set ${set}`, () => {
@@ -533,6 +536,28 @@ describe("values that must be refused", () => {
       assert.match(result.stderr, message);
     });
   }
+});
+
+describe("transaction pooling (ci/pgbouncer-transaction-values.yaml)", () => {
+  const objects = render([path.join(ciDir, "pgbouncer-transaction-values.yaml")]);
+  const values = mergedValues([path.join(ciDir, "pgbouncer-transaction-values.yaml")]);
+  const configOf = (c) => objects.find((o) => o.kind === "ConfigMap" && component(o) === c).data;
+  test("the services are told, the gateway is not", () => {
+    for (const c of ["ingest", "matching", "timeline"]) assert.equal(configOf(c).AIEVENTS_DB_POOLER_MODE, "transaction", c);
+    assert.equal(configOf("gateway").AIEVENTS_DB_POOLER_MODE, undefined);
+  });
+  test("the timeline LISTENs on the direct URL from the Secret", () => {
+    const timeline = objects.find((o) => o.kind === "Deployment" && component(o) === "timeline");
+    const env = podSpecOf(timeline).containers[0].env.find((e) => e.name === "AIEVENTS_LISTEN_DATABASE_URL");
+    assert.equal(env?.valueFrom?.secretKeyRef?.key, "listen-database-url");
+    const secret = objects.find((o) => o.kind === "Secret" && o.metadata.name === fullname);
+    assert.equal(Buffer.from(secret.data["listen-database-url"], "base64").toString(), values.secrets.listenDatabaseUrl);
+  });
+  test("the default is session mode", () => {
+    const defaults = render([]);
+    const ingest = defaults.find((o) => o.kind === "ConfigMap" && component(o) === "ingest").data;
+    assert.equal(ingest.AIEVENTS_DB_POOLER_MODE, "session");
+  });
 });
 
 describe("pods roll when settings change", () => {

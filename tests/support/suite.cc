@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <string_view>
 #include <thread>
 
 #include "common/auth/scopes.h"
@@ -55,6 +56,11 @@ ServiceConfig TestServiceConfig(const std::string& database_url) {
   config.auth_cache_seconds = 0;  // revocation and isolation tests see every change at once
   config.rate_limit_key = {};     // no limits: tests call fast; rate_limit_test sets its own
   config.rate_limit_tenant = {};
+  // AIEVENTS_TEST_DB_POOLER_MODE=transaction runs every statement of the suite by text, as
+  // behind PgBouncer in transaction mode (the e2e_tests_transaction_pooler run of make test).
+  const char* pooler_mode = std::getenv("AIEVENTS_TEST_DB_POOLER_MODE");
+  config.db_transaction_pooler =
+      pooler_mode != nullptr && std::string_view(pooler_mode) == "transaction";
   return config;
 }
 

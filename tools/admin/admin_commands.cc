@@ -25,6 +25,10 @@ absl::StatusOr<std::unique_ptr<PgPool>> OnePool(const std::string& database_url,
   PgPool::Options options;
   options.database_url = database_url;
   options.size = 1;
+  // Statements by text: a command runs a few of them once, so preparing gains nothing, and
+  // this way the commands also work through a pooler in transaction mode (except migrate,
+  // whose advisory lock needs a session: docs/operations.md, PgBouncer).
+  options.transaction_pooler = true;
   options.statements = std::move(statements);
   return PgPool::Create(std::move(options));
 }
@@ -102,11 +106,11 @@ absl::StatusOr<std::vector<std::string>> ListApiKeys(const std::string& database
     std::string state = key.has_revoke_time()   ? "revoked " + Time(key.revoke_time())
                         : key.has_expire_time() ? "expires " + Time(key.expire_time())
                                                 : "active";
-    lines.push_back(absl::StrCat(
-        key.id(), " ", key.prefix(), " ", absl::StrJoin(key.scopes(), ","), " ",
-        key.label().empty() ? "-" : key.label(), " created ", Time(key.create_time()),
-        " last-used ", key.has_last_used_time() ? Time(key.last_used_time()) : "never", " ",
-        state));
+    lines.push_back(absl::StrCat(key.id(), " ", key.prefix(), " ", absl::StrJoin(key.scopes(), ","),
+                                 " ", key.label().empty() ? "-" : key.label(), " created ",
+                                 Time(key.create_time()), " last-used ",
+                                 key.has_last_used_time() ? Time(key.last_used_time()) : "never",
+                                 " ", state));
   }
   return lines;
 }
@@ -146,9 +150,8 @@ absl::StatusOr<std::vector<std::string>> ListAudit(const std::string& database_u
                         timeline::PgKeyStore(pool.get()).ListAudit(Operator(tenant_id), request));
   std::vector<std::string> lines;
   for (const v1::AuditEvent& event : page.audit_events()) {
-    lines.push_back(absl::StrCat(Time(event.create_time()), " ", event.actor(), " ",
-                                 event.action(), " ", event.target_type(), " ",
-                                 event.target_id()));
+    lines.push_back(absl::StrCat(Time(event.create_time()), " ", event.actor(), " ", event.action(),
+                                 " ", event.target_type(), " ", event.target_id()));
   }
   return lines;
 }
@@ -163,7 +166,8 @@ absl::StatusOr<int> ResealSecrets(const std::string& database_url, const std::st
     // Every tenant at once is only visible to a role that bypasses row-level security; any
     // other role would see no rows and report nothing to do.
     AIEV_ASSIGN_OR_RETURN(bool bypasses, pool->InSystemTransaction<bool>([](pqxx::work& txn) {
-      return txn.exec1("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")[0]
+      return txn
+          .exec1("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")[0]
           .as<bool>();
     }));
     if (!bypasses) {
@@ -191,8 +195,9 @@ absl::StatusOr<std::vector<std::string>> ListDeliveries(const std::string& datab
   AIEV_RETURN_IF_ERROR(CheckTenant(tenant_id));
   AIEV_ASSIGN_OR_RETURN(std::unique_ptr<PgPool> pool,
                         OnePool(database_url, ingest::PgWebhookStore::Statements()));
-  AIEV_ASSIGN_OR_RETURN(std::vector<ingest::PgWebhookStore::OperatorLine> deliveries,
-                        ingest::PgWebhookStore(pool.get()).ListForOperator(tenant_id, status, limit));
+  AIEV_ASSIGN_OR_RETURN(
+      std::vector<ingest::PgWebhookStore::OperatorLine> deliveries,
+      ingest::PgWebhookStore(pool.get()).ListForOperator(tenant_id, status, limit));
   std::vector<std::string> lines;
   for (const auto& delivery : deliveries) {
     lines.push_back(absl::StrCat(delivery.id, " ", delivery.status, " ", delivery.vendor, " ",

@@ -262,6 +262,9 @@ combination stops `helm install`, `helm upgrade` and `helm template` with one cl
 {{- fail "secrets.databaseUrl must be the services' non-owner role, not the owner of secrets.migrationDatabaseUrl (docs/operations.md, Database roles)" -}}
 {{- end -}}
 {{- end -}}
+{{- if and (eq .Values.serviceConfig.dbPoolerMode "transaction") (not .Values.secrets.existingSecret) (not .Values.secrets.listenDatabaseUrl) -}}
+{{- fail "serviceConfig.dbPoolerMode=transaction needs secrets.listenDatabaseUrl, a direct PostgreSQL URI for the timeline's LISTEN connection (or the key listen-database-url in secrets.existingSecret): the timeline refuses to start otherwise" -}}
+{{- end -}}
 {{- with .Values.secrets.internalToken -}}
 {{- if lt (len .) 32 -}}
 {{- fail "secrets.internalToken must be at least 32 characters" -}}

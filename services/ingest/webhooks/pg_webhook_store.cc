@@ -139,8 +139,7 @@ std::vector<PgStatement> PgWebhookStore::Statements() {
       {kSourceInsert,
        "INSERT INTO webhook_sources (tenant_id, id, vendor, label, token_hash, token_prefix,"
        " signing_secret) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " AIEVENTS_SOURCE_COLUMNS},
-      {kSourceList, "SELECT " AIEVENTS_SOURCE_COLUMNS
-                    " FROM webhook_sources WHERE tenant_id = $1"
+      {kSourceList, "SELECT " AIEVENTS_SOURCE_COLUMNS " FROM webhook_sources WHERE tenant_id = $1"
                     " ORDER BY created_at DESC, webhook_sources.id DESC"},
       // The old secret keeps verifying for a day, covering the vendor's own rotation window.
       {kSourceRotate,
@@ -234,8 +233,8 @@ absl::StatusOr<v1::WebhookSource> PgWebhookStore::CreateSource(
   AIEV_ASSIGN_OR_RETURN(std::optional<std::string> sealed, Sealed(tenant_id, id, secret));
   return pool_->InTenantTransaction<v1::WebhookSource>(tenant_id, [&](pqxx::work& txn) {
     v1::WebhookSource source =
-        SourceFromRow(txn.exec_prepared1(kSourceInsert, tenant_id, id, ShortName(vendor), label,
-                                         token_hash, token_prefix, NullableParam(sealed)));
+        SourceFromRow(Exec1(txn, kSourceInsert, tenant_id, id, ShortName(vendor), label, token_hash,
+                            token_prefix, NullableParam(sealed)));
     AppendAudit(txn, actor,
                 {"webhook_source.created", "webhook_source", id, std::nullopt, AuditJson(source)});
     return source;
@@ -247,7 +246,7 @@ absl::StatusOr<std::vector<v1::WebhookSource>> PgWebhookStore::ListSources(
   return pool_->InTenantTransaction<std::vector<v1::WebhookSource>>(
       tenant_id, [&](pqxx::work& txn) {
         std::vector<v1::WebhookSource> sources;
-        for (const pqxx::row& row : txn.exec_prepared(kSourceList, tenant_id)) {
+        for (const pqxx::row& row : Exec(txn, kSourceList, tenant_id)) {
           sources.push_back(SourceFromRow(row));
         }
         return sources;
@@ -259,14 +258,15 @@ absl::StatusOr<v1::WebhookSource> PgWebhookStore::RotateSecret(const RequestCont
                                                                const std::string& secret) {
   AIEV_ASSIGN_OR_RETURN(std::optional<std::string> sealed, Sealed(actor.tenant_id, id, secret));
   return ChangeSource(actor, id, "webhook_source.secret_rotated", [&](pqxx::work& txn) {
-    return txn.exec_prepared(kSourceRotate, actor.tenant_id, id, *sealed);
+    return Exec(txn, kSourceRotate, actor.tenant_id, id, *sealed);
   });
 }
 
 absl::StatusOr<v1::WebhookSource> PgWebhookStore::DisableSource(const RequestContext& actor,
                                                                 const std::string& id) {
-  return ChangeSource(actor, id, "webhook_source.disabled",
-                      [&](pqxx::work& txn) { return txn.exec_prepared(kSourceDisable, actor.tenant_id, id); });
+  return ChangeSource(actor, id, "webhook_source.disabled", [&](pqxx::work& txn) {
+    return Exec(txn, kSourceDisable, actor.tenant_id, id);
+  });
 }
 
 absl::StatusOr<v1::WebhookSource> PgWebhookStore::ChangeSource(
@@ -274,7 +274,7 @@ absl::StatusOr<v1::WebhookSource> PgWebhookStore::ChangeSource(
     const std::function<pqxx::result(pqxx::work&)>& change) {
   return pool_->InTenantTransaction<v1::WebhookSource>(
       actor.tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::WebhookSource> {
-        pqxx::result current = txn.exec_prepared(kSourceLock, actor.tenant_id, id);
+        pqxx::result current = Exec(txn, kSourceLock, actor.tenant_id, id);
         if (current.empty()) {
           return absl::NotFoundError(absl::StrCat("webhook source ", id, " not found"));
         }
@@ -309,7 +309,7 @@ absl::StatusOr<int> PgWebhookStore::ResealSecrets(const std::optional<std::strin
   auto reseal = [&](pqxx::work& txn) -> absl::StatusOr<int> {
     int resealed = 0;
     pqxx::result rows =
-        txn.exec_prepared(kSourceSecrets, tenant_id.has_value() ? tenant_id->c_str() : nullptr);
+        Exec(txn, kSourceSecrets, tenant_id.has_value() ? tenant_id->c_str() : nullptr);
     for (const pqxx::row& row : rows) {
       std::string tenant = row["tenant_id"].as<std::string>();
       std::string id = row["id"].as<std::string>();
@@ -325,8 +325,7 @@ absl::StatusOr<int> PgWebhookStore::ResealSecrets(const std::optional<std::strin
         values.push_back(stored);
       }
       if (!changed) continue;
-      txn.exec_prepared(kSourceReseal, tenant, id, NullableParam(values[0]),
-                        NullableParam(values[1]));
+      Exec(txn, kSourceReseal, tenant, id, NullableParam(values[0]), NullableParam(values[1]));
       ++resealed;
     }
     return resealed;
@@ -339,42 +338,43 @@ absl::StatusOr<std::optional<SourceForToken>> PgWebhookStore::FindSourceByToken(
     const std::string& token_hash) {
   return pool_->InSystemTransaction<std::optional<SourceForToken>>(
       [&](pqxx::work& txn) -> std::optional<SourceForToken> {
-    pqxx::result rows = txn.exec_prepared(kSourceByToken, token_hash);
-    if (rows.empty()) return std::nullopt;
-    const pqxx::row& row = rows[0];
-    SourceForToken source;
-    source.tenant_id = row["tenant_id"].as<std::string>();
-    source.source_id = row["id"].as<std::string>();
-    source.vendor = EnumFromName<v1::WebhookVendor>(row["vendor"].as<std::string>());
-    for (const char* secret : {"signing_secret", "previous_signing_secret"}) {
-      std::optional<std::string> stored = OptionalText(row[secret]);
-      if (!stored.has_value()) continue;
-      source.requires_signature = true;
-      if (secrets_ == nullptr) continue;
-      absl::StatusOr<std::string> opened =
-          secrets_->Open(*stored, SecretRow(source.tenant_id, source.source_id));
-      if (!opened.ok()) {
-        // Deliveries of this source now fail their signature check (401, the vendor retries)
-        // until the key ring holds the key again: loud, and never the secret itself.
-        log::Error("signing_secret_unreadable", {{"tenant", source.tenant_id},
-                                                 {"source_id", source.source_id},
-                                                 {"error", std::string(opened.status().message())}});
-        continue;
-      }
-      source.signing_secrets.push_back(*std::move(opened));
-    }
-    source.disabled = row["disabled"].as<bool>();
-    return source;
-  });
+        pqxx::result rows = Exec(txn, kSourceByToken, token_hash);
+        if (rows.empty()) return std::nullopt;
+        const pqxx::row& row = rows[0];
+        SourceForToken source;
+        source.tenant_id = row["tenant_id"].as<std::string>();
+        source.source_id = row["id"].as<std::string>();
+        source.vendor = EnumFromName<v1::WebhookVendor>(row["vendor"].as<std::string>());
+        for (const char* secret : {"signing_secret", "previous_signing_secret"}) {
+          std::optional<std::string> stored = OptionalText(row[secret]);
+          if (!stored.has_value()) continue;
+          source.requires_signature = true;
+          if (secrets_ == nullptr) continue;
+          absl::StatusOr<std::string> opened =
+              secrets_->Open(*stored, SecretRow(source.tenant_id, source.source_id));
+          if (!opened.ok()) {
+            // Deliveries of this source now fail their signature check (401, the vendor retries)
+            // until the key ring holds the key again: loud, and never the secret itself.
+            log::Error("signing_secret_unreadable",
+                       {{"tenant", source.tenant_id},
+                        {"source_id", source.source_id},
+                        {"error", std::string(opened.status().message())}});
+            continue;
+          }
+          source.signing_secrets.push_back(*std::move(opened));
+        }
+        source.disabled = row["disabled"].as<bool>();
+        return source;
+      });
 }
 
 absl::StatusOr<PgWebhookStore::InsertResult> PgWebhookStore::InsertDelivery(
     const std::string& tenant_id, const NewDelivery& delivery) {
   nlohmann::json headers(delivery.headers);
   return pool_->InTenantTransaction<InsertResult>(tenant_id, [&](pqxx::work& txn) {
-    pqxx::result inserted = txn.exec_prepared(
-        kDeliveryInsert, tenant_id, delivery.id, delivery.source_id, ShortName(delivery.vendor),
-        delivery.message_id,
+    pqxx::result inserted = Exec(
+        txn, kDeliveryInsert, tenant_id, delivery.id, delivery.source_id,
+        ShortName(delivery.vendor), delivery.message_id,
         NullableParam(delivery.event_type.empty() ? std::nullopt
                                                   : std::optional(delivery.event_type)),
         NullableParam(delivery.call_key.empty() ? std::nullopt : std::optional(delivery.call_key)),
@@ -383,7 +383,7 @@ absl::StatusOr<PgWebhookStore::InsertResult> PgWebhookStore::InsertDelivery(
     if (!inserted.empty()) return InsertResult{delivery.id, delivery.status, true};
     // A redelivery: the message is already in the inbox; report what became of it.
     pqxx::row existing =
-        txn.exec_prepared1(kDeliveryByMessage, tenant_id, delivery.source_id, delivery.message_id);
+        Exec1(txn, kDeliveryByMessage, tenant_id, delivery.source_id, delivery.message_id);
     return InsertResult{existing["id"].as<std::string>(),
                         EnumFromName<v1::DeliveryStatus>(existing["status"].as<std::string>()),
                         false};
@@ -394,7 +394,7 @@ absl::StatusOr<std::optional<StoredDelivery>> PgWebhookStore::GetDelivery(
     const std::string& tenant_id, const std::string& id) {
   return pool_->InTenantTransaction<std::optional<StoredDelivery>>(
       tenant_id, [&](pqxx::work& txn) -> std::optional<StoredDelivery> {
-        pqxx::result rows = txn.exec_prepared(kDeliveryGet, tenant_id, id);
+        pqxx::result rows = Exec(txn, kDeliveryGet, tenant_id, id);
         if (rows.empty()) return std::nullopt;
         return StoredFromRow(rows[0]);
       });
@@ -404,7 +404,7 @@ absl::StatusOr<std::optional<v1::WebhookDelivery>> PgWebhookStore::GetDeliveryVi
     const std::string& tenant_id, const std::string& id) {
   return pool_->InTenantTransaction<std::optional<v1::WebhookDelivery>>(
       tenant_id, [&](pqxx::work& txn) -> std::optional<v1::WebhookDelivery> {
-        pqxx::result rows = txn.exec_prepared(kDeliveryGet, tenant_id, id);
+        pqxx::result rows = Exec(txn, kDeliveryGet, tenant_id, id);
         if (rows.empty()) return std::nullopt;
         v1::WebhookDelivery delivery = DeliveryFromRow(rows[0]);
         delivery.set_body(SanitizeUtf8(pqxx::binarystring(rows[0]["body"]).str()));
@@ -419,12 +419,11 @@ absl::StatusOr<std::vector<v1::WebhookDelivery>> PgWebhookStore::ListDeliveries(
         std::vector<v1::WebhookDelivery> deliveries;
         pqxx::result rows =
             query.after.has_value()
-                ? txn.exec_prepared(kDeliveryListAfter, tenant_id, NullableParam(query.status),
-                                    NullableParam(query.source_id), query.limit,
-                                    FormatRfc3339(absl::FromUnixMicros(query.after->first)),
-                                    query.after->second)
-                : txn.exec_prepared(kDeliveryListFirst, tenant_id, NullableParam(query.status),
-                                    NullableParam(query.source_id), query.limit);
+                ? Exec(txn, kDeliveryListAfter, tenant_id, NullableParam(query.status),
+                       NullableParam(query.source_id), query.limit,
+                       FormatRfc3339(absl::FromUnixMicros(query.after->first)), query.after->second)
+                : Exec(txn, kDeliveryListFirst, tenant_id, NullableParam(query.status),
+                       NullableParam(query.source_id), query.limit);
         for (const pqxx::row& row : rows) deliveries.push_back(DeliveryFromRow(row));
         return deliveries;
       });
@@ -434,9 +433,8 @@ void PgWebhookStore::MarkDelivery(pqxx::work& txn, const std::string& tenant_id,
                                   const std::string& id, v1::DeliveryStatus status,
                                   const std::string& error,
                                   const std::optional<std::string>& event_id) {
-  txn.exec_prepared(kDeliveryMark, tenant_id, id, ShortName(status),
-                    NullableParam(error.empty() ? std::nullopt : std::optional(error)),
-                    NullableParam(event_id));
+  Exec(txn, kDeliveryMark, tenant_id, id, ShortName(status),
+       NullableParam(error.empty() ? std::nullopt : std::optional(error)), NullableParam(event_id));
 }
 
 absl::Status PgWebhookStore::MarkDelivery(const std::string& tenant_id, const std::string& id,
@@ -450,40 +448,39 @@ absl::Status PgWebhookStore::MarkDelivery(const std::string& tenant_id, const st
 
 void PgWebhookStore::LockCall(pqxx::work& txn, const std::string& tenant_id,
                               const std::string& call_key) {
-  txn.exec_prepared(kCallLock, tenant_id, call_key);
+  Exec(txn, kCallLock, tenant_id, call_key);
 }
 
 absl::StatusOr<std::vector<StoredDelivery>> PgWebhookStore::CallDeliveries(
     const std::string& tenant_id, const std::string& call_key) {
-  return pool_->InTenantTransaction<std::vector<StoredDelivery>>(
-      tenant_id, [&](pqxx::work& txn) {
-        std::vector<StoredDelivery> deliveries;
-        for (const pqxx::row& row : txn.exec_prepared(kCallDeliveries, tenant_id, call_key)) {
-          deliveries.push_back(StoredFromRow(row));
-        }
-        return deliveries;
-      });
+  return pool_->InTenantTransaction<std::vector<StoredDelivery>>(tenant_id, [&](pqxx::work& txn) {
+    std::vector<StoredDelivery> deliveries;
+    for (const pqxx::row& row : Exec(txn, kCallDeliveries, tenant_id, call_key)) {
+      deliveries.push_back(StoredFromRow(row));
+    }
+    return deliveries;
+  });
 }
 
 std::vector<std::string> PgWebhookStore::CallDeliveryIds(pqxx::work& txn,
                                                          const std::string& tenant_id,
                                                          const std::string& call_key) {
   std::vector<std::string> ids;
-  for (const pqxx::row& row : txn.exec_prepared(kCallDeliveryIds, tenant_id, call_key)) {
+  for (const pqxx::row& row : Exec(txn, kCallDeliveryIds, tenant_id, call_key)) {
     ids.push_back(row["id"].as<std::string>());
   }
   return ids;
 }
 
-absl::StatusOr<std::vector<PgWebhookStore::Claimed>> PgWebhookStore::Claim(
-    absl::Duration min_age, int limit, absl::Duration lease) {
+absl::StatusOr<std::vector<PgWebhookStore::Claimed>> PgWebhookStore::Claim(absl::Duration min_age,
+                                                                           int limit,
+                                                                           absl::Duration lease) {
   auto interval = [](absl::Duration d) {
     return absl::StrCat(absl::ToInt64Milliseconds(d), " milliseconds");
   };
   return pool_->InSystemTransaction<std::vector<Claimed>>([&](pqxx::work& txn) {
     std::vector<Claimed> claimed;
-    for (const pqxx::row& row :
-         txn.exec_prepared(kPending, interval(min_age), limit, interval(lease))) {
+    for (const pqxx::row& row : Exec(txn, kPending, interval(min_age), limit, interval(lease))) {
       claimed.push_back({row["tenant_id"].as<std::string>(), row["id"].as<std::string>(),
                          row["attempts"].as<int>()});
     }
@@ -493,7 +490,7 @@ absl::StatusOr<std::vector<PgWebhookStore::Claimed>> PgWebhookStore::Claim(
 
 absl::StatusOr<PgWebhookStore::Backlog> PgWebhookStore::InboxBacklog() {
   return pool_->InSystemTransaction<Backlog>([&](pqxx::work& txn) -> absl::StatusOr<Backlog> {
-    pqxx::row row = txn.exec_prepared1(kBacklog);
+    pqxx::row row = Exec1(txn, kBacklog);
     return Backlog{row["pending"].as<int64_t>(), row["oldest_seconds"].as<double>()};
   });
 }
@@ -504,7 +501,7 @@ absl::StatusOr<v1::DeliveryStatus> PgWebhookStore::RecordDeferral(const std::str
                                                                   int max_attempts) {
   return pool_->InTenantTransaction<v1::DeliveryStatus>(
       tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::DeliveryStatus> {
-        pqxx::result rows = txn.exec_prepared(kDeliveryDefer, tenant_id, id, error, max_attempts);
+        pqxx::result rows = Exec(txn, kDeliveryDefer, tenant_id, id, error, max_attempts);
         if (rows.empty()) return v1::DELIVERY_STATUS_UNSPECIFIED;  // no longer pending
         return EnumFromName<v1::DeliveryStatus>(rows[0]["status"].as<std::string>());
       });
@@ -512,13 +509,13 @@ absl::StatusOr<v1::DeliveryStatus> PgWebhookStore::RecordDeferral(const std::str
 
 absl::Status PgWebhookStore::Requeue(const std::string& tenant_id, const std::string& id) {
   return pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
-    pqxx::result found = txn.exec_prepared(kOperatorStatus, tenant_id, id);
+    pqxx::result found = Exec(txn, kOperatorStatus, tenant_id, id);
     if (found.empty()) return absl::NotFoundError(absl::StrCat("no delivery ", id));
     if (found[0]["status"].as<std::string>() == "rejected") {
       return absl::FailedPreconditionError(
           "a rejected delivery is not JSON and cannot be replayed");
     }
-    txn.exec_prepared(kOperatorRequeue, tenant_id, id);
+    Exec(txn, kOperatorRequeue, tenant_id, id);
     AuditEntry entry{"webhook_delivery.replayed", "webhook_delivery", id, std::nullopt,
                      std::nullopt};
     RequestContext operator_cli;
@@ -533,7 +530,7 @@ absl::StatusOr<std::vector<PgWebhookStore::OperatorLine>> PgWebhookStore::ListFo
     const std::string& tenant_id, const std::string& status, int limit) {
   return pool_->InTenantTransaction<std::vector<OperatorLine>>(tenant_id, [&](pqxx::work& txn) {
     std::vector<OperatorLine> lines;
-    for (const pqxx::row& row : txn.exec_prepared(kOperatorList, tenant_id, status, limit)) {
+    for (const pqxx::row& row : Exec(txn, kOperatorList, tenant_id, status, limit)) {
       lines.push_back({row["id"].as<std::string>(), row["status"].as<std::string>(),
                        row["vendor"].as<std::string>(), row["event_type"].as<std::string>(),
                        row["error"].as<std::string>()});

@@ -25,13 +25,13 @@ constexpr char kKeyRevoke[] = "api_key_revoke";
 constexpr char kKeyExpire[] = "api_key_expire";
 constexpr size_t kMaxLabelLength = 200;
 
-#define AIEVENTS_KEY_COLUMNS                                                                \
-  "id::text AS id, prefix, label, scopes,"                                                  \
-  " (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros,"                  \
-  " (extract(epoch FROM last_used_at) * 1000000)::bigint AS last_used_micros,"              \
-  " (extract(epoch FROM revoked_at) * 1000000)::bigint AS revoked_micros,"                  \
-  " (extract(epoch FROM expires_at) * 1000000)::bigint AS expires_micros,"                  \
-  " coalesce(rotated_from::text, '') AS rotated_from,"                                      \
+#define AIEVENTS_KEY_COLUMNS                                                   \
+  "id::text AS id, prefix, label, scopes,"                                     \
+  " (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros,"     \
+  " (extract(epoch FROM last_used_at) * 1000000)::bigint AS last_used_micros," \
+  " (extract(epoch FROM revoked_at) * 1000000)::bigint AS revoked_micros,"     \
+  " (extract(epoch FROM expires_at) * 1000000)::bigint AS expires_micros,"     \
+  " coalesce(rotated_from::text, '') AS rotated_from,"                         \
   " revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) AS active"
 
 #define AIEVENTS_ACTIVE " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())"
@@ -47,7 +47,8 @@ v1::ApiKey KeyFromRow(const pqxx::row& row) {
   key.set_label(row["label"].as<std::string>());
   for (const std::string& scope : TextArray(row["scopes"])) key.add_scopes(scope);
   SetTime(row["created_micros"], key.mutable_create_time());
-  if (!row["last_used_micros"].is_null()) SetTime(row["last_used_micros"], key.mutable_last_used_time());
+  if (!row["last_used_micros"].is_null())
+    SetTime(row["last_used_micros"], key.mutable_last_used_time());
   if (!row["revoked_micros"].is_null()) SetTime(row["revoked_micros"], key.mutable_revoke_time());
   if (!row["expires_micros"].is_null()) SetTime(row["expires_micros"], key.mutable_expire_time());
   key.set_rotated_from_id(row["rotated_from"].as<std::string>());
@@ -85,14 +86,14 @@ absl::Status CheckId(const std::string& id) {
 }
 
 // Inserts a new key for the actor's tenant and returns it with its secret.
-v1::CreatedApiKey InsertKey(pqxx::work& txn, const RequestContext& actor,
-                            const std::string& label, const std::vector<std::string>& scopes,
+v1::CreatedApiKey InsertKey(pqxx::work& txn, const RequestContext& actor, const std::string& label,
+                            const std::vector<std::string>& scopes,
                             const std::string& rotated_from) {
   GeneratedApiKey secret = GenerateApiKey();
   std::vector<std::optional<std::string>> scope_values(scopes.begin(), scopes.end());
-  pqxx::row row = txn.exec_prepared1(
-      kKeyInsert, actor.tenant_id, NewUuidV7(), secret.hash, secret.prefix, label,
-      PgArrayLiteral(scope_values), rotated_from.empty() ? nullptr : rotated_from.c_str());
+  pqxx::row row =
+      Exec1(txn, kKeyInsert, actor.tenant_id, NewUuidV7(), secret.hash, secret.prefix, label,
+            PgArrayLiteral(scope_values), rotated_from.empty() ? nullptr : rotated_from.c_str());
   v1::CreatedApiKey created;
   *created.mutable_api_key() = KeyFromRow(row);
   created.set_secret(secret.plaintext);
@@ -115,10 +116,11 @@ std::vector<PgStatement> PgKeyStore::Statements() {
                  " AND ($2 OR (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())))"
                  " ORDER BY created_at DESC, api_keys.id DESC LIMIT $3"},
       {kKeyGet, "SELECT " AIEVENTS_KEY_COLUMNS " FROM api_keys WHERE tenant_id = $1 AND id = $2"},
-      {kKeyLock, "SELECT " AIEVENTS_KEY_COLUMNS
-                 " FROM api_keys WHERE tenant_id = $1 AND id = $2 FOR UPDATE"},
-      {kKeyRevoke, "UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2"
-                   " RETURNING " AIEVENTS_KEY_COLUMNS},
+      {kKeyLock,
+       "SELECT " AIEVENTS_KEY_COLUMNS " FROM api_keys WHERE tenant_id = $1 AND id = $2 FOR UPDATE"},
+      {kKeyRevoke,
+       "UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2"
+       " RETURNING " AIEVENTS_KEY_COLUMNS},
       // A key rotated twice keeps the earlier end.
       {kKeyExpire,
        "UPDATE api_keys SET expires_at = least(coalesce(expires_at, 'infinity'),"
@@ -138,7 +140,7 @@ absl::StatusOr<v1::CreatedApiKey> PgKeyStore::Create(const RequestContext& actor
   if (!scopes.ok()) return scopes.status();
   return pool_->InTenantTransaction<v1::CreatedApiKey>(
       actor.tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::CreatedApiKey> {
-        int active = txn.exec_prepared1(kKeyCountActive, actor.tenant_id)["count"].as<int>();
+        int active = Exec1(txn, kKeyCountActive, actor.tenant_id)["count"].as<int>();
         if (active >= kMaxActiveKeys) {
           return absl::FailedPreconditionError(absl::StrCat(
               "the tenant already has ", kMaxActiveKeys, " active keys; revoke unused ones"));
@@ -149,23 +151,21 @@ absl::StatusOr<v1::CreatedApiKey> PgKeyStore::Create(const RequestContext& actor
 
 absl::StatusOr<v1::ListApiKeysResponse> PgKeyStore::List(const RequestContext& actor,
                                                          const v1::ListApiKeysRequest& request) {
-  return pool_->InTenantTransaction<v1::ListApiKeysResponse>(
-      actor.tenant_id, [&](pqxx::work& txn) {
-        v1::ListApiKeysResponse response;
-        for (const pqxx::row& row : txn.exec_prepared(kKeyList, actor.tenant_id,
-                                                      request.include_inactive(),
-                                                      kMaxActiveKeys)) {
-          *response.add_api_keys() = KeyFromRow(row);
-        }
-        return response;
-      });
+  return pool_->InTenantTransaction<v1::ListApiKeysResponse>(actor.tenant_id, [&](pqxx::work& txn) {
+    v1::ListApiKeysResponse response;
+    for (const pqxx::row& row :
+         Exec(txn, kKeyList, actor.tenant_id, request.include_inactive(), kMaxActiveKeys)) {
+      *response.add_api_keys() = KeyFromRow(row);
+    }
+    return response;
+  });
 }
 
 absl::StatusOr<v1::ApiKey> PgKeyStore::Get(const RequestContext& actor, const std::string& id) {
   if (absl::Status valid = CheckId(id); !valid.ok()) return valid;
   return pool_->InTenantTransaction<v1::ApiKey>(
       actor.tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::ApiKey> {
-        pqxx::result rows = txn.exec_prepared(kKeyGet, actor.tenant_id, id);
+        pqxx::result rows = Exec(txn, kKeyGet, actor.tenant_id, id);
         if (rows.empty()) return absl::NotFoundError(absl::StrCat("API key ", id, " not found"));
         return KeyFromRow(rows[0]);
       });
@@ -175,13 +175,13 @@ absl::StatusOr<v1::ApiKey> PgKeyStore::Revoke(const RequestContext& actor, const
   if (absl::Status valid = CheckId(id); !valid.ok()) return valid;
   return pool_->InTenantTransaction<v1::ApiKey>(
       actor.tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::ApiKey> {
-        pqxx::result rows = txn.exec_prepared(kKeyLock, actor.tenant_id, id);
+        pqxx::result rows = Exec(txn, kKeyLock, actor.tenant_id, id);
         if (rows.empty()) return absl::NotFoundError(absl::StrCat("API key ", id, " not found"));
         v1::ApiKey before = KeyFromRow(rows[0]);
         if (before.has_revoke_time()) {
           return absl::FailedPreconditionError(absl::StrCat("API key ", id, " is already revoked"));
         }
-        v1::ApiKey after = KeyFromRow(txn.exec_prepared1(kKeyRevoke, actor.tenant_id, id));
+        v1::ApiKey after = KeyFromRow(Exec1(txn, kKeyRevoke, actor.tenant_id, id));
         AppendAudit(txn, actor,
                     {"api_key.revoked", "api_key", id, AuditJson(before), AuditJson(after)});
         return after;
@@ -199,7 +199,7 @@ absl::StatusOr<v1::CreatedApiKey> PgKeyStore::Rotate(const RequestContext& actor
   }
   return pool_->InTenantTransaction<v1::CreatedApiKey>(
       actor.tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<v1::CreatedApiKey> {
-        pqxx::result rows = txn.exec_prepared(kKeyLock, actor.tenant_id, request.id());
+        pqxx::result rows = Exec(txn, kKeyLock, actor.tenant_id, request.id());
         if (rows.empty()) {
           return absl::NotFoundError(absl::StrCat("API key ", request.id(), " not found"));
         }
@@ -209,12 +209,12 @@ absl::StatusOr<v1::CreatedApiKey> PgKeyStore::Rotate(const RequestContext& actor
         }
         v1::ApiKey before = KeyFromRow(rows[0]);
         v1::ApiKey after =
-            KeyFromRow(txn.exec_prepared1(kKeyExpire, actor.tenant_id, request.id(), overlap));
+            KeyFromRow(Exec1(txn, kKeyExpire, actor.tenant_id, request.id(), overlap));
         std::vector<std::string> scopes(before.scopes().begin(), before.scopes().end());
         v1::CreatedApiKey created = InsertKey(txn, actor, before.label(), scopes, before.id());
-        AppendAudit(txn, actor,
-                    {"api_key.rotated", "api_key", before.id(), AuditJson(before),
-                     AuditJson(after)});
+        AppendAudit(
+            txn, actor,
+            {"api_key.rotated", "api_key", before.id(), AuditJson(before), AuditJson(after)});
         return created;
       });
 }
@@ -222,9 +222,8 @@ absl::StatusOr<v1::CreatedApiKey> PgKeyStore::Rotate(const RequestContext& actor
 absl::StatusOr<v1::ListAuditEventsResponse> PgKeyStore::ListAudit(
     const RequestContext& actor, const v1::ListAuditEventsRequest& request) {
   return pool_->InTenantTransaction<v1::ListAuditEventsResponse>(
-      actor.tenant_id, [&](pqxx::work& txn) {
-        return aievents::ListAudit(txn, actor.tenant_id, request);
-      });
+      actor.tenant_id,
+      [&](pqxx::work& txn) { return aievents::ListAudit(txn, actor.tenant_id, request); });
 }
 
 }  // namespace aievents::timeline
