@@ -172,6 +172,13 @@ void HttpServer::Shutdown() {
   if (impl.shut_down) return;
   impl.shut_down = true;
   Core& core = *impl.core;
+  // Start() failed before any thread ran the io_context (the port was taken, say): nothing
+  // can run a posted close, and nothing was accepted, so there is nothing to drain.
+  if (impl.threads.empty()) {
+    boost::system::error_code ec;
+    if (impl.acceptor) impl.acceptor->close(ec);
+    return;
+  }
 
   // Draining first: once a client can see the listener gone, every answer already says
   // `connection: close`. Then stop accepting (the acceptor belongs to its strand).

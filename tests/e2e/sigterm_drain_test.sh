@@ -7,16 +7,6 @@
 set -euo pipefail
 gateway="${1:?path to aievents-gateway}"
 
-free_port() {
-  local candidate
-  while :; do
-    candidate=$((20000 + RANDOM % 30000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null || break
-  done
-  echo "$candidate"
-}
-port=$(free_port)
-admin_port=$(free_port)
 log="$(mktemp)"
 pid=""
 # Whatever happens to this script (a failed step, ctest's timeout), the gateway does not
@@ -29,14 +19,30 @@ cleanup() {
 }
 trap cleanup EXIT
 # Backends that do not exist: this test is about the HTTP edge only.
-"$gateway" --listen-port="$port" --admin-port="$admin_port" --drain-timeout-ms=2000 --header-timeout-ms=60000 \
+# Ports the kernel picks (0), read back from the "started" line: a port chosen here could be
+# taken meanwhile by another test's listener or outgoing connection.
+"$gateway" --listen-port=0 --admin-port=0 --drain-timeout-ms=2000 --header-timeout-ms=60000 \
   --ingest-address=127.0.0.1:1 --matching-address=127.0.0.1:1 --timeline-address=127.0.0.1:1 \
   2>"$log" &
 pid=$!
+port=""
+admin_port=""
 for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  started=$(grep -m1 'msg=started' "$log" || true)
+  if [ -n "$started" ]; then
+    port=$(sed -E 's/.* port=([0-9]+).*/\1/' <<<"$started")
+    admin_port=$(sed -E 's/.* admin_port=([0-9]+).*/\1/' <<<"$started")
+    break
+  fi
+  kill -0 "$pid" 2>/dev/null || break
   sleep 0.1
 done
+if [ -z "$port" ] || [ -z "$admin_port" ]; then
+  echo "FAIL: the gateway did not start within 10 s:" >&2
+  cat "$log" >&2
+  exit 1
+fi
+curl -fsS --max-time 5 "http://127.0.0.1:$port/healthz" >/dev/null
 
 # Twenty idle connections and ten that stop halfway through their request line.
 fds=()
@@ -64,7 +70,7 @@ kill -TERM "$pid"
 readyz=""
 for _ in $(seq 1 20); do
   # The backends do not exist, so /readyz is 503 before the signal too; "draining" is the news.
-  readyz=$(curl -sS "http://127.0.0.1:$admin_port/readyz" 2>/dev/null || true)
+  readyz=$(curl -sS --max-time 2 "http://127.0.0.1:$admin_port/readyz" 2>/dev/null || true)
   case "$readyz" in *'"status":"draining"'*) break ;; esac
   sleep 0.05
 done

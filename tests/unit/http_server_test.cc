@@ -135,6 +135,22 @@ TEST(HttpServer, ServesKeepAliveRequests) {
   EXPECT_NE(client.ReadUntil("ok ", kGenerous).find("200 OK"), std::string::npos);
 }
 
+// A port that is taken fails Start() at once with the port named; before, the half-started
+// server's destructor waited forever for a thread that never ran (a gateway whose admin port
+// was taken hung instead of exiting).
+TEST(HttpServer, ATakenPortFailsStartWithoutHanging) {
+  auto first = StartServer(FastOptions(), Ok);
+  HttpServer::Options options = FastOptions();
+  options.port = first->port();
+  auto failed = std::async(std::launch::async, [&] { return HttpServer::Start(options, Ok); });
+  ASSERT_EQ(failed.wait_for(kGenerous), std::future_status::ready) << "Start() did not return";
+  absl::StatusOr<std::unique_ptr<HttpServer>> second = failed.get();
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(second.status().message().find(std::to_string(first->port())), std::string::npos)
+      << second.status();
+}
+
 struct MalformedCase {
   const char* name;
   std::string request;
@@ -442,11 +458,10 @@ struct StreamingHandler {
   }
 };
 
-std::unique_ptr<HttpServer> StartStreaming(HttpServer::Options options,
-                                           StreamingHandler& handler) {
-  auto server = HttpServer::Start(std::move(options), [&handler](HttpRequest, HttpResponder respond) {
-    respond(handler.Respond());
-  });
+std::unique_ptr<HttpServer> StartStreaming(HttpServer::Options options, StreamingHandler& handler) {
+  auto server = HttpServer::Start(
+      std::move(options),
+      [&handler](HttpRequest, HttpResponder respond) { respond(handler.Respond()); });
   EXPECT_TRUE(server.ok()) << server.status();
   return std::move(*server);
 }
