@@ -50,6 +50,7 @@ work="$(mktemp -d /tmp/aievents-images.XXXXXX)"
 containers=()
 status=1
 
+# shellcheck disable=SC2317  # (runs from the EXIT trap)
 cleanup() {
   local name
   for name in "${containers[@]}"; do "${podman[@]}" rm -f -t 2 "$name" >/dev/null 2>&1 || true; done
