@@ -70,15 +70,11 @@ start_throwaway_pg
 trap cleanup EXIT
 trap 'status=130; exit 130' INT TERM
 
-pg_port="${THROWAWAY_PG_URL##*:}"
-pg_port="${pg_port%%/*}"
-superuser="$THROWAWAY_PG_URL"
-owner_url="postgresql://aievents@127.0.0.1:$pg_port/aievents"
-service_url="postgresql://aievents_service@127.0.0.1:$pg_port/aievents"
-
-# The owner role and database, as `make db` sets them up (db/roles.sql already ran).
-psql -q -X "$superuser" -v ON_ERROR_STOP=1 \
-  -c "CREATE ROLE aievents LOGIN CREATEROLE" -c "CREATE DATABASE aievents OWNER aievents" >/dev/null
+# The owner role and database, as `make db` sets them up.
+create_aievents_database
+pg_port="$THROWAWAY_PG_PORT"
+owner_url="$THROWAWAY_OWNER_URL"
+service_url="$THROWAWAY_SERVICE_URL"
 "$admin" migrate --database-url="$owner_url" >/dev/null
 tenant="$("$admin" create-tenant --name=chaos --database-url="$owner_url")"
 (umask 077

@@ -48,7 +48,6 @@ base=localhost/debian:bookworm-slim
 targets=(gateway ingest matching timeline admin)
 work="$(mktemp -d /tmp/aievents-images.XXXXXX)"
 containers=()
-status=1
 
 # shellcheck disable=SC2317  # (runs from the EXIT trap)
 cleanup() {
@@ -101,12 +100,9 @@ done
 source "$root/scripts/lib/throwaway-pg.sh"
 start_throwaway_pg --fast >/dev/null
 trap cleanup EXIT  # again: start_throwaway_pg sets its own, which cleanup includes
-pg_port="${THROWAWAY_PG_URL##*:}"
-pg_port="${pg_port%%/*}"
-owner="postgresql://aievents@127.0.0.1:$pg_port/aievents"
-service="postgresql://aievents_service@127.0.0.1:$pg_port/aievents"
-psql -q -X "$THROWAWAY_PG_URL" -v ON_ERROR_STOP=1 \
-  -c "CREATE ROLE aievents LOGIN CREATEROLE" -c "CREATE DATABASE aievents OWNER aievents" >/dev/null
+create_aievents_database
+owner="$THROWAWAY_OWNER_URL"
+service="$THROWAWAY_SERVICE_URL"
 
 # As the chart runs them: the image's user, read-only root, no capabilities, no privileges.
 locked=(--network=host --read-only --cap-drop=ALL --security-opt=no-new-privileges "${limits[@]}")
@@ -115,18 +111,9 @@ admin migrate --database-url="$owner" >/dev/null
 tenant="$(admin create-tenant --name=image-check --database-url="$owner")"
 key="$(admin create-key --tenant="$tenant" --scopes=all --label=image-check --database-url="$owner" 2>/dev/null)"
 
-taken=" $pg_port "
-free_port() {  # below the ephemeral range, not answering, not handed out yet
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 12000))
-    case "$taken" in *" $port "*) continue ;; esac
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
-    taken="$taken$port "
-    echo "$port"
-    return
-  done
-}
+# shellcheck source=scripts/lib/free-port.sh
+source "$root/scripts/lib/free-port.sh"
+FREE_PORT_TAKEN=" $THROWAWAY_PG_PORT "
 declare -A grpc admin_port
 for c in ingest matching timeline; do grpc[$c]=$(free_port); done
 for c in gateway ingest matching timeline; do admin_port[$c]=$(free_port); done
@@ -193,6 +180,4 @@ if [ "$failures" -gt 0 ]; then
   echo "image-check: FAIL ($failures checks)"
   exit 1
 fi
-status=0
 echo "image-check: PASS"
-exit "$status"

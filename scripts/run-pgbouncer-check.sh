@@ -118,21 +118,8 @@ cleanup() {
   fi
 }
 
-# A free port below the ephemeral range (as throwaway-pg.sh picks them).
-taken=" "
-reserved=" 8080 9090 9091 9092 9093 50051 50052 50053 55432 "  # the `make up` stack's ports
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 12000))
-    case "$taken" in *" $port "*) continue ;; esac
-    case "$reserved" in *" $port "*) continue ;; esac
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
-    taken="$taken$port "
-    echo "$port"
-    return
-  done
-}
+# shellcheck source=scripts/lib/free-port.sh
+source "$root/scripts/lib/free-port.sh"
 
 wait_port() {  # until something accepts on 127.0.0.1:$1, at most $2 seconds
   local deadline=$((SECONDS + $2))
@@ -149,17 +136,14 @@ start_throwaway_pg --fast >/dev/null
 trap cleanup EXIT
 trap 'status=130; exit 130' INT TERM
 
-pg_port="${THROWAWAY_PG_URL##*:}"
-pg_port="${pg_port%%/*}"
-taken=" $pg_port "
+# The owner role and database as `make db` sets them up; migrations and the tenant and key are
+# made directly, as a deployment's migration Job would.
+create_aievents_database
+pg_port="$THROWAWAY_PG_PORT"
+FREE_PORT_TAKEN=" $pg_port "
 superuser="$THROWAWAY_PG_URL"
-owner_direct="postgresql://aievents@127.0.0.1:$pg_port/aievents"
-service_direct="postgresql://aievents_service@127.0.0.1:$pg_port/aievents"
-
-# The owner role and database as `make db` sets them up (db/roles.sql already ran); migrations
-# and the tenant and key are made directly, as a deployment's migration Job would.
-psql -q -X "$superuser" -v ON_ERROR_STOP=1 \
-  -c "CREATE ROLE aievents LOGIN CREATEROLE" -c "CREATE DATABASE aievents OWNER aievents" >/dev/null
+owner_direct="$THROWAWAY_OWNER_URL"
+service_direct="$THROWAWAY_SERVICE_URL"
 "$admin" migrate --database-url="$owner_direct" >/dev/null
 if $role_defaults; then
   # What SET statement_timeout on each connection (db-statement-timeout-ms, 10000) does, as a

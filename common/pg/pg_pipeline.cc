@@ -197,15 +197,12 @@ absl::StatusOr<std::vector<PgRows>> PgPipelinePool::Run(pg_conn* conn,
     values.reserve(call.params.size());
     for (const auto& param : call.params) values.push_back(param ? param->c_str() : nullptr);
     const int count = static_cast<int>(values.size());
-    int sent = 0;
-    if (by_text) {
-      sent = PQsendQueryParams(conn, texts[i], count, nullptr, values.data(), nullptr, nullptr, 0);
-    } else if (call.plan_each_time) {
-      sent = PQsendQueryParams(conn, call.statement, count, nullptr, values.data(), nullptr,
-                               nullptr, 0);
-    } else {
-      sent = PQsendQueryPrepared(conn, call.statement, count, values.data(), nullptr, nullptr, 0);
-    }
+    // SQL text when sent by text or planned each time, else a prepared statement's name.
+    const char* text = by_text ? texts[i] : call.plan_each_time ? call.statement : nullptr;
+    int sent =
+        text != nullptr
+            ? PQsendQueryParams(conn, text, count, nullptr, values.data(), nullptr, nullptr, 0)
+            : PQsendQueryPrepared(conn, call.statement, count, values.data(), nullptr, nullptr, 0);
     if (sent != 1) {
       return lost("database connection lost: ");
     }

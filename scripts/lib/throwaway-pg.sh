@@ -37,3 +37,15 @@ stop_throwaway_pg() {
   "$THROWAWAY_PG_ROOT/scripts/pg.sh" stop "$THROWAWAY_PG_DIR/data" || true
   rm -rf "$THROWAWAY_PG_DIR"
 }
+
+# The aievents database in the throwaway cluster, as `make db` sets it up (db/roles.sql already
+# ran): the owner role and its database. Sets THROWAWAY_PG_PORT, THROWAWAY_OWNER_URL (the
+# owner, for migrations and aievents-admin) and THROWAWAY_SERVICE_URL (the services' role).
+create_aievents_database() {
+  THROWAWAY_PG_PORT="${THROWAWAY_PG_URL##*:}"
+  THROWAWAY_PG_PORT="${THROWAWAY_PG_PORT%%/*}"
+  THROWAWAY_OWNER_URL="postgresql://aievents@127.0.0.1:$THROWAWAY_PG_PORT/aievents"
+  THROWAWAY_SERVICE_URL="postgresql://aievents_service@127.0.0.1:$THROWAWAY_PG_PORT/aievents"
+  psql -q -X "$THROWAWAY_PG_URL" -v ON_ERROR_STOP=1 \
+    -c "CREATE ROLE aievents LOGIN CREATEROLE" -c "CREATE DATABASE aievents OWNER aievents" >/dev/null
+}
