@@ -11,9 +11,14 @@
 # scripts/install-deps.sh, and the shape of each final target.
 
 ARG DEBIAN_IMAGE=debian:bookworm-slim
+# Where the binaries come from. "source" (the default) compiles them in build-source;
+# "prebuilt" takes a staging tree made from an existing build of the same Debian 12 (CI builds
+# its images from the binaries it has just tested: scripts/run-image-check.sh --prebuilt, with
+# a build context holding only that tree).
+ARG BUILD_FROM=source
 
-# ---- build: compiles the five binaries and installs them into /staging -------------------
-FROM ${DEBIAN_IMAGE} AS build
+# ---- build-source: compiles the five binaries and installs them into /staging ------------
+FROM ${DEBIAN_IMAGE} AS build-source
 ENV DEBIAN_FRONTEND=noninteractive
 WORKDIR /src
 # The build packages are the ones scripts/install-deps.sh lists for building (--build-only),
@@ -33,14 +38,15 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 # The debug info moves to separate files under /debug/usr/lib/debug (the debug-symbols target
 # exports that tree); each stripped binary keeps a debuglink to its file, which gdb finds in
 # /usr/lib/debug/usr/local/bin/ once the tree is unpacked at / of a debugging container.
-RUN mkdir -p /debug/usr/lib/debug/usr/local/bin \
- && cd /staging/usr/local/bin \
- && for binary in aievents-*; do \
-      debug_file="/debug/usr/lib/debug/usr/local/bin/$binary.debug" \
-      && objcopy --only-keep-debug "$binary" "$debug_file" \
-      && objcopy --strip-debug --strip-unneeded --add-gnu-debuglink="$debug_file" "$binary" \
-      || exit 1; \
-    done
+RUN bash scripts/split-debug-info.sh /staging/usr/local/bin /debug/usr/lib/debug/usr/local/bin
+
+# ---- build-prebuilt: the same two trees, made outside (BUILD_FROM=prebuilt) -----------------
+FROM scratch AS build-prebuilt
+COPY staging/ /staging/
+COPY debug/ /debug/
+
+# ---- build: whichever of the two BUILD_FROM names; the stages below copy from it -----------
+FROM build-${BUILD_FROM} AS build
 
 # ---- debug-symbols: the separate debug files, for docker build --output ------------------
 #   docker build --target debug-symbols --output type=local,dest=debug-symbols .
@@ -105,27 +111,27 @@ ENTRYPOINT ["/usr/local/bin/aievents-gateway"]
 FROM runtime AS ingest
 LABEL org.opencontainers.image.title="aievents-ingest"
 COPY --from=build /staging/usr/local/bin/aievents-ingest /usr/local/bin/
-ENV AIEVENTS_GRPC_LISTEN=0.0.0.0:50051 \
+ENV AIEVENTS_GRPC_LISTEN=0.0.0.0:7051 \
     AIEVENTS_ADMIN_HOST=0.0.0.0
-EXPOSE 50051 9091
+EXPOSE 7051 9091
 USER 10001:10001
 ENTRYPOINT ["/usr/local/bin/aievents-ingest"]
 
 FROM runtime AS matching
 LABEL org.opencontainers.image.title="aievents-matching"
 COPY --from=build /staging/usr/local/bin/aievents-matching /usr/local/bin/
-ENV AIEVENTS_GRPC_LISTEN=0.0.0.0:50052 \
+ENV AIEVENTS_GRPC_LISTEN=0.0.0.0:7052 \
     AIEVENTS_ADMIN_HOST=0.0.0.0
-EXPOSE 50052 9092
+EXPOSE 7052 9092
 USER 10001:10001
 ENTRYPOINT ["/usr/local/bin/aievents-matching"]
 
 FROM runtime AS timeline
 LABEL org.opencontainers.image.title="aievents-timeline"
 COPY --from=build /staging/usr/local/bin/aievents-timeline /usr/local/bin/
-ENV AIEVENTS_GRPC_LISTEN=0.0.0.0:50053 \
+ENV AIEVENTS_GRPC_LISTEN=0.0.0.0:7053 \
     AIEVENTS_ADMIN_HOST=0.0.0.0
-EXPOSE 50053 9093
+EXPOSE 7053 9093
 USER 10001:10001
 ENTRYPOINT ["/usr/local/bin/aievents-timeline"]
 

@@ -2,7 +2,7 @@
 // --concurrency calls in flight for --seconds, with the same event mix as the HTTP benchmarks.
 // Prints calls/s, status codes and latency.
 //
-//   grpc_ingest_load --target=127.0.0.1:50051 --keys=K1,K2 --customers=100000
+//   grpc_ingest_load --target=127.0.0.1:7051 --keys=K1,K2 --customers=100000
 //                    --concurrency=64 --seconds=15
 #include <grpcpp/grpcpp.h>
 
@@ -128,7 +128,7 @@ class Load {
 
 int main(int argc, char** argv) {
   aievents::ConfigSource source = aievents::ConfigSource::FromProcess(argc, argv);
-  std::string target = source.String("target", "127.0.0.1:50051", "ingest host:port");
+  std::string target = source.String("target", "127.0.0.1:7051", "ingest host:port");
   std::string keys = source.RequiredString("keys", "comma-separated API keys");
   int customers = source.Int("customers", 100000, 1, 100000000, "seeded customers per tenant");
   int concurrency = source.Int("concurrency", 64, 1, 10000, "calls in flight");

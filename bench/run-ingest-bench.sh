@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The ingestion benchmark (`make bench`): runs against the stack `make up` started (durable
-# PostgreSQL under .data/, every service, the gateway on 127.0.0.1:8080) and prints numbers; it
+# PostgreSQL of scripts/data-dir.sh, every service, the gateway on 127.0.0.1:8080) and prints numbers; it
 # asserts nothing. See docs/performance.md for what each line means and the figures measured.
 #
 #   bash bench/run-ingest-bench.sh [--duration=15] [--tenants=4] [--customers=100000]
@@ -36,7 +36,7 @@ wants() { [[ ",$only," == *",$1,"* ]]; }
 PG_PORT="${PG_PORT:-55432}"
 DB_URL="${AIEVENTS_DATABASE_URL:-postgresql://aievents@127.0.0.1:$PG_PORT/aievents}"
 GATEWAY="http://127.0.0.1:${AIEVENTS_LISTEN_PORT:-8080}"
-INGEST_GRPC="127.0.0.1:50051"
+INGEST_GRPC="127.0.0.1:7051"
 ADMIN="$root/build/tools/admin/aievents-admin"
 state="$root/.data/bench"
 mkdir -p "$state"
@@ -94,7 +94,7 @@ declare -A pids
 for service in gateway ingest matching timeline; do
   pids[$service]="$(cat "$root/.data/run/$service.pid")"
 done
-postmaster="$(head -n1 "$root/.data/pg/postmaster.pid")"
+postmaster="$(head -n1 "$(bash "$root/scripts/data-dir.sh")/pg/postmaster.pid")"
 clock_ticks="$(getconf CLK_TCK)"
 cpu_ticks() {  # utime + stime of a pid
   awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0

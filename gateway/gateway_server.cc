@@ -41,11 +41,11 @@ GatewayConfig LoadGatewayConfig(ConfigSource& source) {
       source.Int("grpc-max-message-bytes", kDefaultGrpcMaxMessageBytes, 4 * 1024 * 1024,
                  256 * 1024 * 1024, "largest gRPC message sent to or received from a backend");
   config.ingest_address =
-      source.String("ingest-address", "127.0.0.1:50051", "host:port of the ingest service");
+      source.String("ingest-address", "127.0.0.1:7051", "host:port of the ingest service");
   config.matching_address =
-      source.String("matching-address", "127.0.0.1:50052", "host:port of the matching service");
+      source.String("matching-address", "127.0.0.1:7052", "host:port of the matching service");
   config.timeline_address =
-      source.String("timeline-address", "127.0.0.1:50053", "host:port of the timeline service");
+      source.String("timeline-address", "127.0.0.1:7053", "host:port of the timeline service");
   config.backend_timeout_ms =
       source.Int("backend-timeout-ms", 10000, 100, 120000, "deadline of each backend call");
   config.max_body_bytes = source.Int("max-body-bytes", 64 * 1024, 1024, 16 * 1024 * 1024,

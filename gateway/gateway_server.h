@@ -25,9 +25,9 @@ struct GatewayConfig {
   int admin_port = -1;
   // Largest gRPC message to or from a backend; the body limits must fit in it.
   int grpc_max_message_bytes = kDefaultGrpcMaxMessageBytes;
-  std::string ingest_address = "127.0.0.1:50051";
-  std::string matching_address = "127.0.0.1:50052";
-  std::string timeline_address = "127.0.0.1:50053";
+  std::string ingest_address = "127.0.0.1:7051";
+  std::string matching_address = "127.0.0.1:7052";
+  std::string timeline_address = "127.0.0.1:7053";
   int backend_timeout_ms = 10000;
   int max_body_bytes = 64 * 1024;
   int max_webhook_body_bytes = 1024 * 1024;

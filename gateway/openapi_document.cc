@@ -23,7 +23,7 @@ using google::protobuf::DescriptorPool;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::MethodDescriptor;
 using google::protobuf::SourceLocation;
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 constexpr char kPackagePrefix[] = "aievents.v1.";
 
@@ -73,20 +73,20 @@ class Builder {
     return absl::StrReplaceAll(name, {{".", "_"}});
   }
 
-  Json Ref(const Descriptor* message) {
+  OrderedJson Ref(const Descriptor* message) {
     pending_.insert(message);
     return {{"$ref", absl::StrCat("#/components/schemas/", SchemaName(message))}};
   }
 
   // The JSON the gateway reads and writes for one value of `field` (not its repetition).
-  Json ValueSchema(const FieldDescriptor* field) {
+  OrderedJson ValueSchema(const FieldDescriptor* field) {
     switch (field->cpp_type()) {
       case FieldDescriptor::CPPTYPE_STRING:
         if (field->type() == FieldDescriptor::TYPE_BYTES) {
           return {{"type", "string"}, {"contentEncoding", "base64"}};
         }
         if (field->options().GetExtension(v1::json_text)) {
-          return {{"type", Json::array({"string", "object", "array"})}};
+          return {{"type", OrderedJson::array({"string", "object", "array"})}};
         }
         return {{"type", "string"}};
       case FieldDescriptor::CPPTYPE_BOOL:
@@ -108,11 +108,11 @@ class Builder {
         }
         return Ref(field->message_type());
     }
-    return Json::object();
+    return OrderedJson::object();
   }
 
-  Json FieldSchema(const FieldDescriptor* field) {
-    Json schema;
+  OrderedJson FieldSchema(const FieldDescriptor* field) {
+    OrderedJson schema;
     if (field->is_map()) {
       schema = {{"type", "object"},
                 {"additionalProperties", ValueSchema(field->message_type()->map_value())}};
@@ -123,9 +123,9 @@ class Builder {
       // A field with presence is null when absent (and null in a request means absent).
       if (field->has_presence()) {
         if (schema.contains("$ref")) {
-          schema = {{"anyOf", Json::array({schema, {{"type", "null"}}})}};
+          schema = {{"anyOf", OrderedJson::array({schema, {{"type", "null"}}})}};
         } else {
-          if (!schema["type"].is_array()) schema["type"] = Json::array({schema["type"]});
+          if (!schema["type"].is_array()) schema["type"] = OrderedJson::array({schema["type"]});
           schema["type"].push_back("null");
           if (schema.contains("enum")) schema["enum"].push_back(nullptr);
         }
@@ -136,13 +136,13 @@ class Builder {
     return schema;
   }
 
-  Json MessageSchema(const Descriptor* message) {
-    Json properties = Json::object();
+  OrderedJson MessageSchema(const Descriptor* message) {
+    OrderedJson properties = OrderedJson::object();
     for (int i = 0; i < message->field_count(); ++i) {
       const FieldDescriptor* field = message->field(i);
       properties[field->name()] = FieldSchema(field);
     }
-    Json schema = {{"type", "object"}};
+    OrderedJson schema = {{"type", "object"}};
     std::string description = Describe(message);
     if (!description.empty()) schema["description"] = description;
     schema["properties"] = properties;
@@ -151,15 +151,15 @@ class Builder {
   }
 
   // Every message referenced so far, and those they reference, by name.
-  Json Schemas() {
-    std::map<std::string, Json> schemas;  // sorted, so the document is stable
+  OrderedJson Schemas() {
+    std::map<std::string, OrderedJson> schemas;  // sorted, so the document is stable
     while (!pending_.empty()) {
       const Descriptor* message = *pending_.begin();
       pending_.erase(pending_.begin());
       std::string name = SchemaName(message);
       if (schemas.count(name) == 0) schemas[name] = MessageSchema(message);
     }
-    Json sorted = Json::object();
+    OrderedJson sorted = OrderedJson::object();
     for (auto& [name, schema] : schemas) sorted[name] = std::move(schema);
     return sorted;
   }
@@ -169,15 +169,15 @@ class Builder {
   std::set<const Descriptor*> pending_;
 };
 
-Json ErrorSchema() {
-  Json string = {{"type", "string"}};
-  Json violation = {
+OrderedJson ErrorSchema() {
+  OrderedJson string = {{"type", "string"}};
+  OrderedJson violation = {
       {"type", "object"},
       {"properties",
        {{"field", {{"type", "string"}, {"description", "Dotted path, e.g. ai_event.summary."}}},
         {"description", string}}},
       {"required", {"field", "description"}}};
-  Json error = {
+  OrderedJson error = {
       {"type", "object"},
       {"properties",
        {{"code", {{"type", "string"}, {"description", "The gRPC status name, e.g. INVALID_ARGUMENT."}}},
@@ -195,7 +195,7 @@ Json ErrorSchema() {
           {"required", {"error"}}};
 }
 
-Json ErrorResponse(const std::string& description) {
+OrderedJson ErrorResponse(const std::string& description) {
   return {{"description", description},
           {"content",
            {{"application/json",
@@ -214,24 +214,24 @@ std::set<std::string> PathFields(const Route& route) {
   return fields;
 }
 
-Json Operation(Builder& builder, const Route& route) {
+OrderedJson Operation(Builder& builder, const Route& route) {
   const MethodDescriptor* method = route.method;
   const RouteRule& rule = route.rule;
   std::string description = builder.Describe(method);
   std::string summary = description.substr(0, description.find(". ") + 1);
   if (summary.size() <= 1 || summary.size() > 120) summary = method->name();
-  Json operation = {{"operationId", absl::StrCat(method->service()->name(), "_", method->name())},
+  OrderedJson operation = {{"operationId", absl::StrCat(method->service()->name(), "_", method->name())},
                     {"tags", {method->service()->name()}},
                     {"summary", summary}};
   if (!description.empty()) operation["description"] = description;
   if (method->options().deprecated()) operation["deprecated"] = true;
 
-  Json parameters = Json::array();
+  OrderedJson parameters = OrderedJson::array();
   std::set<std::string> path_fields = PathFields(route);
   const Descriptor* input = method->input_type();
   for (const std::string& name : path_fields) {
     const FieldDescriptor* field = input->FindFieldByName(name);
-    Json schema = field ? builder.ValueSchema(field) : Json{{"type", "string"}};
+    OrderedJson schema = field ? builder.ValueSchema(field) : OrderedJson{{"type", "string"}};
     parameters.push_back({{"name", name}, {"in", "path"}, {"required", true}, {"schema", schema},
                           {"description", field ? builder.Describe(field) : ""}});
   }
@@ -258,7 +258,7 @@ Json Operation(Builder& builder, const Route& route) {
         {"description", "The vendor's delivery, exactly as sent (any content type)."},
         {"content", {{"*/*", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
   } else if (rule.body() == "*") {
-    Json schema = builder.Ref(input);
+    OrderedJson schema = builder.Ref(input);
     operation["requestBody"] = {
         // A body is optional when every field is in the path (":disable", ":replay").
         {"required", input->field_count() > static_cast<int>(path_fields.size())},
@@ -271,14 +271,14 @@ Json Operation(Builder& builder, const Route& route) {
   }
 
   std::string status = std::to_string(rule.success_status() == 0 ? 200 : rule.success_status());
-  Json success = {{"description", "Success."}};
+  OrderedJson success = {{"description", "Success."}};
   if (method->server_streaming()) {
     success = {{"description", absl::StrCat("Server-sent events; each `data:` line is one ",
                                             method->output_type()->name(), " as JSON.")},
                {"content", {{"text/event-stream", {{"schema", {{"type", "string"}}}}}}}};
   } else if (status != "204") {
     const Descriptor* output = method->output_type();
-    Json schema = builder.Ref(output);
+    OrderedJson schema = builder.Ref(output);
     if (!rule.response_body().empty()) {
       const FieldDescriptor* field = output->FindFieldByName(rule.response_body());
       // The rendered field is always there: its message, not "message or null".
@@ -290,7 +290,7 @@ Json Operation(Builder& builder, const Route& route) {
     }
     success["content"] = {{"application/json", {{"schema", schema}}}};
   }
-  Json responses = {{status, success}};
+  OrderedJson responses = {{status, success}};
   responses["400"] = ErrorResponse("A field or parameter breaks a rule; every violation is named.");
   if (!rule.public_()) responses["401"] = ErrorResponse("The API key is missing, unknown or revoked.");
   std::string scope = method->options().GetExtension(v1::required_scope);
@@ -308,10 +308,10 @@ Json Operation(Builder& builder, const Route& route) {
   responses["default"] = ErrorResponse("Any other error (docs/http-api.md lists them).");
   operation["responses"] = responses;
   // The scope a key needs, as OpenAPI 3.1 allows for any scheme (a "role name").
-  Json scopes = scoped ? Json::array({scope}) : Json::array();
+  OrderedJson scopes = scoped ? OrderedJson::array({scope}) : OrderedJson::array();
   operation["security"] = rule.public_()
-                              ? Json::array()
-                              : Json::array({{{"apiKey", scopes}}, {{"bearer", scopes}}});
+                              ? OrderedJson::array()
+                              : OrderedJson::array({{{"apiKey", scopes}}, {{"bearer", scopes}}});
   if (!rule.public_()) operation["x-required-scope"] = scope;
   return operation;
 }
@@ -321,7 +321,7 @@ Json Operation(Builder& builder, const Route& route) {
 nlohmann::ordered_json BuildOpenApiDocument(const RouteTable& routes,
                                             const DescriptorPool* comments) {
   Builder builder(comments);
-  Json paths = Json::object();
+  OrderedJson paths = OrderedJson::object();
   std::vector<const Route*> ordered;
   for (const Route& route : routes.routes()) ordered.push_back(&route);
   std::sort(ordered.begin(), ordered.end(), [](const Route* a, const Route* b) {
@@ -333,7 +333,7 @@ nlohmann::ordered_json BuildOpenApiDocument(const RouteTable& routes,
     paths[route->rule.path()][absl::AsciiStrToLower(route->rule.method())] =
         Operation(builder, *route);
   }
-  Json schemas = builder.Schemas();
+  OrderedJson schemas = builder.Schemas();
   schemas["Error"] = ErrorSchema();
   return {
       {"openapi", "3.1.0"},

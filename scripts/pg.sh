@@ -16,9 +16,15 @@ case "$command" in
   start)
     port="${3:?port required}"
     fast="${4:-}"
-    mkdir -p "$dir"
     chown postgres:postgres "$dir"
     chmod 700 "$dir"
+    # The server runs as postgres: every directory above the cluster must let that user pass.
+    # Checked before anything else, so a make up fails here, not after a long build.
+    if ! as_postgres test -w "$dir"; then
+      echo "postgres: the postgres user cannot reach $dir (a parent directory is closed to" >&2
+      echo "  it, e.g. mode 700); put the cluster elsewhere (AIEVENTS_DATA_ROOT)" >&2
+      exit 1
+    fi
     if [ ! -f "$dir/PG_VERSION" ]; then
       as_postgres "$PG_BIN/initdb" -D "$dir" --auth=trust --username=postgres \
         --encoding=UTF8 --locale=C.UTF-8 >/dev/null

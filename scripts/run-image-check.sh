@@ -2,7 +2,7 @@
 # Builds the five container images from the Dockerfile with podman and runs them as a stack
 # against a throwaway PostgreSQL (docs/images.md, "Built and run with podman"):
 #
-#   bash scripts/run-image-check.sh [--keep-images]
+#   bash scripts/run-image-check.sh [--prebuilt] [--keep-images]
 #
 # No registry is reachable here, so the base image (debian:bookworm-slim) is made once with
 # debootstrap from Debian's archive (minbase, with this machine's apt sources) and imported as
@@ -15,6 +15,9 @@
 #
 # As root; installs podman, runc and debootstrap when missing. Takes about 6 minutes the first
 # time (the build stage compiles everything with BUILD_JOBS=2), a minute with the layers cached.
+# --prebuilt builds the images from the binaries already in build/ (BUILD_FROM=prebuilt: they
+# are installed and stripped here, and the build context is only that tree), as CI does after
+# make test has built and tested them; it skips the second compile of everything.
 # PODMAN_RUNTIME (default runc) and PODMAN_LIMITS (default: nofile and nproc limits of 4096) are
 # for sandboxes like this one, where crun cannot drive hybrid cgroups and raising an rlimit is
 # refused. --keep-images keeps the built images (default: removed at the end, the base kept).
@@ -22,10 +25,12 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 keep_images=false
+prebuilt=false
 for arg in "$@"; do
   case "$arg" in
     --keep-images) keep_images=true ;;
-    -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --prebuilt) prebuilt=true ;;
+    -h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "image-check: unknown argument $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -80,11 +85,25 @@ fi
 
 # ---- the images ----------------------------------------------------------------------------
 revision="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+context="$root"
+from=(--build-arg BUILD_FROM=source --build-arg BUILD_JOBS=2)
+if $prebuilt; then
+  for binary in gateway/aievents-gateway services/ingest/aievents-ingest \
+      services/matching/aievents-matching services/timeline/aievents-timeline tools/admin/aievents-admin; do
+    [ -x "$root/build/$binary" ] || { echo "image-check: build/$binary is missing (make build)" >&2; exit 1; }
+  done
+  context="$work/context"
+  DESTDIR="$context/staging" cmake --install "$root/build" --prefix /usr/local >/dev/null
+  bash "$root/scripts/split-debug-info.sh" "$context/staging/usr/local/bin" \
+    "$context/debug/usr/lib/debug/usr/local/bin"
+  from=(--build-arg BUILD_FROM=prebuilt)
+  echo "image-check: images from the binaries in build/ (--prebuilt)"
+fi
 for target in "${targets[@]}"; do
   started=$SECONDS
   if ! "${podman[@]}" build --network=host "${limits[@]}" --build-arg "DEBIAN_IMAGE=$base" \
-      --build-arg BUILD_JOBS=2 --build-arg "AIEVENTS_REVISION=$revision" --target "$target" \
-      -t "aievents/$target" "$root" >"$work/build-$target.log" 2>&1; then
+      "${from[@]}" --build-arg "AIEVENTS_REVISION=$revision" --target "$target" \
+      -f "$root/Dockerfile" -t "aievents/$target" "$context" >"$work/build-$target.log" 2>&1; then
     echo "image-check: FAIL: podman build --target $target; last lines:"
     tail -n 30 "$work/build-$target.log" | sed 's/^/    /'
     exit 1

@@ -7,6 +7,11 @@
 # build-asan is the same tree the fuzz targets are built in (scripts/run-fuzz.sh).
 set -euo pipefail
 
+# The sanitizer trees, here and in run-fuzz.sh: optimized, with line tables only, which is all
+# a report's stack needs; full debug info made these builds a third slower
+# (docs/development.md, "What the build costs").
+SANITIZER_CMAKE_FLAGS=("-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -gline-tables-only -DNDEBUG")
+
 root="$(cd "$(dirname "$0")/.." && pwd)"
 mode="${1:-}"
 case "$mode" in
@@ -28,11 +33,12 @@ case "$mode" in
     ;;
 esac
 
+bash "$root/scripts/install-deps.sh" --clang
 # One build at a time on a 2-core machine (a fuzz run may be building the same tree).
 build() { flock /tmp/aievents-build.lock "$@"; }
 if [ ! -f "$dir/build.ninja" ]; then
   build cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo "${flags[@]}" >/dev/null
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo "${SANITIZER_CMAKE_FLAGS[@]}" "${flags[@]}" >/dev/null
 fi
 build cmake --build "$dir" --target unit_tests e2e_tests
 

@@ -21,39 +21,33 @@ binary_of() {
   esac
 }
 
-stop_one() {
-  local pidfile="$run/$1.pid"
-  [ -f "$pidfile" ] || return 0
-  local pid
-  pid="$(cat "$pidfile")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
-    for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$pidfile"
+# Sends SIGTERM to every running process at once (each drains for at most its drain-timeout,
+# 5 s by default), waits for all of them, and kills what is still there after 10 s.
+stop_all() {
+  local pids=() service pid
+  for service in gateway ingest timeline matching; do
+    [ -f "$run/$service.pid" ] || continue
+    pid="$(cat "$run/$service.pid")"
+    if kill -TERM "$pid" 2>/dev/null; then pids+=("$pid"); fi
+    rm -f "$run/$service.pid"
+  done
+  for _ in $(seq 1 100); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && return 0
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
 }
 
 case "${1:-}" in
   start)
     : "${AIEVENTS_DATABASE_URL:?AIEVENTS_DATABASE_URL must be set}"
     export AIEVENTS_DATABASE_URL
-    for service in "${SERVICES[@]}"; do stop_one "$service"; done
-    # The default ports lie in Linux's ephemeral range: a client connection that happened to use
-    # one lingers in TIME_WAIT for up to a minute and makes the bind fail. Wait it out.
-    ports="${AIEVENTS_LISTEN_PORT:-8080} 50051 50052 50053"
-    for _ in $(seq 1 70); do
-      busy=""
-      for port in $ports; do
-        if ss -Htan "( sport = :$port )" 2>/dev/null | grep -q .; then busy="$busy $port"; fi
-      done
-      [ -z "$busy" ] && break
-      echo "services: waiting for port(s)$busy to be released (TIME_WAIT)" >&2
-      sleep 1
-    done
+    stop_all
+    # No wait for ports: the defaults lie below Linux's ephemeral range (32768-60999), so no
+    # client connection can hold one, and every listener sets SO_REUSEADDR, so connections the
+    # previous processes closed (TIME_WAIT) do not block the bind (docs/operations.md).
     for service in "${SERVICES[@]}"; do
       nohup "$(binary_of "$service")" >>"$logs/$service.log" 2>&1 &
       echo $! >"$run/$service.pid"
@@ -77,7 +71,7 @@ case "${1:-}" in
     exit 1
     ;;
   stop)
-    for service in gateway ingest timeline matching; do stop_one "$service"; done
+    stop_all
     echo "services: stopped"
     ;;
   *)

@@ -117,6 +117,10 @@ absl::StatusOr<std::unique_ptr<GrpcServiceRunner>> GrpcServiceRunner::Start(
   // their own end; only new calls move to a new connection.
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
                              static_cast<int>(runner->options_.max_connection_age.count()));
+  // gRPC sets SO_REUSEADDR on its listeners, so a restart binds a port its predecessor's
+  // connections hold in TIME_WAIT; SO_REUSEPORT, also gRPC's default, would let a second copy
+  // of the process share the port silently instead of failing to start.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(runner->options_.grpc_address, grpc::InsecureServerCredentials(),
                            &runner->grpc_port_);
   for (grpc::Service* service : services) builder.RegisterService(service);

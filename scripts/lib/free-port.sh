@@ -4,7 +4,7 @@
 # `make up` stack's, and was not handed out before in this script (FREE_PORT_TAKEN, which the
 # caller may seed with ports already in use, space-separated and padded: " 5432 ").
 FREE_PORT_TAKEN="${FREE_PORT_TAKEN:- }"
-FREE_PORT_RESERVED=" 8080 9090 9091 9092 9093 50051 50052 50053 55432 "
+FREE_PORT_RESERVED=" 8080 9090 9091 9092 9093 7051 7052 7053 55432 "
 free_port() {
   local port
   while :; do

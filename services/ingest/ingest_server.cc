@@ -7,9 +7,9 @@ namespace aievents::ingest {
 
 IngestConfig LoadIngestConfig(ConfigSource& source) {
   IngestConfig config;
-  config.service = LoadServiceConfig(source, 50051, 9091);
+  config.service = LoadServiceConfig(source, 7051, 9091);
   config.matching_address =
-      source.String("matching-address", "127.0.0.1:50052", "host:port of the matching service");
+      source.String("matching-address", "127.0.0.1:7052", "host:port of the matching service");
   config.matching_timeout_ms = source.Int("matching-timeout-ms", 5000, 100, 60000,
                                           "deadline of each call to the matching service");
   EventBatcher::Options& batching = config.batching;
@@ -96,7 +96,7 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
   std::function<absl::Status()> readiness = [pool] { return pool->Ping(); };
   GrpcServiceRunner::Options options =
       RunnerOptions(config.service, v1::IngestService::service_full_name(), std::move(readiness));
-  options.health_service_names.push_back(v1::WebhookService::service_full_name());
+  options.health_service_names.emplace_back(v1::WebhookService::service_full_name());
   AIEV_ASSIGN_OR_RETURN(server->runner_, GrpcServiceRunner::Start(
                                              std::move(options), {server->service_.get(),
                                                                   server->webhook_service_.get()}));

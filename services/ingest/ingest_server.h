@@ -29,7 +29,7 @@ namespace aievents::ingest {
 struct IngestConfig {
   ServiceConfig service;
   // host:port of the matching service.
-  std::string matching_address = "127.0.0.1:50052";
+  std::string matching_address = "127.0.0.1:7052";
   int matching_timeout_ms = 5000;
   // Group commit (see EventBatcher) and the threads that run its transactions.
   EventBatcher::Options batching;

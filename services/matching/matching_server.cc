@@ -7,7 +7,7 @@ namespace aievents::matching {
 
 MatchingConfig LoadMatchingConfig(ConfigSource& source) {
   MatchingConfig config;
-  config.service = LoadServiceConfig(source, 50052, 9092);
+  config.service = LoadServiceConfig(source, 7052, 9092);
   config.default_phone_region =
       source.String("default-phone-region", "US",
                     "ISO 3166 region assumed for phone numbers written without a country code");
@@ -15,7 +15,7 @@ MatchingConfig LoadMatchingConfig(ConfigSource& source) {
       source.Int("match-connections", 4, 1, 64,
                  "PostgreSQL connections for batched matching (MatchCustomers), besides the pool");
   config.ingest_address =
-      source.String("ingest-address", "127.0.0.1:50051",
+      source.String("ingest-address", "127.0.0.1:7051",
                     "host:port of the ingest service, which links re-matched events");
   config.ingest_timeout_ms = source.Int("ingest-timeout-ms", 5000, 100, 60000,
                                         "deadline of each call to the ingest service");

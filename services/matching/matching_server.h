@@ -27,7 +27,7 @@ struct MatchingConfig {
   int match_connections = 4;
   // Where re-matched events are linked (ingest owns ai_events). Not a readiness dependency:
   // matching serves lookups and customers without it.
-  std::string ingest_address = "127.0.0.1:50051";
+  std::string ingest_address = "127.0.0.1:7051";
   int ingest_timeout_ms = 5000;
 };
 

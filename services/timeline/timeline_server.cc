@@ -8,11 +8,11 @@ namespace aievents::timeline {
 
 TimelineConfig LoadTimelineConfig(ConfigSource& source) {
   TimelineConfig config;
-  config.service = LoadServiceConfig(source, 50053, 9093);
+  config.service = LoadServiceConfig(source, 7053, 9093);
   config.max_watchers =
       source.Int("max-watchers", 100, 1, 10000, "concurrent live timeline streams per process");
   config.ingest_address = source.String(
-      "ingest-address", "127.0.0.1:50051",
+      "ingest-address", "127.0.0.1:7051",
       "host:port of the ingest service (the deprecated AssociateEvent is forwarded there)");
   config.read_database_url = source.String(
       "read-database-url", "",
@@ -75,7 +75,7 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
   };
   GrpcServiceRunner::Options options =
       RunnerOptions(config.service, v1::TimelineService::service_full_name(), std::move(readiness));
-  options.health_service_names.push_back(v1::AccessService::service_full_name());
+  options.health_service_names.emplace_back(v1::AccessService::service_full_name());
   AIEV_ASSIGN_OR_RETURN(server->runner_,
                         GrpcServiceRunner::Start(std::move(options),
                                                  {server->service_.get(), server->access_.get()}));

@@ -23,7 +23,7 @@ struct TimelineConfig {
   int max_watchers = 100;
   // The deprecated AssociateEvent is forwarded to ingest. Not a readiness dependency: reads
   // and live streams do not need ingest.
-  std::string ingest_address = "127.0.0.1:50051";
+  std::string ingest_address = "127.0.0.1:7051";
   int ingest_timeout_ms = 5000;
   // A read-only replica for the timeline's reads; "" reads the primary (service.database_url).
   std::string read_database_url;

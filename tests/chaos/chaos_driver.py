@@ -39,7 +39,7 @@ import traceback
 import uuid
 
 # Ports the developer's `make up` stack (and its PostgreSQL) may be using.
-RESERVED_PORTS = {8080, 50051, 50052, 50053, 9091, 9092, 9093, 55432}
+RESERVED_PORTS = {8080, 7051, 7052, 7053, 9091, 9092, 9093, 55432}
 SERVICES = ("matching", "ingest", "timeline", "gateway")
 # The faults, in the order they are injected (CHAOS_FAULTS selects a subset).
 FAULTS = ("gateway", "ingest", "matching", "timeline", "pg-immediate", "pg-fast", "freeze")

@@ -13,11 +13,6 @@
 namespace aievents::testing {
 namespace {
 
-std::shared_ptr<grpc::Channel> Channel(int port) {
-  return grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                             grpc::InsecureChannelCredentials());
-}
-
 v1::EventLink Link(const std::string& event_id, const std::string& customer_id) {
   v1::EventLink link;
   link.set_event_id(event_id);
@@ -36,7 +31,7 @@ TEST(EventOwnership, DeprecatedTimelineAssociationIsForwardedToIngest) {
   std::string customer = CreateCustomer(suite, tenant.api_key, {{"email", "fwd@example.com"}});
   nlohmann::json event = CreateEvent(suite, tenant.api_key, {{"email", "nobody-fwd@example.com"}},
                                      "2026-03-10T14:30:00Z", "fwd");
-  auto stub = v1::TimelineService::NewStub(Channel(suite.timeline_port()));
+  auto stub = v1::TimelineService::NewStub(LocalChannel(suite.timeline_port()));
   grpc::ClientContext context;
   context.AddMetadata("x-api-key", tenant.api_key);
   v1::AssociateEventRequest request;
@@ -77,7 +72,7 @@ TEST(EventOwnership, LinkUnmatchedLinksOnlyWhatIsStillUnmatchedToTheTenantsCusto
   std::string other_tenants = CreateEvent(suite, other.api_key, {{"email", "u3@example.com"}},
                                           "2026-03-10T14:33:00Z", "o")["id"];
 
-  auto stub = v1::IngestService::NewStub(Channel(suite.ingest_port()));
+  auto stub = v1::IngestService::NewStub(LocalChannel(suite.ingest_port()));
   grpc::ClientContext context;
   context.AddMetadata("x-api-key", tenant.api_key);
   v1::LinkUnmatchedEventsRequest request;
@@ -102,7 +97,7 @@ TEST(EventOwnership, LinkUnmatchedLinksOnlyWhatIsStillUnmatchedToTheTenantsCusto
 TEST(EventOwnership, LinkUnmatchedNamesEveryBadLink) {
   Suite& suite = SharedSuite();
   auto tenant = suite.NewTenant();
-  auto stub = v1::IngestService::NewStub(Channel(suite.ingest_port()));
+  auto stub = v1::IngestService::NewStub(LocalChannel(suite.ingest_port()));
   grpc::ClientContext context;
   context.AddMetadata("x-api-key", tenant.api_key);
   v1::LinkUnmatchedEventsRequest request;

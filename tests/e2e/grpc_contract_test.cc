@@ -14,11 +14,6 @@
 namespace aievents::testing {
 namespace {
 
-std::shared_ptr<grpc::Channel> Channel(int port) {
-  return grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                             grpc::InsecureChannelCredentials());
-}
-
 v1::CreateEventRequest ValidRequest(const std::string& key) {
   v1::CreateEventRequest request;
   request.mutable_customer_lookup()->set_email("grpc@example.com");
@@ -36,7 +31,7 @@ v1::CreateEventRequest ValidRequest(const std::string& key) {
 // request needed (ServerReflectionRequest.list_services = "", field 7) so the test does not
 // depend on generated reflection code.
 std::string ReflectionListing(int port) {
-  grpc::GenericStub stub(Channel(port));
+  grpc::GenericStub stub(LocalChannel(port));
   grpc::CompletionQueue queue;
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
@@ -77,7 +72,7 @@ TEST(GrpcContract, EveryServerServesHealthAndReflection) {
   for (auto [port, service] : {std::pair{suite.ingest_port(), "aievents.v1.IngestService"},
                                std::pair{suite.matching_port(), "aievents.v1.MatchingService"},
                                std::pair{suite.timeline_port(), "aievents.v1.TimelineService"}}) {
-    auto health = grpc::health::v1::Health::NewStub(Channel(port));
+    auto health = grpc::health::v1::Health::NewStub(LocalChannel(port));
     grpc::health::v1::HealthCheckResponse response;
     // Readiness is polled in the background; the first poll may still be pending.
     for (int attempt = 0; attempt < 50; ++attempt) {
@@ -96,7 +91,7 @@ TEST(GrpcContract, EveryServerServesHealthAndReflection) {
 TEST(GrpcContract, ValidationErrorsCarryBadRequestDetails) {
   Suite& suite = SharedSuite();
   auto tenant = suite.NewTenant();
-  auto stub = v1::IngestService::NewStub(Channel(suite.ingest_port()));
+  auto stub = v1::IngestService::NewStub(LocalChannel(suite.ingest_port()));
   v1::CreateEventRequest request = ValidRequest("grpc-invalid");
   request.mutable_ai_event()->clear_summary();
   request.mutable_ai_event()->set_confidence(7);
@@ -113,7 +108,7 @@ TEST(GrpcContract, ValidationErrorsCarryBadRequestDetails) {
 
 TEST(GrpcContract, CallsWithoutAValidKeyAreUnauthenticated) {
   Suite& suite = SharedSuite();
-  auto stub = v1::MatchingService::NewStub(Channel(suite.matching_port()));
+  auto stub = v1::MatchingService::NewStub(LocalChannel(suite.matching_port()));
   grpc::ClientContext context;
   v1::GetCustomerRequest request;
   request.set_id("01a1fd11-d7e9-7006-9e48-5e3072079a3d");
@@ -125,7 +120,7 @@ TEST(GrpcContract, CallsWithoutAValidKeyAreUnauthenticated) {
 TEST(GrpcContract, ReplaysAreFlaggedInBodyAndMetadata) {
   Suite& suite = SharedSuite();
   auto tenant = suite.NewTenant();
-  auto stub = v1::IngestService::NewStub(Channel(suite.ingest_port()));
+  auto stub = v1::IngestService::NewStub(LocalChannel(suite.ingest_port()));
   std::string first_id;
   for (bool expect_replay : {false, true}) {
     grpc::ClientContext context;
@@ -153,7 +148,7 @@ TEST(GrpcContract, MatchCustomersAnswersEveryLookupInOrder) {
   std::string by_email = CreateCustomer(suite, tenant.api_key, {{"email", "batch@example.com"}});
   std::string by_phone = CreateCustomer(suite, tenant.api_key, {{"phone", "+1 555 010 2030"}});
   CreateCustomer(suite, other.api_key, {{"email", "theirs@example.com"}});
-  auto stub = v1::MatchingService::NewStub(Channel(suite.matching_port()));
+  auto stub = v1::MatchingService::NewStub(LocalChannel(suite.matching_port()));
   grpc::ClientContext context;
   context.AddMetadata("x-api-key", tenant.api_key);
   v1::MatchCustomersRequest request;
@@ -180,7 +175,7 @@ TEST(GrpcContract, MatchCustomersAnswersEveryLookupInOrder) {
 TEST(GrpcContract, CreateEventBatchAnswersEachCallAsCreateEventWould) {
   Suite& suite = SharedSuite();
   auto tenant = suite.NewTenant();
-  auto stub = v1::IngestService::NewStub(Channel(suite.ingest_port()));
+  auto stub = v1::IngestService::NewStub(LocalChannel(suite.ingest_port()));
   v1::BatchRequest request;
   v1::CreateEventRequest invalid = ValidRequest("batch-invalid");
   invalid.mutable_ai_event()->clear_source();

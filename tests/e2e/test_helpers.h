@@ -10,10 +10,18 @@
 #include <string>
 #include <vector>
 
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/suite.h"
 
 namespace aievents::testing {
+
+// A plaintext channel to a server of the suite on this machine.
+inline std::shared_ptr<grpc::Channel> LocalChannel(int port) {
+  return grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                             grpc::InsecureChannelCredentials());
+}
 
 // A valid CreateEvent body; tests change one thing at a time.
 inline nlohmann::json ValidEvent(const nlohmann::json& lookup = {{"email", "nobody@example.com"}}) {

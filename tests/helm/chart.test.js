@@ -24,7 +24,7 @@ const fullname = "ci-aievents";
 const COMPONENTS = ["gateway", "ingest", "matching", "timeline"];
 // Who calls whom (the lead's design): the NetworkPolicies must allow exactly these.
 const CALLERS = { ingest: ["gateway", "matching", "timeline"], matching: ["gateway", "ingest"], timeline: ["gateway"] };
-const GRPC_PORT = { ingest: 50051, matching: 50052, timeline: 50053 };
+const GRPC_PORT = { ingest: 7051, matching: 7052, timeline: 7053 };
 const ADMIN_PORT = { gateway: 9090, ingest: 9091, matching: 9092, timeline: 9093 };
 const SECRET_KEYS = ["database-url", "migration-database-url", "internal-token", "secrets-keys", "read-database-url", "listen-database-url"];
 const SECRET_ENV = ["AIEVENTS_DATABASE_URL", "AIEVENTS_INTERNAL_TOKEN", "AIEVENTS_SECRETS_KEYS", "AIEVENTS_READ_DATABASE_URL", "AIEVENTS_LISTEN_DATABASE_URL"];

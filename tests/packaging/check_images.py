@@ -57,21 +57,21 @@ TARGETS = {
         },
     },
     "ingest": {
-        "ports": {"50051", "9091"},
-        "env": {"AIEVENTS_GRPC_LISTEN": "0.0.0.0:50051", "AIEVENTS_ADMIN_HOST": "0.0.0.0"},
+        "ports": {"7051", "9091"},
+        "env": {"AIEVENTS_GRPC_LISTEN": "0.0.0.0:7051", "AIEVENTS_ADMIN_HOST": "0.0.0.0"},
     },
     "matching": {
-        "ports": {"50052", "9092"},
-        "env": {"AIEVENTS_GRPC_LISTEN": "0.0.0.0:50052", "AIEVENTS_ADMIN_HOST": "0.0.0.0"},
+        "ports": {"7052", "9092"},
+        "env": {"AIEVENTS_GRPC_LISTEN": "0.0.0.0:7052", "AIEVENTS_ADMIN_HOST": "0.0.0.0"},
     },
     "timeline": {
-        "ports": {"50053", "9093"},
-        "env": {"AIEVENTS_GRPC_LISTEN": "0.0.0.0:50053", "AIEVENTS_ADMIN_HOST": "0.0.0.0"},
+        "ports": {"7053", "9093"},
+        "env": {"AIEVENTS_GRPC_LISTEN": "0.0.0.0:7053", "AIEVENTS_ADMIN_HOST": "0.0.0.0"},
     },
     "admin": {"ports": set(), "env": {}},
 }
 RUNTIME_STAGE = "runtime"
-BUILD_STAGE = "build"
+BUILD_STAGE = "build-source"
 BASE_IMAGE = "debian:bookworm-slim"
 STAGING = "/staging/usr/local"
 
@@ -316,11 +316,10 @@ def build_packages(script):
     if not m:
         problem(f"{script}: no BUILD_PACKAGES=( ... ) list")
         return set()
-    if not re.search(r'"--build-only"\s*\]\s*;\s*then\s*\n\s*PACKAGES=\("\$\{BUILD_PACKAGES\[@\]\}"\)',
-                     text):
+    if not re.search(r'^\s*--build-only\)\s*PACKAGES=\("\$\{BUILD_PACKAGES\[@\]\}"\)\s*;;', text, re.M):
         problem(f"{script}: --build-only does not install exactly BUILD_PACKAGES")
-    if not re.search(r'^PACKAGES=\(\s*"\$\{BUILD_PACKAGES\[@\]\}"', text, re.M):
-        problem(f"{script}: the default PACKAGES do not start with BUILD_PACKAGES")
+    if not re.search(r'^RUN_PACKAGES=\(\s*"\$\{BUILD_PACKAGES\[@\]\}"', text, re.M):
+        problem(f"{script}: the packages of make up (RUN_PACKAGES) do not start with BUILD_PACKAGES")
     return set(shlex.split(m.group(1), comments=True))
 
 

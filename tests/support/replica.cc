@@ -5,17 +5,10 @@
 #include <iostream>
 #include <thread>
 
+#include "tests/support/started_or_die.h"
+
 namespace aievents::testing {
 namespace {
-
-template <typename T>
-std::unique_ptr<T> OrDie(absl::StatusOr<std::unique_ptr<T>> value, const char* what) {
-  if (!value.ok()) {
-    std::cerr << "cannot start replica " << what << ": " << value.status() << "\n";
-    std::abort();
-  }
-  return std::move(*value);
-}
 
 std::string Local(int port) { return "127.0.0.1:" + std::to_string(port); }
 
@@ -30,25 +23,29 @@ std::unique_ptr<Replica> Replica::Start(const Suite& suite,
   matching::MatchingConfig matching_config;
   matching_config.service = service;
   matching_config.default_phone_region = "US";
-  replica->matching_ = OrDie(matching::MatchingServer::Start(matching_config), "matching");
+  replica->matching_ =
+      StartedOrDie(matching::MatchingServer::Start(matching_config), "replica matching");
 
   ingest::IngestConfig ingest_config = suite.ingest_config();
   ingest_config.service = service;
   ingest_config.matching_address = Local(replica->matching_->grpc_port());
-  replica->ingest_ = OrDie(ingest::IngestServer::Start(ingest_config), "ingest");
+  replica->ingest_ =
+      StartedOrDie(ingest::IngestServer::Start(ingest_config), "replica ingest");
   replica->matching_->ConnectIngest(Local(replica->ingest_->grpc_port()));
 
   timeline::TimelineConfig timeline_config;
   timeline_config.service = service;
   timeline_config.ingest_address = Local(replica->ingest_->grpc_port());
-  replica->timeline_ = OrDie(timeline::TimelineServer::Start(timeline_config), "timeline");
+  replica->timeline_ =
+      StartedOrDie(timeline::TimelineServer::Start(timeline_config), "replica timeline");
 
   gateway::GatewayConfig gateway_config;
   gateway_config.listen_port = 0;
   gateway_config.ingest_address = Local(replica->ingest_->grpc_port());
   gateway_config.matching_address = Local(replica->matching_->grpc_port());
   gateway_config.timeline_address = Local(replica->timeline_->grpc_port());
-  replica->gateway_ = OrDie(gateway::GatewayServer::Start(gateway_config), "gateway");
+  replica->gateway_ =
+      StartedOrDie(gateway::GatewayServer::Start(gateway_config), "replica gateway");
   for (int attempt = 0; attempt < 300; ++attempt) {
     if (HttpRequest(replica->gateway_port(), "GET", "/readyz?backends=all").status == 200) return replica;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

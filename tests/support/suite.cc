@@ -10,19 +10,11 @@
 #include "common/auth/secret_box.h"
 #include "common/runtime/log.h"
 #include "common/text/crypto.h"
+#include "tests/support/started_or_die.h"
 #include "tools/admin/admin_commands.h"
 
 namespace aievents::testing {
 namespace {
-
-template <typename T>
-std::unique_ptr<T> OrDie(absl::StatusOr<std::unique_ptr<T>> value, const char* what) {
-  if (!value.ok()) {
-    std::cerr << "cannot start " << what << ": " << value.status() << "\n";
-    std::abort();
-  }
-  return std::move(*value);
-}
 
 // One shared secret for the whole suite, as a deployment would configure it.
 const std::string& InternalToken() {
@@ -89,7 +81,7 @@ std::unique_ptr<Suite> Suite::Start() {
   matching::MatchingConfig matching_config;
   matching_config.service = TestServiceConfig(url);
   matching_config.default_phone_region = "US";
-  suite->matching_ = OrDie(matching::MatchingServer::Start(matching_config), "matching");
+  suite->matching_ = StartedOrDie(matching::MatchingServer::Start(matching_config), "matching");
 
   ingest::IngestConfig ingest_config;
   ingest_config.service = TestServiceConfig(url);
@@ -98,13 +90,13 @@ std::unique_ptr<Suite> Suite::Start() {
 #ifdef AIEVENTS_SANITIZED_BUILD
   ingest_config.batching.max_queue_wait = absl::Seconds(10);
 #endif
-  suite->ingest_ = OrDie(ingest::IngestServer::Start(ingest_config), "ingest");
+  suite->ingest_ = StartedOrDie(ingest::IngestServer::Start(ingest_config), "ingest");
   suite->matching_->ConnectIngest("127.0.0.1:" + std::to_string(suite->ingest_->grpc_port()));
 
   timeline::TimelineConfig timeline_config;
   timeline_config.service = TestServiceConfig(url);
   timeline_config.ingest_address = "127.0.0.1:" + std::to_string(suite->ingest_->grpc_port());
-  suite->timeline_ = OrDie(timeline::TimelineServer::Start(timeline_config), "timeline");
+  suite->timeline_ = StartedOrDie(timeline::TimelineServer::Start(timeline_config), "timeline");
 
   gateway::GatewayConfig gateway_config;
   gateway_config.listen_port = 0;
@@ -114,7 +106,7 @@ std::unique_ptr<Suite> Suite::Start() {
   gateway_config.timeline_address = "127.0.0.1:" + std::to_string(suite->timeline_->grpc_port());
   gateway_config.console_dir = gateway::DefaultConsoleDir();
   gateway_config.openapi_file = gateway::DefaultOpenApiFile();
-  suite->gateway_ = OrDie(gateway::GatewayServer::Start(gateway_config), "gateway");
+  suite->gateway_ = StartedOrDie(gateway::GatewayServer::Start(gateway_config), "gateway");
   // Like `make up`, hand the suite over only once the gateway reports every backend ready
   // (readiness is polled once a second by each service).
   for (int attempt = 0; attempt < 300; ++attempt) {

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -149,6 +150,51 @@ TEST(HttpServer, ATakenPortFailsStartWithoutHanging) {
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_NE(second.status().message().find(std::to_string(first->port())), std::string::npos)
       << second.status();
+}
+
+// Whether a TCP socket in TIME_WAIT has `port` as its local port (/proc/net/tcp, state 06).
+bool TimeWaitHoldsPort(int port) {
+  FILE* table = fopen("/proc/net/tcp", "r");
+  if (table == nullptr) return false;
+  char line[512];
+  bool found = false;
+  while (!found && fgets(line, sizeof(line), table) != nullptr) {
+    unsigned local_port = 0, state = 0;
+    if (sscanf(line, " %*d: %*8X:%4X %*8X:%*4X %2X", &local_port, &state) == 2) {
+      found = static_cast<int>(local_port) == port && state == 0x06;
+    }
+  }
+  fclose(table);
+  return found;
+}
+
+// A restarted process binds its port at once although the connections its predecessor closed
+// first still hold it in TIME_WAIT for a minute (SO_REUSEADDR); `make up` restarts rely on it.
+TEST(HttpServer, ARestartBindsAPortHeldInTimeWait) {
+  auto first = StartServer(FastOptions(), Ok);
+  const int port = first->port();
+  {
+    RawClient client(port);
+    client.Send("GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    bool closed = false;
+    client.ReadUntilClosed(kGenerous, &closed);
+    ASSERT_TRUE(closed) << "the server did not close the connection it was asked to";
+  }
+  // The server closed first, so its side of the connection is the one in TIME_WAIT.
+  auto deadline = std::chrono::steady_clock::now() + kGenerous;
+  while (!TimeWaitHoldsPort(port) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  ASSERT_TRUE(TimeWaitHoldsPort(port)) << "no TIME_WAIT socket on the port: nothing is tested";
+  first.reset();
+
+  HttpServer::Options options = FastOptions();
+  options.port = port;
+  auto second = HttpServer::Start(options, Ok);
+  ASSERT_TRUE(second.ok()) << second.status();
+  RawClient client(port);
+  client.Send(kGet);
+  EXPECT_NE(client.ReadUntil("ok ", kGenerous).find("200 OK"), std::string::npos);
 }
 
 struct MalformedCase {

@@ -64,17 +64,17 @@ gateway:
   calls: [ingest, matching, timeline]
   callers: []
 ingest:
-  grpc: 50051
+  grpc: 7051
   admin: 9091
   calls: [matching]
   callers: [gateway, matching, timeline]
 matching:
-  grpc: 50052
+  grpc: 7052
   admin: 9092
   calls: [ingest]
   callers: [gateway, ingest]
 timeline:
-  grpc: 50053
+  grpc: 7053
   admin: 9093
   calls: [ingest]
   callers: [gateway]

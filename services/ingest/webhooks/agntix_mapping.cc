@@ -9,7 +9,7 @@
 namespace aievents::ingest {
 namespace {
 
-int StageRank(const std::string& event_type) {
+int AgntixStageRank(const std::string& event_type) {
   if (event_type == "session.created") return 1;
   if (event_type == "session.ended") return 2;
   return 0;  // not a call lifecycle event aievents uses
@@ -35,7 +35,7 @@ absl::StatusOr<DeliveryIdentity> IdentifyAgntix(const nlohmann::json& body,
 
 absl::StatusOr<MappedDelivery> MapAgntix(const nlohmann::json& body, const DeliveryIdentity& id) {
   MappedDelivery mapped;
-  int rank = StageRank(id.event_type);
+  int rank = AgntixStageRank(id.event_type);
   if (rank == 0) {
     mapped.kind = MappedDelivery::Kind::kIgnored;
     mapped.ignored_reason = "Agntix event type " + id.event_type + " is not used";

@@ -13,7 +13,7 @@
 namespace aievents::ingest {
 namespace {
 
-int StageRank(const std::string& type) {
+int SipgateStageRank(const std::string& type) {
   if (type == "session_start") return 1;
   if (type == "user_speak" || type == "assistant_speak" || type == "dtmf_received" ||
       type == "user_input_timeout" || type == "assistant_speech_ended" ||
@@ -95,7 +95,7 @@ absl::StatusOr<MappedDelivery> MapSipgate(const nlohmann::json& body, const Deli
     event->set_idempotency_key("webhook:sipgate:sms_failed:" + id.message_id);
     return mapped;
   }
-  int rank = StageRank(id.event_type);
+  int rank = SipgateStageRank(id.event_type);
   if (rank == 0) {
     mapped.kind = MappedDelivery::Kind::kIgnored;
     mapped.ignored_reason = "sipgate event type " + id.event_type + " is not used";

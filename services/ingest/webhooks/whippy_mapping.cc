@@ -7,7 +7,7 @@
 namespace aievents::ingest {
 namespace {
 
-int StageRank(const std::string& event_type) {
+int WhippyStageRank(const std::string& event_type) {
   if (event_type == "call.started") return 1;
   if (event_type == "call.ended") return 2;
   if (event_type == "call.analyzed") return 3;
@@ -33,7 +33,7 @@ absl::StatusOr<DeliveryIdentity> IdentifyWhippy(const nlohmann::json& body) {
   std::optional<std::string> type = Text(body, {"event"});
   if (!type) return absl::InvalidArgumentError("Whippy delivery without event");
   std::optional<std::string> call_id = Text(body, {"data", "id"});
-  if (!call_id && StageRank(*type) > 0) {
+  if (!call_id && WhippyStageRank(*type) > 0) {
     return absl::InvalidArgumentError("Whippy call delivery without data.id");
   }
   // request_id is the message; retries repeat it.
@@ -43,7 +43,7 @@ absl::StatusOr<DeliveryIdentity> IdentifyWhippy(const nlohmann::json& body) {
 
 absl::StatusOr<MappedDelivery> MapWhippy(const nlohmann::json& body, const DeliveryIdentity& id) {
   MappedDelivery mapped;
-  int rank = StageRank(id.event_type);
+  int rank = WhippyStageRank(id.event_type);
   if (rank == 0) {
     mapped.kind = MappedDelivery::Kind::kIgnored;
     mapped.ignored_reason = "Whippy event type " + id.event_type + " is not used";
