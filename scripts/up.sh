@@ -38,16 +38,26 @@ step() {  # step NAME FUNCTION [ARGS...]
 }
 total() { echo "==> total: $(elapsed_since "$started_all") s"; }
 
+# The directories above the cluster, made passable for the postgres user whatever root's umask
+# is; directories that exist already are left as they are.
+make_parents() {
+  local dir
+  for dir in "$(dirname "$(dirname "$pg_dir")")" "$(dirname "$pg_dir")"; do
+    [ -d "$dir" ] || install -d -m 0755 "$dir"
+  done
+}
+
 # The local cluster, its roles and the aievents database. Runs before the build so that a
 # database directory the postgres user cannot reach fails the first minute, not the twentieth.
 database() {
   # Checkouts from before kept the cluster in .data/pg: move it, so its data stays.
   if [ -f "$data_dir/pg/PG_VERSION" ] && [ ! -f "$pg_dir/PG_VERSION" ]; then
     bash scripts/pg.sh stop "$data_dir/pg"
-    mkdir -p "$(dirname "$pg_dir")"
+    make_parents
     mv "$data_dir/pg" "$pg_dir"
     echo "database: moved $data_dir/pg to $pg_dir"
   fi
+  make_parents
   bash scripts/pg.sh start "$pg_dir" "$pg_port"
   # As root through the socket-less TCP URL (trust auth): psql reads db/roles.sql itself, and
   # the postgres user might not be able to enter the checkout.
