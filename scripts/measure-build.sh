@@ -5,7 +5,7 @@
 #     file-by-file-g    one translation unit per source, full debug info (the old setting)
 #     file-by-file-g1   one translation unit per source, line tables only
 #     unity-g1          unity batches of eight, line tables only (make up's setting)
-# Prints wall and CPU seconds per variant. Takes about 8 minutes on 2 cores for all three.
+# Prints wall and CPU (user + system) seconds per variant. Takes about 8 minutes on 2 cores for all three.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,24 +22,21 @@ flags_of() {
   esac
 }
 
-cpu_seconds() {  # user + system seconds of this shell's finished children
-  times | tail -n 1 | awk '{
-    split($1, u, "m"); split($2, s, "m");
-    printf "%.0f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'
-}
-
 for variant in "${variants[@]}"; do
   IFS='|' read -r -a flags <<<"$(flags_of "$variant")"
   dir="$(mktemp -d /tmp/aievents-measure-build.XXXXXX)"
   cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DAIEVENTS_BUILD_TESTS=OFF "${flags[@]}" >/dev/null
-  cpu_before=$(cpu_seconds)
-  started=$(date +%s)
-  CCACHE_DISABLE=1 cmake --build "$dir" --target "${binaries[@]}" >"$dir.log" 2>&1 ||
-    { tail -n 30 "$dir.log" >&2; exit 1; }
-  wall=$(($(date +%s) - started))
-  cpu=$(($(cpu_seconds) - cpu_before))
+  status=0
+  TIMEFORMAT='%R %U %S'  # wall, user and system seconds of the build and its compilers
+  {
+    time CCACHE_DISABLE=1 cmake --build "$dir" --target "${binaries[@]}" >"$dir.log" 2>&1 ||
+      status=$?
+  } 2>"$dir.time"
+  [ "$status" -eq 0 ] || { tail -n 30 "$dir.log" >&2; exit 1; }
+  read -r wall user system <"$dir.time"
   units=$(grep -c 'Building CXX object' "$dir.log" || true)
-  printf '%-16s %4d s wall  %4d s CPU  %3d compile steps\n' "$variant" "$wall" "$cpu" "$units"
-  rm -rf "$dir" "$dir.log"
+  printf '%-16s %4.0f s wall  %4.0f s CPU  %3d compile steps\n' "$variant" "$wall" \
+    "$(echo "$user + $system" | bc)" "$units"
+  rm -rf "$dir" "$dir.log" "$dir.time"
 done

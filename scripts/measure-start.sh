@@ -25,9 +25,11 @@ if ss -Htln '( sport = :8080 or sport = :55432 )' | grep -q .; then
   exit 1
 fi
 
+made_parent=false
 if [ -z "$parent" ]; then
   parent="$(mktemp -d /root/aievents-start.XXXXXX)"
   chmod 700 "$parent"
+  made_parent=true
 fi
 clone="$parent/aievents"
 rev="$(git -C "$root" rev-parse "$commit")"
@@ -39,6 +41,7 @@ cleanup() {
   # The local database of newer checkouts lives outside the clone (scripts/data-dir.sh).
   if [ -x "$clone/scripts/data-dir.sh" ]; then rm -rf "$(bash "$clone/scripts/data-dir.sh")"; fi
   rm -rf "$clone"
+  if $made_parent; then rmdir "$parent"; fi
 }
 trap cleanup EXIT
 
