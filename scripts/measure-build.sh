@@ -37,6 +37,6 @@ for variant in "${variants[@]}"; do
   read -r wall user system <"$dir.time"
   units=$(grep -c 'Building CXX object' "$dir.log" || true)
   printf '%-16s %4.0f s wall  %4.0f s CPU  %3d compile steps\n' "$variant" "$wall" \
-    "$(echo "$user + $system" | bc)" "$units"
+    "$(awk "BEGIN { print $user + $system }")" "$units"
   rm -rf "$dir" "$dir.log" "$dir.time"
 done

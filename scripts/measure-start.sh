@@ -48,10 +48,10 @@ trap cleanup EXIT
 timed() {  # timed LABEL LOG COMMAND...: runs it, prints the seconds, fails with the log's tail
   local label="$1" log="$2" started status=0
   shift 2
-  started=$(date +%s.%N)
+  started=$(date +%s%N)
   "$@" >"$log" 2>&1 || status=$?
-  local seconds
-  seconds=$(printf '%.1f' "$(echo "$(date +%s.%N) - $started" | bc)")
+  local tenths=$((($(date +%s%N) - started) / 100000000))
+  local seconds="$((tenths / 10)).$((tenths % 10))"
   if [ "$status" -ne 0 ]; then
     echo "measure-start: $label failed after $seconds s (exit $status); last lines:" >&2
     tail -n 20 "$log" >&2

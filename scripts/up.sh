@@ -26,12 +26,16 @@ admin="$build_dir/tools/admin/aievents-admin"
 # What running needs: the four processes and the operator tool that migrates.
 binaries=(aievents-gateway aievents-ingest aievents-matching aievents-timeline aievents-admin)
 
-started_all=$(date +%s.%N)
-elapsed_since() { printf '%.1f' "$(echo "$(date +%s.%N) - $1" | bc)"; }
+# Seconds with one decimal since a `date +%s%N` reading (no bc: it may not be installed yet).
+elapsed_since() {
+  local tenths=$((($(date +%s%N) - $1) / 100000000))
+  echo "$((tenths / 10)).$((tenths % 10))"
+}
+started_all=$(date +%s%N)
 step() {  # step NAME FUNCTION [ARGS...]
   local name="$1" started
   shift
-  started=$(date +%s.%N)
+  started=$(date +%s%N)
   echo "==> $name"
   "$@"
   echo "==> $name: $(elapsed_since "$started") s"
