@@ -229,6 +229,9 @@ describe('the console', () => {
     await signIn(page);
     await page.goto(`${base}/console/#/customers/${maria.id}`);
     await page.getByText('● Live').waitFor({ timeout: 15000 });
+    // The stream may be live before the first page of the timeline has rendered: count the
+    // rows only once the page is complete (its footer is shown).
+    await page.locator('.timeline').getByText('That is all.').waitFor({ timeout: 15000 });
     const before = await page.locator('.timeline .event-row').count();
     await call('POST', '/v1/ai-events', event({ email: 'maria.lopez@example.com' },
       'Live: Maria confirmed the Friday delivery window.', { event_type: 'chat', source: 'intercom' }));
