@@ -31,12 +31,8 @@ options_for() {
   esac
 }
 
-if [[ ! -f "$build/build.ninja" ]]; then
-  # The same configuration as run-sanitizers.sh asan, which shares this tree.
-  flock "$lock" cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -gline-tables-only -DNDEBUG" \
-    -DAIEVENTS_SANITIZE=address,undefined -DAIEVENTS_FUZZ=ON
-fi
+source scripts/lib/sanitizer-tree.sh
+configure_asan_tree "$build"  # the tree run-sanitizers.sh asan also builds in
 flock "$lock" cmake --build "$build" --target fuzz_targets
 
 # Every report is fatal and comes with a stack; leaks count as findings.

@@ -7,24 +7,17 @@
 # build-asan is the same tree the fuzz targets are built in (scripts/run-fuzz.sh).
 set -euo pipefail
 
-# The sanitizer trees, here and in run-fuzz.sh: optimized, with line tables only, which is all
-# a report's stack needs; full debug info made these builds a third slower
-# (docs/development.md, "What the build costs").
-SANITIZER_CMAKE_FLAGS=("-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -gline-tables-only -DNDEBUG")
-
 root="$(cd "$(dirname "$0")/.." && pwd)"
 mode="${1:-}"
 case "$mode" in
   asan)
     dir="$root/build-asan"
-    flags=(-DAIEVENTS_SANITIZE=address,undefined -DAIEVENTS_FUZZ=ON)
     export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
     export LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0"
     export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
     ;;
   tsan)
     dir="$root/build-tsan"
-    flags=(-DAIEVENTS_SANITIZE=thread)
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/sanitizers/tsan.supp:print_suppressions=0"
     ;;
   *)
@@ -34,13 +27,13 @@ case "$mode" in
 esac
 
 bash "$root/scripts/install-deps.sh" --clang
+source "$root/scripts/lib/sanitizer-tree.sh"
+case "$mode" in
+  asan) configure_asan_tree "$dir" ;;
+  tsan) configure_sanitizer_tree "$dir" thread ;;
+esac
 # One build at a time on a 2-core machine (a fuzz run may be building the same tree).
-build() { flock /tmp/aievents-build.lock "$@"; }
-if [ ! -f "$dir/build.ninja" ]; then
-  build cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo "${SANITIZER_CMAKE_FLAGS[@]}" "${flags[@]}" >/dev/null
-fi
-build cmake --build "$dir" --target unit_tests e2e_tests
+flock /tmp/aievents-build.lock cmake --build "$dir" --target unit_tests e2e_tests
 
 source "$root/scripts/lib/throwaway-pg.sh"
 start_throwaway_pg --fast
