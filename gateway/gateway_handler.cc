@@ -1,10 +1,13 @@
 #include "gateway/gateway_handler.h"
 
 #include <atomic>
-
 #include <chrono>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -29,7 +32,17 @@ namespace {
 using google::protobuf::Message;
 using google::protobuf::MessageFactory;
 
-// A client-supplied request id is echoed only when it is short and printable.
+// The metadata of a backend call: x-request-id, then the caller's credentials.
+using CallMetadata = std::vector<std::pair<std::string, std::string>>;
+
+// The error answer of a step that refuses the request; nullopt when the step lets it through.
+using Rejection = std::optional<HttpResponse>;
+
+void AppendViolations(std::vector<FieldViolation> more, std::vector<FieldViolation>& violations) {
+  for (FieldViolation& v : more) violations.push_back(std::move(v));
+}
+
+// application/json, or any "+json" media type (application/problem+json), parameters ignored.
 bool IsJsonContentType(const std::string& content_type) {
   std::string media = ToLowerAscii(TrimAscii(content_type.substr(0, content_type.find(';'))));
   return media == "application/json" ||
@@ -64,9 +77,7 @@ std::vector<FieldViolation> ApplyQuery(const std::string& query, Message& messag
       violations.push_back({std::string(pair.substr(0, eq)), "malformed percent-encoding"});
       continue;
     }
-    for (FieldViolation& v : SetFieldFromText(*name, *value, message)) {
-      violations.push_back(std::move(v));
-    }
+    AppendViolations(SetFieldFromText(*name, *value, message), violations);
   }
   return violations;
 }
@@ -111,6 +122,139 @@ HttpResponse RenderReply(const Route& route, const absl::StatusOr<BackendClient:
     }
   }
   return response;
+}
+
+// 405 on a read-only endpoint.
+HttpResponse OnlyGetAllowed() {
+  HttpResponse response = ErrorResponse(405, "METHOD_NOT_ALLOWED", "use GET");
+  response.headers.emplace_back("allow", "GET");
+  return response;
+}
+
+// /openapi.json: the API's description, or 404 when the gateway was started without one.
+HttpResponse OpenApiResponse(const HttpRequest& request, const std::string& document) {
+  if (request.method != "GET" && request.method != "HEAD") return OnlyGetAllowed();
+  if (document.empty()) return ErrorResponse(404, "NOT_FOUND", "no OpenAPI document");
+  HttpResponse response;
+  response.body = document;
+  response.headers.emplace_back("cache-control", "no-cache");
+  return response;
+}
+
+// The answer when no route takes the request: 405 naming the allowed methods when the path
+// exists under another method (`status` is FAILED_PRECONDITION), 404 otherwise.
+HttpResponse NoRouteResponse(const HttpRequest& request, const absl::Status& status) {
+  if (status.code() == absl::StatusCode::kFailedPrecondition) {
+    HttpResponse response =
+        ErrorResponse(405, "METHOD_NOT_ALLOWED",
+                      absl::StrCat(request.method, " is not allowed on ", request.path,
+                                   "; allowed: ", status.message()));
+    response.headers.emplace_back("allow", std::string(status.message()));
+    return response;
+  }
+  return ErrorResponse(404, "NOT_FOUND",
+                       absl::StrCat("no endpoint ", request.method, " ", request.path));
+}
+
+// Raw (webhook) routes take larger bodies than JSON API routes: they carry transcripts.
+Rejection CheckBodySize(const RouteRule& rule, const std::string& body, BodyLimits limits) {
+  size_t limit = rule.raw_body().empty() ? limits.api_bytes : limits.raw_bytes;
+  if (body.size() <= limit) return std::nullopt;
+  return ErrorResponse(413, "PAYLOAD_TOO_LARGE",
+                       absl::StrCat("request body exceeds the limit of ", limit, " bytes"));
+}
+
+// Passes the caller's API key on to the backend, which checks it; public routes need none.
+Rejection AddApiKey(const HttpRequest& request, const RouteRule& rule, CallMetadata& metadata) {
+  if (rule.public_()) return std::nullopt;
+  std::optional<std::string> api_key =
+      ExtractApiKey(request.Header("x-api-key"), request.Header("authorization"));
+  if (!api_key.has_value()) {
+    return ErrorResponse(401, "UNAUTHENTICATED",
+                         "missing API key: send 'x-api-key: KEY' or 'Authorization: Bearer KEY'");
+  }
+  metadata.emplace_back("x-api-key", *api_key);
+  return std::nullopt;
+}
+
+// Webhooks: the exact bytes (signatures cover them) and the headers, no parsing here.
+void CopyRawBodyAndHeaders(const HttpRequest& request, const RouteRule& rule,
+                           Message& rpc_request) {
+  const google::protobuf::Descriptor* input = rpc_request.GetDescriptor();
+  const google::protobuf::Reflection* reflection = rpc_request.GetReflection();
+  const auto* body_field = input->FindFieldByName(rule.raw_body());
+  if (body_field != nullptr) reflection->SetString(&rpc_request, body_field, request.body);
+  const auto* headers_field = input->FindFieldByName(rule.headers());
+  if (headers_field == nullptr || !headers_field->is_map()) return;
+  for (const auto& [name, value] : request.headers) {
+    Message* entry = reflection->AddMessage(&rpc_request, headers_field);
+    entry->GetReflection()->SetString(entry, entry->GetDescriptor()->map_key(), name);
+    entry->GetReflection()->SetString(entry, entry->GetDescriptor()->map_value(), value);
+  }
+}
+
+// The body as JSON: a form is converted, JSON is parsed strictly; any other type is refused.
+Rejection ReadBodyAsJson(const HttpRequest& request, nlohmann::json& body,
+                         std::vector<FieldViolation>& violations) {
+  std::string content_type = request.Header("content-type");
+  if (IsFormContentType(content_type)) {
+    body = FormToJson(request.body, violations);
+    return std::nullopt;
+  }
+  if (!IsJsonContentType(content_type)) {
+    return ErrorResponse(415, "UNSUPPORTED_MEDIA_TYPE",
+                         absl::StrCat("Content-Type must be application/json or "
+                                      "application/x-www-form-urlencoded, got '",
+                                      content_type, "'"));
+  }
+  absl::StatusOr<nlohmann::json> parsed = ParseStrictJson(request.body, violations);
+  if (!parsed.ok()) {
+    return ErrorResponse(400, "INVALID_ARGUMENT", std::string(parsed.status().message()));
+  }
+  body = *std::move(parsed);
+  return std::nullopt;
+}
+
+Rejection DecodeJsonOrFormBody(const HttpRequest& request, const RouteRule& rule,
+                               Message& rpc_request, std::vector<FieldViolation>& violations) {
+  nlohmann::json body;
+  if (Rejection rejected = ReadBodyAsJson(request, body, violations)) return rejected;
+  // "" means absent (Zapier sends it for unmapped fields), except on PATCH, where "" clears.
+  TranscodeOptions options{.blank_is_absent = rule.method() != "PATCH"};
+  AppendViolations(JsonToMessage(body, rpc_request, "", options), violations);
+  return std::nullopt;
+}
+
+// Fills the request from the body (raw, JSON or form) or, on routes without one, the query.
+Rejection DecodeBody(const HttpRequest& request, const RouteRule& rule, Message& rpc_request,
+                     std::vector<FieldViolation>& violations) {
+  if (!rule.raw_body().empty()) {
+    CopyRawBodyAndHeaders(request, rule, rpc_request);
+    return std::nullopt;
+  }
+  if (rule.body() != "*") {
+    AppendViolations(ApplyQuery(request.query, rpc_request), violations);
+    return std::nullopt;
+  }
+  // A body-taking RPC with nothing to say (":disable", ":replay") may send no body at all.
+  if (request.body.empty()) return std::nullopt;
+  return DecodeJsonOrFormBody(request, rule, rpc_request, violations);
+}
+
+// Sets the fields the route's path template binds ("{event_id}").
+void ApplyPathParameters(const std::map<std::string, std::string>& path_params,
+                         Message& rpc_request, std::vector<FieldViolation>& violations) {
+  for (const auto& [name, value] : path_params) {
+    AppendViolations(SetFieldFromText(name, value, rpc_request), violations);
+  }
+}
+
+// 400 listing every violation, the service's own checks included, so a client fixes all at once.
+HttpResponse InvalidRequestResponse(const Route& route, const Message& rpc_request,
+                                    std::vector<FieldViolation> violations) {
+  violations = MergeViolations(std::move(violations),
+                               ServiceViolations(route.method->full_name(), rpc_request));
+  return ErrorResponseFromStatus(InvalidArgumentWithViolations(violations));
 }
 
 }  // namespace
@@ -159,8 +303,9 @@ void GatewayHandler::Handle(HttpRequest request, HttpResponder respond) {
       (*complete)(std::move(response), std::move(route_label));
     });
   } catch (const std::exception& e) {
-    log::Error("http_handler_exception",
-               {{"request_id", request_id}, {"path", RedactPath(request.path)}, {"error", e.what()}});
+    log::Error(
+        "http_handler_exception",
+        {{"request_id", request_id}, {"path", RedactPath(request.path)}, {"error", e.what()}});
     (*complete)(ErrorResponse(500, "INTERNAL", "internal error"), "unmatched");
   }
 }
@@ -169,11 +314,7 @@ HttpResponse GatewayHandler::Admin(const HttpRequest& request) {
   if (request.path != "/healthz" && request.path != "/readyz" && request.path != "/metrics") {
     return ErrorResponse(404, "NOT_FOUND", absl::StrCat("no endpoint ", request.path));
   }
-  if (request.method != "GET" && request.method != "HEAD") {
-    HttpResponse response = ErrorResponse(405, "METHOD_NOT_ALLOWED", "use GET");
-    response.headers.emplace_back("allow", "GET");
-    return response;
-  }
+  if (request.method != "GET" && request.method != "HEAD") return OnlyGetAllowed();
   if (request.path == "/healthz") return JsonResponse(200, {{"status", "ok"}});
   if (request.path == "/readyz") {
     return Readiness(request.query.find("backends=all") != std::string::npos);
@@ -186,7 +327,8 @@ HttpResponse GatewayHandler::Admin(const HttpRequest& request) {
 
 HttpResponse GatewayHandler::Readiness(bool all_backends) {
   if (draining_) {
-    return JsonResponse(503, {{"status", "draining"}, {"checks", nlohmann::ordered_json::object()}});
+    return JsonResponse(503,
+                        {{"status", "draining"}, {"checks", nlohmann::ordered_json::object()}});
   }
   // Ready means the write path is reachable: ingest, which stores events and vendor deliveries.
   // With matching or timeline down the gateway still takes webhooks (kept in the inbox and
@@ -198,137 +340,73 @@ HttpResponse GatewayHandler::Readiness(bool all_backends) {
   bool complete = true;
   for (const auto& [service, status] : backends_->Health()) {
     checks[service] = status.ok() ? "ok" : std::string(status.message());
-    bool essential = service == "aievents.v1.IngestService" || service == "aievents.v1.WebhookService";
+    bool essential =
+        service == "aievents.v1.IngestService" || service == "aievents.v1.WebhookService";
     if (essential) ready = ready && status.ok();
     complete = complete && status.ok();
   }
   if (all_backends) ready = ready && complete;
-  return JsonResponse(ready ? 200 : 503,
-                      {{"status", !ready ? "not_ready" : complete ? "ready" : "degraded"},
-                       {"checks", checks}});
+  return JsonResponse(ready ? 200 : 503, {{"status", !ready     ? "not_ready"
+                                                     : complete ? "ready"
+                                                                : "degraded"},
+                                          {"checks", checks}});
 }
 
 void GatewayHandler::Dispatch(const HttpRequest& request, const std::string& request_id,
                               Completion complete) {
-  std::string route_label = "unmatched";
-  // Every answer that needs no backend goes out through here.
-  auto answer = [&](HttpResponse response) { complete(std::move(response), route_label); };
+  if (ServeWithoutBackend(request, complete)) return;
+  absl::StatusOr<RouteMatch> match = routes_->Match(request.method, request.path);
+  if (!match.ok()) return complete(NoRouteResponse(request, match.status()), "unmatched");
+  const Route& route = *match->route;
+  std::string route_label = absl::StrCat(route.rule.method(), " ", route.rule.path());
+  auto reject = [&](HttpResponse response) { complete(std::move(response), route_label); };
+
+  if (Rejection rejected = CheckBodySize(route.rule, request.body, limits_)) {
+    return reject(*std::move(rejected));
+  }
+  // x-request-id first: the batched call takes everything after it as the credentials.
+  CallMetadata metadata = {{"x-request-id", request_id}};
+  if (Rejection rejected = AddApiKey(request, route.rule, metadata)) {
+    return reject(*std::move(rejected));
+  }
+  std::unique_ptr<Message> rpc_request = NewMessage(route.method->input_type());
+  std::vector<FieldViolation> violations;
+  if (Rejection rejected = DecodeBody(request, route.rule, *rpc_request, violations)) {
+    return reject(*std::move(rejected));
+  }
+  ApplyPathParameters(match->path_params, *rpc_request, violations);
+  if (!violations.empty()) {
+    return reject(InvalidRequestResponse(route, *rpc_request, std::move(violations)));
+  }
+  CallBackend(route, route_label, request_id, metadata, rpc_request->SerializeAsString(),
+              std::move(complete));
+}
+
+bool GatewayHandler::ServeWithoutBackend(const HttpRequest& request, const Completion& complete) {
   if (request.path == "/openapi.json") {
-    route_label = "/openapi.json";
-    if (request.method != "GET" && request.method != "HEAD") {
-      HttpResponse response = ErrorResponse(405, "METHOD_NOT_ALLOWED", "use GET");
-      response.headers.emplace_back("allow", "GET");
-      return answer(std::move(response));
-    }
-    if (openapi_->empty()) return answer(ErrorResponse(404, "NOT_FOUND", "no OpenAPI document"));
-    HttpResponse response;
-    response.body = *openapi_;
-    response.headers.emplace_back("cache-control", "no-cache");
-    return answer(std::move(response));
+    complete(OpenApiResponse(request, *openapi_), "/openapi.json");
+    return true;
   }
   if (ConsoleFiles::Owns(request.path)) {
-    route_label = "/console";
-    return answer(console_->Serve(request));
+    complete(console_->Serve(request), "/console");
+    return true;
   }
   // The probes answer on the public port too (where a load balancer checks); metrics only on
   // the admin port.
   if (request.path == "/healthz" || request.path == "/readyz") {
-    route_label = request.path;
-    return answer(Admin(request));
+    complete(Admin(request), request.path);
+    return true;
   }
+  return false;
+}
 
-  auto match = routes_->Match(request.method, request.path);
-  if (!match.ok()) {
-    if (match.status().code() == absl::StatusCode::kFailedPrecondition) {
-      HttpResponse response =
-          ErrorResponse(405, "METHOD_NOT_ALLOWED",
-                        absl::StrCat(request.method, " is not allowed on ", request.path,
-                                     "; allowed: ", match.status().message()));
-      response.headers.emplace_back("allow", std::string(match.status().message()));
-      return answer(std::move(response));
-    }
-    return answer(ErrorResponse(404, "NOT_FOUND",
-                                absl::StrCat("no endpoint ", request.method, " ", request.path)));
-  }
-  const Route& route = *match->route;
-  route_label = absl::StrCat(route.rule.method(), " ", route.rule.path());
-
-  const RouteRule& rule = route.rule;
-  size_t limit = rule.raw_body().empty() ? limits_.api_bytes : limits_.raw_bytes;
-  if (request.body.size() > limit) {
-    return answer(
-        ErrorResponse(413, "PAYLOAD_TOO_LARGE",
-                      absl::StrCat("request body exceeds the limit of ", limit, " bytes")));
-  }
-  std::vector<std::pair<std::string, std::string>> metadata = {{"x-request-id", request_id}};
-  if (!rule.public_()) {
-    std::optional<std::string> api_key =
-        ExtractApiKey(request.Header("x-api-key"), request.Header("authorization"));
-    if (!api_key.has_value()) {
-      return answer(
-          ErrorResponse(401, "UNAUTHENTICATED",
-                        "missing API key: send 'x-api-key: KEY' or 'Authorization: Bearer KEY'"));
-    }
-    metadata.emplace_back("x-api-key", *api_key);
-  }
-
-  std::unique_ptr<Message> rpc_request = NewMessage(route.method->input_type());
-  const google::protobuf::Reflection* reflection = rpc_request->GetReflection();
-  std::vector<FieldViolation> violations;
-  if (!rule.raw_body().empty()) {
-    // Webhooks: the exact bytes (signatures cover them) and the headers, no parsing here.
-    const auto* body_field = route.method->input_type()->FindFieldByName(rule.raw_body());
-    if (body_field != nullptr) reflection->SetString(rpc_request.get(), body_field, request.body);
-    const auto* headers_field = route.method->input_type()->FindFieldByName(rule.headers());
-    if (headers_field != nullptr && headers_field->is_map()) {
-      for (const auto& [name, value] : request.headers) {
-        Message* entry = reflection->AddMessage(rpc_request.get(), headers_field);
-        entry->GetReflection()->SetString(entry, entry->GetDescriptor()->map_key(), name);
-        entry->GetReflection()->SetString(entry, entry->GetDescriptor()->map_value(), value);
-      }
-    }
-  } else if (rule.body() == "*" && request.body.empty()) {
-    // A body-taking RPC with nothing to say (":disable", ":replay") may send no body at all.
-  } else if (rule.body() == "*") {
-    // "" means absent (Zapier sends it for unmapped fields), except on PATCH, where "" clears.
-    TranscodeOptions options{.blank_is_absent = rule.method() != "PATCH"};
-    std::string content_type = request.Header("content-type");
-    nlohmann::json body;
-    if (IsFormContentType(content_type)) {
-      body = FormToJson(request.body, violations);
-    } else if (IsJsonContentType(content_type)) {
-      absl::StatusOr<nlohmann::json> parsed = ParseStrictJson(request.body, violations);
-      if (!parsed.ok()) {
-        return answer(ErrorResponse(400, "INVALID_ARGUMENT", std::string(parsed.status().message())));
-      }
-      body = *std::move(parsed);
-    } else {
-      return answer(ErrorResponse(
-          415, "UNSUPPORTED_MEDIA_TYPE",
-          absl::StrCat("Content-Type must be application/json or "
-                       "application/x-www-form-urlencoded, got '",
-                       content_type, "'")));
-    }
-    for (FieldViolation& v : JsonToMessage(body, *rpc_request, "", options)) {
-      violations.push_back(std::move(v));
-    }
-  } else {
-    violations = ApplyQuery(request.query, *rpc_request);
-  }
-  for (const auto& [name, value] : match->path_params) {
-    for (FieldViolation& v : SetFieldFromText(name, value, *rpc_request)) {
-      violations.push_back(std::move(v));
-    }
-  }
-  if (!violations.empty()) {
-    violations = MergeViolations(std::move(violations),
-                                 ServiceViolations(route.method->full_name(), *rpc_request));
-    return answer(ErrorResponseFromStatus(InvalidArgumentWithViolations(violations)));
-  }
-
+void GatewayHandler::CallBackend(const Route& route, const std::string& route_label,
+                                 const std::string& request_id,
+                                 const std::vector<std::pair<std::string, std::string>>& metadata,
+                                 std::string rpc_request, Completion complete) {
   if (route.method->server_streaming()) {
     // Server-sent events (e.g. a customer's live timeline).
-    streams_->Open(route, rpc_request->SerializeAsString(), metadata,
+    streams_->Open(route, rpc_request, metadata,
                    [route_label, complete = std::move(complete)](HttpResponse response) {
                      complete(std::move(response), route_label);
                    });
@@ -338,18 +416,17 @@ void GatewayHandler::Dispatch(const HttpRequest& request, const std::string& req
                  complete = std::move(complete)](absl::StatusOr<BackendClient::Reply> reply) {
     complete(RenderReply(route, reply), route_label);
   };
+  const std::string& service = route.method->service()->full_name();
   if (!route.batch_path.empty()) {
     // Concurrent calls with the same credentials travel together (see CallBatcher); the
     // credentials are the metadata after x-request-id, which each call keeps for itself.
     std::vector<std::pair<std::string, std::string>> credentials(metadata.begin() + 1,
                                                                  metadata.end());
-    batcher_->Call(route.method->service()->full_name(), route.batch_path,
-                   rpc_request->SerializeAsString(), request_id, std::move(credentials),
-                   std::move(render));
+    batcher_->Call(service, route.batch_path, std::move(rpc_request), request_id,
+                   std::move(credentials), std::move(render));
     return;
   }
-  backends_->Call(route.method->service()->full_name(), route.GrpcPath(),
-                  rpc_request->SerializeAsString(), metadata, std::move(render));
+  backends_->Call(service, route.GrpcPath(), rpc_request, metadata, std::move(render));
 }
 
 }  // namespace aievents::gateway

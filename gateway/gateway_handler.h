@@ -7,6 +7,8 @@
 #define AIEVENTS_GATEWAY_GATEWAY_HANDLER_H_
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/http/http_server.h"
 #include "gateway/backend_client.h"
@@ -49,7 +51,17 @@ class GatewayHandler {
   // The answer and the route label it is counted under.
   using Completion = std::function<void(HttpResponse, std::string route_label)>;
 
+  // Routes, checks and decodes the request, then calls its backend; each refusal answers at once.
   void Dispatch(const HttpRequest& request, const std::string& request_id, Completion complete);
+  // Answers what the gateway serves itself (/openapi.json, the console, the probes); false when
+  // `request` is for a backend.
+  bool ServeWithoutBackend(const HttpRequest& request, const Completion& complete);
+  // Sends `rpc_request` (serialized) as a server stream, in a batch or as a unary call, as
+  // `route` says, and answers through `complete` from the backend's callback.
+  void CallBackend(const Route& route, const std::string& route_label,
+                   const std::string& request_id,
+                   const std::vector<std::pair<std::string, std::string>>& metadata,
+                   std::string rpc_request, Completion complete);
   // 200 when ingest is serving (or, with `all_backends`, every backend); the body names each.
   HttpResponse Readiness(bool all_backends);
 

@@ -8,10 +8,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "aievents/v1/http.pb.h"
 #include "common/text/base64.h"
 #include "common/text/proto_enum_names.h"
 #include "common/text/rfc3339.h"
-#include "aievents/v1/http.pb.h"
 #include "common/text/text.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
@@ -135,148 +135,193 @@ const char* JsonTypeName(const Json& value) {
   return "null";
 }
 
+// One JSON value on its way into a field: a singular field, or a new element of a repeated one
+// when `repeated`. Violations are reported under `path`.
+struct FieldAssignment {
+  const Json& given;
+  const FieldDescriptor* field;
+  Message& message;
+  const std::string& path;
+  bool repeated;
+  std::vector<FieldViolation>& violations;
+
+  const Reflection* reflection() const { return message.GetReflection(); }
+
+  void Violation(std::string description) const {
+    violations.push_back({path, std::move(description)});
+  }
+
+  // "must be EXPECTED, got WHAT": a string is quoted (its first 40 bytes), other JSON named.
+  void WrongType(const std::string& expected) const {
+    std::string got =
+        given.is_string()
+            ? absl::StrCat("\"", given.get_ref<const std::string&>().substr(0, 40), "\"")
+            : JsonTypeName(given);
+    Violation(absl::StrCat("must be ", expected, ", got ", got));
+  }
+
+  // The message to fill: the field's own, or a new element of the repeated field.
+  Message* TargetMessage() const {
+    return repeated ? reflection()->AddMessage(&message, field)
+                    : reflection()->MutableMessage(&message, field);
+  }
+};
+
+void SetStringField(const FieldAssignment& in) {
+  Json value = in.given;
+  if (HoldsJsonText(in.field) && (value.is_object() || value.is_array())) {
+    // A form's %XX can put bytes that are not UTF-8 in the object, which dump refuses.
+    try {
+      value = value.dump();
+    } catch (const Json::type_error&) {
+      return in.Violation("must be valid UTF-8 text");
+    }
+  }
+  if (!value.is_string()) {
+    return in.WrongType(HoldsJsonText(in.field) ? "a string, an object or an array" : "a string");
+  }
+  std::string text = value.get<std::string>();
+  // Protobuf strings must be UTF-8 (a backend could not even read the request otherwise).
+  if (in.field->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(text)) {
+    return in.Violation("must be valid UTF-8 text");
+  }
+  in.repeated ? in.reflection()->AddString(&in.message, in.field, text)
+              : in.reflection()->SetString(&in.message, in.field, text);
+}
+
+void SetBoolField(const FieldAssignment& in) {
+  Json value = in.given;
+  if (in.given == "true" || in.given == "false") value = in.given == "true";
+  if (!value.is_boolean()) return in.WrongType("true or false");
+  in.repeated ? in.reflection()->AddBool(&in.message, in.field, value.get<bool>())
+              : in.reflection()->SetBool(&in.message, in.field, value.get<bool>());
+}
+
+void SetFloatingPointField(const FieldAssignment& in) {
+  std::optional<Json> parsed = NumberFrom(in.given, /*integer=*/false);
+  if (!parsed.has_value()) return in.WrongType("a number (or a decimal string such as \"0.92\")");
+  double number = parsed->get<double>();
+  const Reflection* reflection = in.reflection();
+  if (in.field->cpp_type() == FieldDescriptor::CPPTYPE_DOUBLE) {
+    in.repeated ? reflection->AddDouble(&in.message, in.field, number)
+                : reflection->SetDouble(&in.message, in.field, number);
+  } else {
+    in.repeated ? reflection->AddFloat(&in.message, in.field, static_cast<float>(number))
+                : reflection->SetFloat(&in.message, in.field, static_cast<float>(number));
+  }
+}
+
+// The value for an integer field when it fits the field's type; nullopt after reporting why not.
+std::optional<int64_t> CheckedInteger(const FieldAssignment& in) {
+  std::optional<Json> parsed = NumberFrom(in.given, /*integer=*/true);
+  Json value = parsed.has_value() ? *parsed : in.given;
+  if (!value.is_number_integer()) {
+    in.WrongType("an integer (or a string of digits)");
+    return std::nullopt;
+  }
+  FieldDescriptor::CppType type = in.field->cpp_type();
+  bool is_unsigned =
+      type == FieldDescriptor::CPPTYPE_UINT32 || type == FieldDescriptor::CPPTYPE_UINT64;
+  bool is_32 = type == FieldDescriptor::CPPTYPE_INT32 || type == FieldDescriptor::CPPTYPE_UINT32;
+  if (is_unsigned && !value.is_number_unsigned() && value.get<int64_t>() < 0) {
+    in.WrongType("a non-negative integer");
+    return std::nullopt;
+  }
+  // Above int64's range (2^63 and up) only unsigned fields could hold it; none is clamped.
+  if (!is_unsigned && value.is_number_unsigned() &&
+      value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    in.WrongType(is_32 ? "a 32-bit integer" : "a 64-bit integer");
+    return std::nullopt;
+  }
+  int64_t number = value.is_number_unsigned()
+                       ? static_cast<int64_t>(std::min<uint64_t>(
+                             value.get<uint64_t>(), std::numeric_limits<int64_t>::max()))
+                       : value.get<int64_t>();
+  if (is_32 && (number > std::numeric_limits<int32_t>::max() ||
+                number < std::numeric_limits<int32_t>::min())) {
+    in.WrongType("a 32-bit integer");
+    return std::nullopt;
+  }
+  return number;
+}
+
+void SetIntegerField(const FieldAssignment& in) {
+  std::optional<int64_t> number = CheckedInteger(in);
+  if (!number.has_value()) return;
+  const Reflection* reflection = in.reflection();
+  switch (in.field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+      in.repeated ? reflection->AddInt32(&in.message, in.field, static_cast<int32_t>(*number))
+                  : reflection->SetInt32(&in.message, in.field, static_cast<int32_t>(*number));
+      break;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      in.repeated ? reflection->AddUInt32(&in.message, in.field, static_cast<uint32_t>(*number))
+                  : reflection->SetUInt32(&in.message, in.field, static_cast<uint32_t>(*number));
+      break;
+    case FieldDescriptor::CPPTYPE_UINT64:
+      in.repeated ? reflection->AddUInt64(&in.message, in.field, static_cast<uint64_t>(*number))
+                  : reflection->SetUInt64(&in.message, in.field, static_cast<uint64_t>(*number));
+      break;
+    default:
+      in.repeated ? reflection->AddInt64(&in.message, in.field, *number)
+                  : reflection->SetInt64(&in.message, in.field, *number);
+  }
+}
+
+// Enums are their value's short lower-case name ("phone_call").
+void SetEnumField(const FieldAssignment& in) {
+  std::vector<std::string> names = ShortEnumNames(in.field->enum_type());
+  std::string allowed = absl::StrCat("one of ", absl::StrJoin(names, ", "));
+  if (!in.given.is_string()) return in.WrongType(allowed);
+  const std::string& name = in.given.get_ref<const std::string&>();
+  const auto* enum_value = FindEnumValueByShortName(in.field->enum_type(), name);
+  if (enum_value == nullptr) {
+    return in.Violation(absl::StrCat("must be ", allowed, ", got \"", name, "\""));
+  }
+  in.repeated ? in.reflection()->AddEnum(&in.message, in.field, enum_value)
+              : in.reflection()->SetEnum(&in.message, in.field, enum_value);
+}
+
+// google.protobuf.Timestamp is an RFC 3339 string.
+void SetTimestampField(const FieldAssignment& in) {
+  if (!in.given.is_string()) return in.WrongType("an RFC 3339 date-time string");
+  auto time = ParseRfc3339(in.given.get<std::string>());
+  if (!time.ok()) return in.Violation(std::string(time.status().message()));
+  auto timestamp = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(*time));
+  in.TargetMessage()->CopyFrom(timestamp);
+}
+
+// Any other message is a JSON object, converted field by field under the same path.
+void SetMessageField(const FieldAssignment& in, const TranscodeOptions& options) {
+  if (IsTimestamp(in.field->message_type())) return SetTimestampField(in);
+  if (!in.given.is_object()) return in.WrongType("an object");
+  for (FieldViolation& v : JsonToMessage(in.given, *in.TargetMessage(), in.path, options)) {
+    in.violations.push_back(std::move(v));
+  }
+}
+
 // Converts one JSON value into a singular field (or one element when `repeated`).
 void SetValue(const Json& given, const FieldDescriptor* field, Message& message,
               const std::string& path, bool repeated, std::vector<FieldViolation>& violations,
               const TranscodeOptions& options) {
-  const Reflection* reflection = message.GetReflection();
-  Json value = given;  // numbers and booleans written as strings are converted below
-  auto wrong_type = [&](const std::string& expected) {
-    std::string got = given.is_string()
-                          ? absl::StrCat("\"", given.get_ref<const std::string&>().substr(0, 40), "\"")
-                          : JsonTypeName(given);
-    violations.push_back({path, absl::StrCat("must be ", expected, ", got ", got)});
-  };
+  FieldAssignment in{given, field, message, path, repeated, violations};
   switch (field->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_STRING: {
-      if (HoldsJsonText(field) && (value.is_object() || value.is_array())) {
-        // A form's %XX can put bytes that are not UTF-8 in the object, which dump refuses.
-        try {
-          value = value.dump();
-        } catch (const Json::type_error&) {
-          violations.push_back({path, "must be valid UTF-8 text"});
-          return;
-        }
-      }
-      if (!value.is_string()) {
-        return wrong_type(HoldsJsonText(field) ? "a string, an object or an array" : "a string");
-      }
-      std::string text = value.get<std::string>();
-      // Protobuf strings must be UTF-8 (a backend could not even read the request otherwise).
-      if (field->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(text)) {
-        violations.push_back({path, "must be valid UTF-8 text"});
-        return;
-      }
-      repeated ? reflection->AddString(&message, field, text)
-               : reflection->SetString(&message, field, text);
-      return;
-    }
-    case FieldDescriptor::CPPTYPE_BOOL: {
-      if (given == "true" || given == "false") value = given == "true";
-      if (!value.is_boolean()) return wrong_type("true or false");
-      repeated ? reflection->AddBool(&message, field, value.get<bool>())
-               : reflection->SetBool(&message, field, value.get<bool>());
-      return;
-    }
+    case FieldDescriptor::CPPTYPE_STRING:
+      return SetStringField(in);
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return SetBoolField(in);
     case FieldDescriptor::CPPTYPE_DOUBLE:
-    case FieldDescriptor::CPPTYPE_FLOAT: {
-      std::optional<Json> parsed = NumberFrom(given, /*integer=*/false);
-      if (!parsed.has_value()) return wrong_type("a number (or a decimal string such as \"0.92\")");
-      value = *parsed;
-      double number = value.get<double>();
-      if (field->cpp_type() == FieldDescriptor::CPPTYPE_DOUBLE) {
-        repeated ? reflection->AddDouble(&message, field, number)
-                 : reflection->SetDouble(&message, field, number);
-      } else {
-        repeated ? reflection->AddFloat(&message, field, static_cast<float>(number))
-                 : reflection->SetFloat(&message, field, static_cast<float>(number));
-      }
-      return;
-    }
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      return SetFloatingPointField(in);
     case FieldDescriptor::CPPTYPE_INT32:
     case FieldDescriptor::CPPTYPE_INT64:
     case FieldDescriptor::CPPTYPE_UINT32:
-    case FieldDescriptor::CPPTYPE_UINT64: {
-      std::optional<Json> parsed = NumberFrom(given, /*integer=*/true);
-      if (parsed.has_value()) value = *parsed;
-      if (!value.is_number_integer()) return wrong_type("an integer (or a string of digits)");
-      bool is_unsigned = field->cpp_type() == FieldDescriptor::CPPTYPE_UINT32 ||
-                         field->cpp_type() == FieldDescriptor::CPPTYPE_UINT64;
-      bool is_32 = field->cpp_type() == FieldDescriptor::CPPTYPE_INT32 ||
-                   field->cpp_type() == FieldDescriptor::CPPTYPE_UINT32;
-      if (is_unsigned && value.is_number_integer() && !value.is_number_unsigned() &&
-          value.get<int64_t>() < 0) {
-        return wrong_type("a non-negative integer");
-      }
-      // Above int64's range (2^63 and up) only unsigned fields could hold it; none is clamped.
-      if (!is_unsigned && value.is_number_unsigned() &&
-          value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-        return wrong_type(is_32 ? "a 32-bit integer" : "a 64-bit integer");
-      }
-      int64_t number = value.is_number_unsigned()
-                           ? static_cast<int64_t>(std::min<uint64_t>(
-                                 value.get<uint64_t>(), std::numeric_limits<int64_t>::max()))
-                           : value.get<int64_t>();
-      if (is_32 && (number > std::numeric_limits<int32_t>::max() ||
-                    number < std::numeric_limits<int32_t>::min())) {
-        return wrong_type("a 32-bit integer");
-      }
-      switch (field->cpp_type()) {
-        case FieldDescriptor::CPPTYPE_INT32:
-          repeated ? reflection->AddInt32(&message, field, static_cast<int32_t>(number))
-                   : reflection->SetInt32(&message, field, static_cast<int32_t>(number));
-          break;
-        case FieldDescriptor::CPPTYPE_UINT32:
-          repeated ? reflection->AddUInt32(&message, field, static_cast<uint32_t>(number))
-                   : reflection->SetUInt32(&message, field, static_cast<uint32_t>(number));
-          break;
-        case FieldDescriptor::CPPTYPE_UINT64:
-          repeated ? reflection->AddUInt64(&message, field, static_cast<uint64_t>(number))
-                   : reflection->SetUInt64(&message, field, static_cast<uint64_t>(number));
-          break;
-        default:
-          repeated ? reflection->AddInt64(&message, field, number)
-                   : reflection->SetInt64(&message, field, number);
-      }
-      return;
-    }
-    case FieldDescriptor::CPPTYPE_ENUM: {
-      std::vector<std::string> names = ShortEnumNames(field->enum_type());
-      std::string allowed = absl::StrCat("one of ", absl::StrJoin(names, ", "));
-      if (!value.is_string()) return wrong_type(allowed);
-      const auto* enum_value =
-          FindEnumValueByShortName(field->enum_type(), value.get<std::string>());
-      if (enum_value == nullptr) {
-        violations.push_back(
-            {path, absl::StrCat("must be ", allowed, ", got \"", value.get<std::string>(), "\"")});
-        return;
-      }
-      repeated ? reflection->AddEnum(&message, field, enum_value)
-               : reflection->SetEnum(&message, field, enum_value);
-      return;
-    }
-    case FieldDescriptor::CPPTYPE_MESSAGE: {
-      if (IsTimestamp(field->message_type())) {
-        if (!value.is_string()) return wrong_type("an RFC 3339 date-time string");
-        auto time = ParseRfc3339(value.get<std::string>());
-        if (!time.ok()) {
-          violations.push_back({path, std::string(time.status().message())});
-          return;
-        }
-        auto timestamp = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(*time));
-        Message* target = repeated ? reflection->AddMessage(&message, field)
-                                   : reflection->MutableMessage(&message, field);
-        target->CopyFrom(timestamp);
-        return;
-      }
-      if (!value.is_object()) return wrong_type("an object");
-      Message* target = repeated ? reflection->AddMessage(&message, field)
-                                 : reflection->MutableMessage(&message, field);
-      for (FieldViolation& v : JsonToMessage(value, *target, path, options)) {
-        violations.push_back(std::move(v));
-      }
-      return;
-    }
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return SetIntegerField(in);
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return SetEnumField(in);
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      return SetMessageField(in, options);
   }
 }
 
