@@ -74,7 +74,6 @@ trap 'status=130; exit 130' INT TERM
 create_aievents_database
 pg_port="$THROWAWAY_PG_PORT"
 owner_url="$THROWAWAY_OWNER_URL"
-service_url="$THROWAWAY_SERVICE_URL"
 "$admin" migrate --database-url="$owner_url" >/dev/null
 tenant="$("$admin" create-tenant --name=chaos --database-url="$owner_url")"
 (umask 077
@@ -87,7 +86,8 @@ set +e
 /usr/bin/python3 "$root/tests/chaos/chaos_driver.py" \
   --root="$root" --build-dir="$build" --work-dir="$work" \
   --pg-data="$THROWAWAY_PG_DIR/data" --pg-port="$pg_port" \
-  --owner-url="$owner_url" --service-url="$service_url" --tenant="$tenant" \
+  --owner-url="$owner_url" --ingest-url="$THROWAWAY_INGEST_URL" \
+  --matching-url="$THROWAWAY_MATCHING_URL" --timeline-url="$THROWAWAY_TIMELINE_URL" --tenant="$tenant" \
   --api-key-file="$work/api-key" --internal-token-file="$work/internal-token" \
   --secrets-keys-file="$work/secrets-keys"
 status=$?

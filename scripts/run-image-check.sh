@@ -121,7 +121,6 @@ start_throwaway_pg --fast >/dev/null
 trap cleanup EXIT  # again: start_throwaway_pg sets its own, which cleanup includes
 create_aievents_database
 owner="$THROWAWAY_OWNER_URL"
-service="$THROWAWAY_SERVICE_URL"
 
 # As the chart runs them: the image's user, read-only root, no capabilities, no privileges.
 locked=(--network=host --read-only --cap-drop=ALL --security-opt=no-new-privileges "${limits[@]}")
@@ -148,13 +147,14 @@ run() {  # name env... (the image's entrypoint takes no arguments here: settings
     "aievents/$name" >/dev/null
   containers+=("aievents-check-$name-$$")
 }
-service_env=("AIEVENTS_DATABASE_URL=$service" "AIEVENTS_INTERNAL_TOKEN=$token")
-run ingest "${service_env[@]}" "AIEVENTS_GRPC_LISTEN=127.0.0.1:${grpc[ingest]}" \
+# Each service logs in as its own role, as the chart's Secret gives it.
+run ingest "AIEVENTS_DATABASE_URL=$THROWAWAY_INGEST_URL" "AIEVENTS_INTERNAL_TOKEN=$token" "AIEVENTS_GRPC_LISTEN=127.0.0.1:${grpc[ingest]}" \
   "AIEVENTS_MATCHING_ADDRESS=127.0.0.1:${grpc[matching]}" "AIEVENTS_SECRETS_KEYS=$keys"
-run matching "${service_env[@]}" "AIEVENTS_GRPC_LISTEN=127.0.0.1:${grpc[matching]}" \
+run matching "AIEVENTS_DATABASE_URL=$THROWAWAY_MATCHING_URL" "AIEVENTS_INTERNAL_TOKEN=$token" \
+  "AIEVENTS_GRPC_LISTEN=127.0.0.1:${grpc[matching]}" \
   "AIEVENTS_INGEST_ADDRESS=127.0.0.1:${grpc[ingest]}"
-run timeline "${service_env[@]}" "AIEVENTS_GRPC_LISTEN=127.0.0.1:${grpc[timeline]}" \
-  "AIEVENTS_INGEST_ADDRESS=127.0.0.1:${grpc[ingest]}"
+run timeline "AIEVENTS_DATABASE_URL=$THROWAWAY_TIMELINE_URL" "AIEVENTS_INTERNAL_TOKEN=$token" \
+  "AIEVENTS_GRPC_LISTEN=127.0.0.1:${grpc[timeline]}"
 run gateway AIEVENTS_LISTEN_HOST=127.0.0.1 "AIEVENTS_LISTEN_PORT=$http_port" \
   "AIEVENTS_INGEST_ADDRESS=127.0.0.1:${grpc[ingest]}" \
   "AIEVENTS_MATCHING_ADDRESS=127.0.0.1:${grpc[matching]}" \

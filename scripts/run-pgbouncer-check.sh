@@ -8,13 +8,14 @@
 # Starts a throwaway PostgreSQL 15 (migrated by the owner, with a tenant and an API key made by
 # aievents-admin directly), a PgBouncer (Debian 12's, 1.18) on a free port with the given
 # pool_mode (default transaction) in front of it, and the four binaries from build/ with the
-# services' AIEVENTS_DATABASE_URL pointing through PgBouncer and AIEVENTS_DB_POOLER_MODE set to
+# services' AIEVENTS_DATABASE_URL (each its own role, so PgBouncer keeps a pool per service)
+# pointing through PgBouncer and AIEVENTS_DB_POOLER_MODE set to
 # --services (default: the pool_mode; --services=session behind pool_mode=transaction shows
 # what goes wrong without it). With AIEVENTS_DB_POOLER_MODE=transaction the timeline's
 # AIEVENTS_LISTEN_DATABASE_URL leads to PostgreSQL directly (LISTEN needs a session of its
 # own). --timeline=direct points the whole timeline service at PostgreSQL instead.
-# --pool-size sets PgBouncer's default_pool_size (60: more than the three services
-# may open with default settings, 12 + 12 + 9). --role-defaults first gives aievents_service
+# --pool-size sets PgBouncer's default_pool_size per role (60: more than any service may open
+# with default settings). --role-defaults first gives the three service roles
 # the services' statement_timeout as a role default (ALTER ROLE ... IN DATABASE ... SET), so
 # every server connection has it whichever client ran the SET. Then
 # tests/pgbouncer/pgbouncer_driver.py exercises the main paths over HTTP: readiness, customers,
@@ -143,13 +144,15 @@ pg_port="$THROWAWAY_PG_PORT"
 FREE_PORT_TAKEN=" $pg_port "
 superuser="$THROWAWAY_PG_URL"
 owner_direct="$THROWAWAY_OWNER_URL"
-service_direct="$THROWAWAY_SERVICE_URL"
+timeline_direct="$THROWAWAY_TIMELINE_URL"
 "$admin" migrate --database-url="$owner_direct" >/dev/null
 if $role_defaults; then
   # What SET statement_timeout on each connection (db-statement-timeout-ms, 10000) does, as a
   # default every new server connection of the role starts with.
   psql -q -X "$superuser" -v ON_ERROR_STOP=1 \
-    -c "ALTER ROLE aievents_service IN DATABASE aievents SET statement_timeout = 10000" >/dev/null
+    -c "ALTER ROLE aievents_ingest IN DATABASE aievents SET statement_timeout = 10000" \
+    -c "ALTER ROLE aievents_matching IN DATABASE aievents SET statement_timeout = 10000" \
+    -c "ALTER ROLE aievents_timeline IN DATABASE aievents SET statement_timeout = 10000" >/dev/null
 fi
 # PGBOUNCER_CHECK_TRACE=1: PostgreSQL logs every statement (with its backend pid) and PgBouncer
 # is verbose; use with --keep-logs to see which server connection ran what.
@@ -169,7 +172,9 @@ tenant="$("$admin" create-tenant --name=pgbouncer-check --database-url="$owner_d
 # client's lifetime, so its pool must be as large as everything the services may open.
 bouncer_port="$(free_port)"
 cat >"$work/bouncer/userlist.txt" <<'EOF'
-"aievents_service" ""
+"aievents_ingest" ""
+"aievents_matching" ""
+"aievents_timeline" ""
 "aievents" ""
 "postgres" ""
 EOF
@@ -199,12 +204,14 @@ if ! wait_port "$bouncer_port" 10; then
   cat "$work/bouncer/stdout.log" "$work/bouncer/pgbouncer.log" >&2 2>/dev/null || true
   exit 1
 fi
-service_url="postgresql://aievents_service@127.0.0.1:$bouncer_port/aievents"
-timeline_url="$service_url"
-[ "$timeline_db" = direct ] && timeline_url="$service_direct"
+# Each service logs in as its own role; PgBouncer keeps a pool per role.
+bounced_url_of() { echo "postgresql://aievents_$1@127.0.0.1:$bouncer_port/aievents"; }
+service_url="$(bounced_url_of ingest)"
+timeline_url="$(bounced_url_of timeline)"
+[ "$timeline_db" = direct ] && timeline_url="$timeline_direct"
 pooler="AIEVENTS_DB_POOLER_MODE=$services_mode"
 listen="AIEVENTS_LISTEN_DATABASE_URL="
-[ "$services_mode" = transaction ] && listen="AIEVENTS_LISTEN_DATABASE_URL=$service_direct"
+[ "$services_mode" = transaction ] && listen="AIEVENTS_LISTEN_DATABASE_URL=$timeline_direct"
 echo "pgbouncer-check: PgBouncer $("$pgbouncer_bin" --version | head -n 1 | awk '{print $2}')" \
   "pool_mode=$mode on 127.0.0.1:$bouncer_port in front of PostgreSQL on $pg_port;" \
   "services' db-pooler-mode: $services_mode; timeline database: $timeline_db;" \
@@ -229,16 +236,16 @@ start() {  # name env... -- argv...
   pids+=($!)
 }
 token="AIEVENTS_INTERNAL_TOKEN=$(cat "$work/internal-token")"
-start matching "AIEVENTS_DATABASE_URL=$service_url" "$token" "$pooler" -- \
+start matching "AIEVENTS_DATABASE_URL=$(bounced_url_of matching)" "$token" "$pooler" -- \
   "$build/services/matching/aievents-matching" "--grpc-listen=127.0.0.1:$matching_grpc" \
   "--admin-port=$matching_admin" "--ingest-address=127.0.0.1:$ingest_grpc"
-start ingest "AIEVENTS_DATABASE_URL=$service_url" "$token" "$pooler" \
+start ingest "AIEVENTS_DATABASE_URL=$(bounced_url_of ingest)" "$token" "$pooler" \
   "AIEVENTS_SECRETS_KEY_FILE=$work/secrets-keys" -- \
   "$build/services/ingest/aievents-ingest" "--grpc-listen=127.0.0.1:$ingest_grpc" \
   "--admin-port=$ingest_admin" "--matching-address=127.0.0.1:$matching_grpc"
 start timeline "AIEVENTS_DATABASE_URL=$timeline_url" "$token" "$pooler" "$listen" -- \
   "$build/services/timeline/aievents-timeline" "--grpc-listen=127.0.0.1:$timeline_grpc" \
-  "--admin-port=$timeline_admin" "--ingest-address=127.0.0.1:$ingest_grpc"
+  "--admin-port=$timeline_admin"
 start gateway -- \
   "$build/gateway/aievents-gateway" --listen-host=127.0.0.1 "--listen-port=$gateway_port" \
   "--admin-port=$gateway_admin" "--ingest-address=127.0.0.1:$ingest_grpc" \
@@ -285,7 +292,7 @@ grep -E ' (WARNING|ERROR|FATAL|LOG (C|S)-0x[0-9a-f]+: .*(closing because|error|b
 
 # Informational probes (they do not change the exit status).
 echo "pgbouncer-check: (info) session settings seen by 8 concurrent transactions through" \
-  "PgBouncer as aievents_service (statement_timeout, enable_seqscan, plan_cache_mode):"
+  "PgBouncer as aievents_ingest (statement_timeout, enable_seqscan, plan_cache_mode):"
 for i in $(seq 8); do
   timeout 10 psql -X -q -tA -F ' ' "$service_url" -c "BEGIN" \
     -c "SELECT current_setting('statement_timeout'), current_setting('enable_seqscan'),
@@ -314,8 +321,9 @@ echo "pgbouncer-check: (info) LISTEN through PgBouncer: the listening client got
   "client $(grep -c 'Asynchronous notification' "$work/other.out") (1 and 0 is right)"
 wait_probe_lines=$(
   psql -X -q -tA "$superuser" -c "SELECT count(*) FROM pg_stat_activity
-     WHERE usename = 'aievents_service' AND backend_type = 'client backend'")
-echo "pgbouncer-check: (info) server connections of aievents_service open now: $wait_probe_lines"
+     WHERE usename LIKE 'aievents\_%' AND usename <> 'aievents_locator'
+       AND backend_type = 'client backend'")
+echo "pgbouncer-check: (info) server connections of the service roles open now: $wait_probe_lines"
 owner_bounced="postgresql://aievents@127.0.0.1:$bouncer_port/aievents"
 for command in "migrate" "create-tenant --name=through-pgbouncer" "list-keys --tenant=$tenant"; do
   # shellcheck disable=SC2086

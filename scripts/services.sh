@@ -2,8 +2,9 @@
 # Starts or stops the local suite (matching, ingest, timeline, gateway) in the background.
 #   services.sh start   (re)start every process; logs in .data/log, pids in .data/run
 #   services.sh stop
-# Settings come from the environment (see docs/configuration.md); AIEVENTS_DATABASE_URL is
-# required for start.
+# Settings come from the environment (see docs/configuration.md). start needs each service's
+# database URL, its own role's (INGEST_DATABASE_URL, MATCHING_DATABASE_URL,
+# TIMELINE_DATABASE_URL), and gives it to that service as AIEVENTS_DATABASE_URL.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,6 +19,16 @@ binary_of() {
   case "$1" in
     gateway) echo "$bin/gateway/aievents-gateway" ;;
     *) echo "$bin/services/$1/aievents-$1" ;;
+  esac
+}
+
+# The gateway has no database.
+database_url_of() {
+  case "$1" in
+    ingest) echo "$INGEST_DATABASE_URL" ;;
+    matching) echo "$MATCHING_DATABASE_URL" ;;
+    timeline) echo "$TIMELINE_DATABASE_URL" ;;
+    *) echo "" ;;
   esac
 }
 
@@ -42,14 +53,16 @@ stop_all() {
 
 case "${1:-}" in
   start)
-    : "${AIEVENTS_DATABASE_URL:?AIEVENTS_DATABASE_URL must be set}"
-    export AIEVENTS_DATABASE_URL
+    : "${INGEST_DATABASE_URL:?INGEST_DATABASE_URL must be set}"
+    : "${MATCHING_DATABASE_URL:?MATCHING_DATABASE_URL must be set}"
+    : "${TIMELINE_DATABASE_URL:?TIMELINE_DATABASE_URL must be set}"
     stop_all
     # No wait for ports: the defaults lie below Linux's ephemeral range (32768-60999), so no
     # client connection can hold one, and every listener sets SO_REUSEADDR, so connections the
     # previous processes closed (TIME_WAIT) do not block the bind (docs/operations.md).
     for service in "${SERVICES[@]}"; do
-      nohup "$(binary_of "$service")" >>"$logs/$service.log" 2>&1 &
+      AIEVENTS_DATABASE_URL="$(database_url_of "$service")" \
+        nohup "$(binary_of "$service")" >>"$logs/$service.log" 2>&1 &
       echo $! >"$run/$service.pid"
     done
     # Up means the gateway answers /readyz?backends=all with 200: every backend and the database.

@@ -20,7 +20,8 @@ data_dir=.data  # tokens, the dev key, logs and pids; the database lives in pg_d
 pg_port="${PG_PORT:-55432}"
 pg_dir="$(bash scripts/data-dir.sh)/pg"
 owner_url="${AIEVENTS_DATABASE_URL:-postgresql://aievents@127.0.0.1:$pg_port/aievents}"
-service_url="postgresql://aievents_service@127.0.0.1:$pg_port/aievents"
+# Each service logs in as its own role (db/roles.sql, db/migrations/0006_service_roles.sql).
+service_url_of() { echo "postgresql://aievents_$1@127.0.0.1:$pg_port/aievents"; }
 superuser_url="postgresql://postgres@127.0.0.1:$pg_port/postgres"
 admin="$build_dir/tools/admin/aievents-admin"
 # What running needs: the four processes and the operator tool that migrates.
@@ -109,8 +110,9 @@ services() {
     (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$data_dir/internal-token")
   [ -s "$data_dir/secrets-keys" ] ||
     (umask 077 && head -c 32 /dev/urandom | base64 >"$data_dir/secrets-keys")
-  AIEVENTS_INTERNAL_TOKEN="$(cat "$data_dir/internal-token")" AIEVENTS_DATABASE_URL="$service_url" \
-    AIEVENTS_SECRETS_KEY_FILE="$root/$data_dir/secrets-keys" bash scripts/services.sh start
+  AIEVENTS_INTERNAL_TOKEN="$(cat "$data_dir/internal-token")" \
+    INGEST_DATABASE_URL="$(service_url_of ingest)" MATCHING_DATABASE_URL="$(service_url_of matching)" \
+    TIMELINE_DATABASE_URL="$(service_url_of timeline)" AIEVENTS_SECRETS_KEY_FILE="$root/$data_dir/secrets-keys" bash scripts/services.sh start
 }
 
 # A development tenant and key, made once; the key file survives restarts.

@@ -49,12 +49,15 @@ void CheckOptionalReference(const char* field, bool has, const std::string& valu
 
 }  // namespace
 
-absl::StatusOr<ValidatedEvent> ValidateCreateEvent(const v1::CreateEventRequest& request) {
+absl::StatusOr<ValidatedEvent> ValidateCreateEvent(const v1::CreateEventRequest& request,
+                                                   LookupRequirement lookup) {
   std::vector<FieldViolation> violations;
   if (!request.has_customer_lookup()) {
-    violations.push_back(
+    if (lookup == LookupRequirement::kRequired) {
+      violations.push_back(
         {"customer_lookup",
-         "is required: an object with email, phone, or both first_name and last_name"});
+           "is required: an object with email, phone, or both first_name and last_name"});
+    }
   } else {
     for (FieldViolation& v :
          PrefixViolations("customer_lookup", CheckCustomerLookup(request.customer_lookup()))) {

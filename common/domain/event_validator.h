@@ -30,8 +30,15 @@ struct ValidatedEvent {
   absl::Time occurred_at;
 };
 
-// INVALID_ARGUMENT with a google.rpc.BadRequest naming every offending field, or the event.
-absl::StatusOr<ValidatedEvent> ValidateCreateEvent(const v1::CreateEventRequest& request);
+// Whether an event must name its customer. The API requires it; a vendor's call webhook may be
+// about nobody we can identify (a withheld number), and is then stored unmatched.
+enum class LookupRequirement { kRequired, kOptional };
+
+// INVALID_ARGUMENT with a google.rpc.BadRequest naming every offending field, or the event. A
+// lookup that is present is checked whatever `lookup`; kOptional only accepts its absence.
+absl::StatusOr<ValidatedEvent> ValidateCreateEvent(
+    const v1::CreateEventRequest& request,
+    LookupRequirement lookup = LookupRequirement::kRequired);
 
 }  // namespace aievents
 

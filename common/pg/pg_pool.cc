@@ -180,7 +180,6 @@ absl::Status PgPool::InTenantTransaction(std::string_view tenant_id, const Work&
 
 absl::Status PgPool::InSystemTransaction(const Work& work) { return Run(std::nullopt, work); }
 
-absl::Status PgPool::InGroupTransaction(const Work& work) { return Run(std::nullopt, work); }
 
 void PgPool::ScopeToTenant(pqxx::work& txn, std::string_view tenant_id) {
   Exec(txn, kScopeToTenant.name, std::string(tenant_id));

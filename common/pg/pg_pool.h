@@ -88,11 +88,6 @@ class PgPool {
     return RunForValue<T>(tenant_id, work);
   }
 
-  // Runs `work` in one transaction that serves several tenants in turn (group commit): `work`
-  // calls ScopeToTenant() before each tenant's statements, so every statement still runs
-  // scoped to exactly one tenant, and all of them share one commit. Errors as above.
-  absl::Status InGroupTransaction(const Work& work);
-
   // Scopes the statements that follow in `txn` to `tenant_id` (app.tenant_id, transaction-local).
   static void ScopeToTenant(pqxx::work& txn, std::string_view tenant_id);
 

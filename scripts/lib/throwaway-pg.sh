@@ -22,8 +22,8 @@ start_throwaway_pg() {
     done
     if "$root/scripts/pg.sh" start "$THROWAWAY_PG_DIR/data" "$port" "$@"; then
       THROWAWAY_PG_URL="postgresql://postgres@127.0.0.1:$port/postgres"
-      # The roles a deployment's DBA creates (db/roles.sql); the services log in as
-      # aievents_service.
+      # The roles a deployment's DBA creates (db/roles.sql); each service logs in as its
+      # own role (aievents_ingest, aievents_matching, aievents_timeline).
       psql -q -X "$THROWAWAY_PG_URL" -v ON_ERROR_STOP=1 -f "$root/db/roles.sql" >/dev/null
       return 0
     fi
@@ -40,12 +40,15 @@ stop_throwaway_pg() {
 
 # The aievents database in the throwaway cluster, as `make db` sets it up (db/roles.sql already
 # ran): the owner role and its database. Sets THROWAWAY_PG_PORT, THROWAWAY_OWNER_URL (the
-# owner, for migrations and aievents-admin) and THROWAWAY_SERVICE_URL (the services' role).
+# owner, for migrations and aievents-admin) and THROWAWAY_INGEST_URL, THROWAWAY_MATCHING_URL and
+# THROWAWAY_TIMELINE_URL (each service's own role).
 create_aievents_database() {
   THROWAWAY_PG_PORT="${THROWAWAY_PG_URL##*:}"
   THROWAWAY_PG_PORT="${THROWAWAY_PG_PORT%%/*}"
   THROWAWAY_OWNER_URL="postgresql://aievents@127.0.0.1:$THROWAWAY_PG_PORT/aievents"
-  THROWAWAY_SERVICE_URL="postgresql://aievents_service@127.0.0.1:$THROWAWAY_PG_PORT/aievents"
+  THROWAWAY_INGEST_URL="postgresql://aievents_ingest@127.0.0.1:$THROWAWAY_PG_PORT/aievents"
+  THROWAWAY_MATCHING_URL="postgresql://aievents_matching@127.0.0.1:$THROWAWAY_PG_PORT/aievents"
+  THROWAWAY_TIMELINE_URL="postgresql://aievents_timeline@127.0.0.1:$THROWAWAY_PG_PORT/aievents"
   psql -q -X "$THROWAWAY_PG_URL" -v ON_ERROR_STOP=1 \
     -c "CREATE ROLE aievents LOGIN CREATEROLE" -c "CREATE DATABASE aievents OWNER aievents" >/dev/null
 }

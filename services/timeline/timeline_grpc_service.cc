@@ -39,14 +39,6 @@ grpc::Status TimelineGrpcService::CountEvents(grpc::ServerContext* context,
       [&](const RequestContext& caller) { return timeline_->CountEvents(caller, *request); });
 }
 
-grpc::Status TimelineGrpcService::AssociateEvent(grpc::ServerContext* context,
-                                                 const v1::AssociateEventRequest* request,
-                                                 v1::AiEvent* response) {
-  return HandleAuthenticated(
-      "aievents.v1.TimelineService.AssociateEvent", *authenticator_, context, response,
-      [&](const RequestContext& caller) { return ingest_->AssociateEvent(caller, *request); });
-}
-
 grpc::Status TimelineGrpcService::WatchCustomerEvents(grpc::ServerContext* context,
                                                       const v1::WatchCustomerEventsRequest* request,
                                                       grpc::ServerWriter<v1::AiEvent>* writer) {

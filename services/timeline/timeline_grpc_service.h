@@ -8,7 +8,6 @@
 #include "common/auth/authenticator.h"
 #include "services/timeline/event_notifier.h"
 #include "services/timeline/event_timeline.h"
-#include "services/timeline/ingest_forwarder.h"
 
 namespace aievents::timeline {
 
@@ -18,12 +17,11 @@ class TimelineGrpcService final : public v1::TimelineService::Service {
   // the events a notification announces, which a replica may not have yet.
   TimelineGrpcService(Authenticator* authenticator, EventTimeline* timeline,
                       EventTimeline* live_timeline, EventNotifier* notifier,
-                      IngestForwarder* ingest, int max_watchers)
+                      int max_watchers)
       : authenticator_(authenticator),
         timeline_(timeline),
         live_timeline_(live_timeline),
         notifier_(notifier),
-        ingest_(ingest),
         max_watchers_(max_watchers) {}
 
   grpc::Status GetEvent(grpc::ServerContext* context, const v1::GetEventRequest* request,
@@ -35,10 +33,6 @@ class TimelineGrpcService final : public v1::TimelineService::Service {
                           v1::ListEventsResponse* response) override;
   grpc::Status CountEvents(grpc::ServerContext* context, const v1::CountEventsRequest* request,
                            v1::CountEventsResponse* response) override;
-  // Deprecated: forwarded to IngestService.AssociateEvent, the events' owner.
-  grpc::Status AssociateEvent(grpc::ServerContext* context,
-                              const v1::AssociateEventRequest* request,
-                              v1::AiEvent* response) override;
 
   // Subscribes, sends initial metadata `x-subscribed: true` (so a client knows it will see every
   // later change),
@@ -53,7 +47,6 @@ class TimelineGrpcService final : public v1::TimelineService::Service {
   EventTimeline* timeline_;
   EventTimeline* live_timeline_;
   EventNotifier* notifier_;
-  IngestForwarder* ingest_;
   int max_watchers_;
   std::atomic<int> watchers_{0};
 };

@@ -11,9 +11,6 @@ TimelineConfig LoadTimelineConfig(ConfigSource& source) {
   config.service = LoadServiceConfig(source, 7053, 9093);
   config.max_watchers =
       source.Int("max-watchers", 100, 1, 10000, "concurrent live timeline streams per process");
-  config.ingest_address = source.String(
-      "ingest-address", "127.0.0.1:7051",
-      "host:port of the ingest service (the deprecated AssociateEvent is forwarded there)");
   config.read_database_url = source.String(
       "read-database-url", "",
       "PostgreSQL URI of a read-only replica for timeline reads (\"\": read the primary)");
@@ -27,8 +24,6 @@ TimelineConfig LoadTimelineConfig(ConfigSource& source) {
         "setting --listen-database-url is required with --db-pooler-mode=transaction: live "
         "timelines LISTEN on a session of their own, which a transaction pooler does not keep");
   }
-  config.ingest_timeout_ms = source.Int("ingest-timeout-ms", 5000, 100, 60000,
-                                        "deadline of each call forwarded to the ingest service");
   return config;
 }
 
@@ -55,11 +50,9 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
   server->notifier_ = std::make_unique<EventNotifier>(config.listen_database_url.empty()
                                                           ? config.service.database_url
                                                           : config.listen_database_url);
-  server->ingest_ = std::make_unique<IngestForwarder>(config.ingest_address,
-                                                      absl::Milliseconds(config.ingest_timeout_ms));
   server->service_ = std::make_unique<TimelineGrpcService>(
       server->authenticator_.get(), server->timeline_.get(), server->live_timeline_.get(),
-      server->notifier_.get(), server->ingest_.get(), config.max_watchers);
+      server->notifier_.get(), config.max_watchers);
   server->keys_ = std::make_unique<PgKeyStore>(server->pool_.get());
   server->access_ =
       std::make_unique<AccessGrpcService>(server->authenticator_.get(), server->keys_.get());

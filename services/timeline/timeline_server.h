@@ -21,10 +21,6 @@ struct TimelineConfig {
   ServiceConfig service;
   // Concurrent WatchCustomerEvents streams this process serves; more get RESOURCE_EXHAUSTED.
   int max_watchers = 100;
-  // The deprecated AssociateEvent is forwarded to ingest. Not a readiness dependency: reads
-  // and live streams do not need ingest.
-  std::string ingest_address = "127.0.0.1:7051";
-  int ingest_timeout_ms = 5000;
   // A read-only replica for the timeline's reads; "" reads the primary (service.database_url).
   std::string read_database_url;
   // The connection that LISTENs for new events (live timelines); "" uses service.database_url.
@@ -54,7 +50,6 @@ class TimelineServer {
   std::unique_ptr<PgTimelineStore> primary_store_;
   std::unique_ptr<EventTimeline> live_timeline_;
   std::unique_ptr<EventNotifier> notifier_;
-  std::unique_ptr<IngestForwarder> ingest_;
   std::unique_ptr<TimelineGrpcService> service_;
   std::unique_ptr<PgKeyStore> keys_;
   std::unique_ptr<AccessGrpcService> access_;

@@ -60,7 +60,9 @@ def parse_args():
     p.add_argument("--pg-data", required=True, help="data directory of the throwaway cluster")
     p.add_argument("--pg-port", type=int, required=True)
     p.add_argument("--owner-url", required=True, help="the owner's URL (queries, migrations)")
-    p.add_argument("--service-url", required=True, help="aievents_service's URL")
+    for service in ("ingest", "matching", "timeline"):
+        p.add_argument(f"--{service}-url", required=True,
+                       help=f"the {service} service's database URL (its own role)")
     p.add_argument("--tenant", required=True)
     p.add_argument("--api-key-file", required=True)
     p.add_argument("--internal-token-file", required=True)
@@ -553,25 +555,27 @@ class Driver:
         base["AIEVENTS_LOG_LEVEL"] = "info"
         shared = dict(base)
         shared.update({
-            "AIEVENTS_DATABASE_URL": a.service_url,
             "AIEVENTS_INTERNAL_TOKEN": open(a.internal_token_file).read().strip(),
             "AIEVENTS_RATE_LIMIT_KEY_PER_SECOND": "0",
             "AIEVENTS_RATE_LIMIT_TENANT_PER_SECOND": "0",
         })
-        ingest_env = dict(shared)
+        # Each service logs in as its own role (db/migrations/0006_service_roles.sql).
+        ingest_env = dict(shared, AIEVENTS_DATABASE_URL=a.ingest_url)
         ingest_env["AIEVENTS_SECRETS_KEY_FILE"] = a.secrets_keys_file
+        matching_env = dict(shared, AIEVENTS_DATABASE_URL=a.matching_url)
+        timeline_env = dict(shared, AIEVENTS_DATABASE_URL=a.timeline_url)
         b = a.build_dir
         addr = lambda p: f"127.0.0.1:{p}"  # noqa: E731
         specs = {
             "matching": ([f"{b}/services/matching/aievents-matching",
                           f"--grpc-listen={addr(matching_grpc)}", f"--admin-port={matching_admin}",
-                          f"--ingest-address={addr(ingest_grpc)}"], shared),
+                          f"--ingest-address={addr(ingest_grpc)}"], matching_env),
             "ingest": ([f"{b}/services/ingest/aievents-ingest",
                         f"--grpc-listen={addr(ingest_grpc)}", f"--admin-port={ingest_admin}",
                         f"--matching-address={addr(matching_grpc)}"], ingest_env),
             "timeline": ([f"{b}/services/timeline/aievents-timeline",
-                          f"--grpc-listen={addr(timeline_grpc)}", f"--admin-port={timeline_admin}",
-                          f"--ingest-address={addr(ingest_grpc)}"], shared),
+                          f"--grpc-listen={addr(timeline_grpc)}", f"--admin-port={timeline_admin}"],
+                         timeline_env),
             "gateway": ([f"{b}/gateway/aievents-gateway", "--listen-host=127.0.0.1",
                          f"--listen-port={self.gateway_port}", f"--admin-port={gateway_admin}",
                          f"--ingest-address={addr(ingest_grpc)}",

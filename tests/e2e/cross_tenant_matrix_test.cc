@@ -211,7 +211,6 @@ TEST(CrossTenantMatrix, RpcsWithoutAnHttpRouteAreScopedToo) {
     ASSERT_TRUE(created.ParseFromString(response.replies(0).response()));
     EXPECT_NE(created.event().customer_id(), a.customer) << "matched to A's customer";
   }
-  auto timeline = v1::TimelineService::NewStub(channel(suite.timeline_port()));
   {
     grpc::ClientContext context;
     as_b(context);
@@ -219,7 +218,7 @@ TEST(CrossTenantMatrix, RpcsWithoutAnHttpRouteAreScopedToo) {
     request.set_id(a.event);
     request.set_customer_id(b.customer);
     v1::AiEvent response;
-    EXPECT_EQ(timeline->AssociateEvent(&context, request, &response).error_code(),
+    EXPECT_EQ(ingest->AssociateEvent(&context, request, &response).error_code(),
               grpc::StatusCode::NOT_FOUND);
   }
   // A's event stayed unmatched through all of it.

@@ -1,13 +1,16 @@
 // One writer per table (docs/architecture.md): ingest owns ai_events and their history, so
-// association and re-matching are its RPCs. These tests call the contracts directly: the
-// deprecated timeline association still works (forwarded to ingest), and LinkUnmatchedEvents
-// links only what is still unmatched, only to the tenant's own customers.
+// association and re-matching are its RPCs. These tests call the contracts directly: association
+// is ingest's alone (the timeline's deprecated copy is removed), and LinkUnmatchedEvents links
+// only what is still unmatched, only to the tenant's own customers.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
+
 #include "aievents/v1/ingest_service.grpc.pb.h"
-#include "aievents/v1/timeline_service.grpc.pb.h"
 #include "common/rpc/field_violations.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "tests/e2e/test_helpers.h"
 
 namespace aievents::testing {
@@ -25,13 +28,13 @@ bool Unmatched(const nlohmann::json& event) {
   return event.value("customer_id", nlohmann::json()).is_null() && event["match_method"] == "none";
 }
 
-TEST(EventOwnership, DeprecatedTimelineAssociationIsForwardedToIngest) {
+TEST(EventOwnership, AssociationIsIngestsRpcAndRecordsTheCaller) {
   Suite& suite = SharedSuite();
   auto tenant = suite.NewTenant();
   std::string customer = CreateCustomer(suite, tenant.api_key, {{"email", "fwd@example.com"}});
   nlohmann::json event = CreateEvent(suite, tenant.api_key, {{"email", "nobody-fwd@example.com"}},
                                      "2026-03-10T14:30:00Z", "fwd");
-  auto stub = v1::TimelineService::NewStub(LocalChannel(suite.timeline_port()));
+  auto stub = v1::IngestService::NewStub(LocalChannel(suite.ingest_port()));
   grpc::ClientContext context;
   context.AddMetadata("x-api-key", tenant.api_key);
   v1::AssociateEventRequest request;
@@ -43,10 +46,8 @@ TEST(EventOwnership, DeprecatedTimelineAssociationIsForwardedToIngest) {
   EXPECT_EQ(associated.customer_id(), customer);
   EXPECT_EQ(associated.match_method(), v1::MATCH_METHOD_MANUAL);
   ASSERT_EQ(associated.associations_size(), 1);
-  EXPECT_EQ(associated.associations(0).actor(), tenant.api_key.substr(0, 12))
-      << "the forwarded call is recorded as the original caller";
+  EXPECT_EQ(associated.associations(0).actor(), tenant.api_key.substr(0, 12));
 
-  // Errors travel back unchanged, with their field violations.
   grpc::ClientContext bad_context;
   bad_context.AddMetadata("x-api-key", tenant.api_key);
   request.set_customer_id("not-a-uuid");
@@ -55,6 +56,29 @@ TEST(EventOwnership, DeprecatedTimelineAssociationIsForwardedToIngest) {
   std::vector<FieldViolation> violations = GetFieldViolations(FromGrpcStatus(status));
   ASSERT_EQ(violations.size(), 1u);
   EXPECT_EQ(violations[0].field, "customer_id");
+}
+
+// The deprecated TimelineService.AssociateEvent is gone: the timeline no longer calls ingest,
+// and an old client gets UNIMPLEMENTED rather than a silent forward (docs/grpc.md, "Removed").
+TEST(EventOwnership, TheRemovedTimelineAssociationAnswersUnimplemented) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  grpc::GenericStub stub(LocalChannel(suite.timeline_port()));
+  grpc::ClientContext context;
+  context.AddMetadata("x-api-key", tenant.api_key);
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  v1::AssociateEventRequest request;
+  request.set_id("01890000-0000-7000-8000-000000000000");
+  request.set_customer_id("01890000-0000-7000-8000-000000000001");
+  std::string bytes = request.SerializeAsString();
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request_buffer(&slice, 1);
+  grpc::ByteBuffer response_buffer;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, "/aievents.v1.TimelineService/AssociateEvent", grpc::StubOptions(),
+                 &request_buffer, &response_buffer,
+                 [&done](grpc::Status status) { done.set_value(std::move(status)); });
+  EXPECT_EQ(done.get_future().get().error_code(), grpc::StatusCode::UNIMPLEMENTED);
 }
 
 TEST(EventOwnership, LinkUnmatchedLinksOnlyWhatIsStillUnmatchedToTheTenantsCustomers) {

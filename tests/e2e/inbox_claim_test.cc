@@ -19,7 +19,7 @@ class InboxClaimTest : public ::testing::Test {
  protected:
   void SetUp() override {
     PgPool::Options options;
-    options.database_url = suite_.service_database_url();
+    options.database_url = suite_.service_database_url(ServiceRole::kIngest);
     options.size = 2;
     options.statements = ingest::PgWebhookStore::Statements();
     auto pool = PgPool::Create(std::move(options));

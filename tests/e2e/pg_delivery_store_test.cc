@@ -19,11 +19,11 @@ class PgDeliveryStoreTest : public ::testing::Test {
   void SetUp() override {
     std::vector<PgStatement> statements = ingest::PgEventStore::Statements();
     for (const PgStatement& s : ingest::PgWebhookStore::Statements()) statements.push_back(s);
-    auto pool = PgPool::Create({suite_.service_database_url(), 2, std::move(statements)});
+    auto pool = PgPool::Create({suite_.service_database_url(ServiceRole::kIngest), 2, std::move(statements)});
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = *std::move(pool);
     PgPipelinePool::Options pipeline;
-    pipeline.database_url = suite_.service_database_url();
+    pipeline.database_url = suite_.service_database_url(ServiceRole::kIngest);
     pipeline.size = 1;
     pipeline.statements = ingest::PgEventStore::Statements();
     auto pipeline_pool = PgPipelinePool::Create(std::move(pipeline));

@@ -90,7 +90,7 @@ TEST(ReplicaSettings, PoolGaugesFollowConnectionsInUseIdleAndWaiting) {
   {
     PgPool::Options options;
     options.name = "gauge-test";
-    options.database_url = suite.service_database_url();
+    options.database_url = suite.service_database_url(ServiceRole::kIngest);
     options.size = 1;
     auto pool = PgPool::Create(options);
     ASSERT_TRUE(pool.ok()) << pool.status();
@@ -128,7 +128,7 @@ TEST(ReplicaSettings, PoolGaugesFollowConnectionsInUseIdleAndWaiting) {
 
 TEST(ReplicaSettings, InboxBacklogIsCountedAcrossTenantsAndReported) {
   Suite& suite = SharedSuite();
-  pqxx::connection conn(suite.service_database_url());
+  pqxx::connection conn(suite.service_database_url(ServiceRole::kIngest));
   pqxx::work txn(conn);
   // The service role sees no tenant's rows without a scope, yet the backlog counts them all.
   pqxx::row backlog = txn.exec1("SELECT pending, oldest_seconds FROM webhook_inbox_backlog()");
@@ -153,9 +153,8 @@ TEST(ReplicaSettings, TimelineReadsGoToTheReadDatabaseUrl) {
                                      "2026-03-10T14:30:00Z", "read-replica");
   auto start = [&](const std::string& read_url) {
     timeline::TimelineConfig config;
-    config.service = suite.service_config();
+    config.service = suite.service_config(ServiceRole::kTimeline);
     config.service.grpc_address = "127.0.0.1:0";
-    config.ingest_address = "127.0.0.1:" + std::to_string(suite.ingest_port());
     config.read_database_url = read_url;
     return OrFail(timeline::TimelineServer::Start(config));
   };
@@ -171,13 +170,13 @@ TEST(ReplicaSettings, TimelineReadsGoToTheReadDatabaseUrl) {
     return stub->GetEvent(&call, request, &response);
   };
   // A replica URL where nothing listens: reads fail (authentication, on the primary, works).
-  auto unreachable = start("postgresql://aievents_service@127.0.0.1:1/aievents");
+  auto unreachable = start("postgresql://aievents_timeline@127.0.0.1:1/aievents");
   ASSERT_NE(unreachable, nullptr);
   grpc::Status failed = get(unreachable->grpc_port());
   EXPECT_EQ(failed.error_code(), grpc::StatusCode::UNAVAILABLE) << failed.error_message();
   unreachable->Shutdown();
   // The same database as a replica: reads succeed.
-  auto replica = start(suite.service_database_url());
+  auto replica = start(suite.service_database_url(ServiceRole::kTimeline));
   ASSERT_NE(replica, nullptr);
   grpc::Status read = get(replica->grpc_port());
   EXPECT_TRUE(read.ok()) << read.error_message();

@@ -92,7 +92,7 @@ TEST(SecretsAtRest, ResealingEveryTenantNeedsARoleThatSeesEveryTenant) {
   Suite& suite = SharedSuite();
   // The suite's owner is a superuser: allowed. The service role is not.
   EXPECT_TRUE(admin::ResealSecrets(suite.database_url(), "", "", suite.secrets_keys()).ok());
-  auto refused = admin::ResealSecrets(suite.service_database_url(), "", "", suite.secrets_keys());
+  auto refused = admin::ResealSecrets(suite.service_database_url(ServiceRole::kIngest), "", "", suite.secrets_keys());
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 

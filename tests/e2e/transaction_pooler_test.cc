@@ -27,7 +27,7 @@ const std::vector<PgStatement> kStatements = {
 
 std::unique_ptr<PgPool> Pool(bool transaction_pooler, std::chrono::milliseconds timeout) {
   PgPool::Options options;
-  options.database_url = SharedSuite().service_database_url();
+  options.database_url = SharedSuite().service_database_url(ServiceRole::kIngest);
   options.size = 1;  // every transaction on the same server connection
   options.statements = kStatements;
   options.statement_timeout = timeout;
@@ -109,7 +109,7 @@ TEST(TransactionPooler, AStatementThePoolWasNotGivenIsAnError) {
 
 std::unique_ptr<PgPipelinePool> Pipeline(bool transaction_pooler) {
   PgPipelinePool::Options options;
-  options.database_url = SharedSuite().service_database_url();
+  options.database_url = SharedSuite().service_database_url(ServiceRole::kIngest);
   options.size = 1;
   options.statements = kStatements;
   options.statement_timeout = std::chrono::milliseconds(7000);

@@ -17,25 +17,28 @@ std::string Local(int port) { return "127.0.0.1:" + std::to_string(port); }
 std::unique_ptr<Replica> Replica::Start(const Suite& suite,
                                         const std::function<void(ServiceConfig&)>& adjust) {
   std::unique_ptr<Replica> replica(new Replica());
-  ServiceConfig service = suite.service_config();
-  adjust(service);
+  // Each service with its own role's settings, adjusted alike.
+  auto service_config = [&](ServiceRole role) {
+    ServiceConfig service = suite.service_config(role);
+    adjust(service);
+    return service;
+  };
 
   matching::MatchingConfig matching_config;
-  matching_config.service = service;
+  matching_config.service = service_config(ServiceRole::kMatching);
   matching_config.default_phone_region = "US";
   replica->matching_ =
       StartedOrDie(matching::MatchingServer::Start(matching_config), "replica matching");
 
   ingest::IngestConfig ingest_config = suite.ingest_config();
-  ingest_config.service = service;
+  ingest_config.service = service_config(ServiceRole::kIngest);
   ingest_config.matching_address = Local(replica->matching_->grpc_port());
   replica->ingest_ =
       StartedOrDie(ingest::IngestServer::Start(ingest_config), "replica ingest");
   replica->matching_->ConnectIngest(Local(replica->ingest_->grpc_port()));
 
   timeline::TimelineConfig timeline_config;
-  timeline_config.service = service;
-  timeline_config.ingest_address = Local(replica->ingest_->grpc_port());
+  timeline_config.service = service_config(ServiceRole::kTimeline);
   replica->timeline_ =
       StartedOrDie(timeline::TimelineServer::Start(timeline_config), "replica timeline");
 

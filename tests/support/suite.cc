@@ -64,27 +64,28 @@ std::string Suite::secrets_keys() const { return SecretsKeys(); }
 
 ingest::IngestConfig Suite::ingest_config() const {
   ingest::IngestConfig config;
-  config.service = service_config();
+  config.service = service_config(ServiceRole::kIngest);
   config.matching_address = "127.0.0.1:" + std::to_string(matching_port());
   config.secrets_keys = SecretsKeys();
   return config;
 }
 
-ServiceConfig Suite::service_config() const { return TestServiceConfig(service_database_url()); }
+ServiceConfig Suite::service_config(ServiceRole role) const {
+  return TestServiceConfig(service_database_url(role));
+}
 
 std::unique_ptr<Suite> Suite::Start() {
   log::SetMinLevel("warn");
   std::unique_ptr<Suite> suite(new Suite());
   suite->database_ = TestDatabase::Create();
-  const std::string& url = suite->database_->service_url();
 
   matching::MatchingConfig matching_config;
-  matching_config.service = TestServiceConfig(url);
+  matching_config.service = suite->service_config(ServiceRole::kMatching);
   matching_config.default_phone_region = "US";
   suite->matching_ = StartedOrDie(matching::MatchingServer::Start(matching_config), "matching");
 
   ingest::IngestConfig ingest_config;
-  ingest_config.service = TestServiceConfig(url);
+  ingest_config.service = suite->service_config(ServiceRole::kIngest);
   ingest_config.matching_address = "127.0.0.1:" + std::to_string(suite->matching_->grpc_port());
   ingest_config.secrets_keys = SecretsKeys();
 #ifdef AIEVENTS_SANITIZED_BUILD
@@ -94,8 +95,7 @@ std::unique_ptr<Suite> Suite::Start() {
   suite->matching_->ConnectIngest("127.0.0.1:" + std::to_string(suite->ingest_->grpc_port()));
 
   timeline::TimelineConfig timeline_config;
-  timeline_config.service = TestServiceConfig(url);
-  timeline_config.ingest_address = "127.0.0.1:" + std::to_string(suite->ingest_->grpc_port());
+  timeline_config.service = suite->service_config(ServiceRole::kTimeline);
   suite->timeline_ = StartedOrDie(timeline::TimelineServer::Start(timeline_config), "timeline");
 
   gateway::GatewayConfig gateway_config;

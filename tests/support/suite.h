@@ -43,11 +43,11 @@ class Suite {
 
   // The owner's URL (superuser): set-up, the operator tool, direct checks.
   const std::string& database_url() const { return database_->url(); }
-  // What the services connect with: a role bound by row-level security.
-  const std::string& service_database_url() const { return database_->service_url(); }
-  // The settings every service of the suite was started with; a test that starts another
+  // What a service connects with: its own role, bound by its grants and row-level security.
+  std::string service_database_url(ServiceRole role) const { return database_->service_url(role); }
+  // The settings a service of the suite was started with; a test that starts another
   // replica with settings of its own starts from these.
-  ServiceConfig service_config() const;
+  ServiceConfig service_config(ServiceRole role) const;
   // The internal token every service of the suite is configured with.
   std::string internal_token() const;
   // Settings for another ingest replica: the suite's, pointed at its matching service, with

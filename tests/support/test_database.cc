@@ -9,6 +9,18 @@
 
 namespace aievents::testing {
 
+std::string_view RoleName(ServiceRole role) {
+  switch (role) {
+    case ServiceRole::kIngest:
+      return "aievents_ingest";
+    case ServiceRole::kMatching:
+      return "aievents_matching";
+    case ServiceRole::kTimeline:
+      return "aievents_timeline";
+  }
+  return "";
+}
+
 std::unique_ptr<TestDatabase> TestDatabase::Create() {
   const char* base = std::getenv("AIEVENTS_TEST_DATABASE_URL");
   if (base == nullptr || *base == '\0') {
@@ -32,12 +44,16 @@ std::unique_ptr<TestDatabase> TestDatabase::Create() {
     std::cerr << "cannot migrate test database: " << applied.status() << "\n";
     std::abort();
   }
-  // The same server and database as the aievents_service role (db/roles.sql; the throwaway
-  // cluster trusts local connections).
-  std::string service_url = url;
+  return std::unique_ptr<TestDatabase>(new TestDatabase(admin_url, name, url));
+}
+
+// The same server and database as the owner, as the service's role (db/roles.sql; the
+// throwaway cluster trusts local connections).
+std::string TestDatabase::service_url(ServiceRole role) const {
+  std::string service_url = url_;
   size_t user = service_url.find("://") + 3;
-  service_url.replace(user, service_url.find('@', user) - user, "aievents_service");
-  return std::unique_ptr<TestDatabase>(new TestDatabase(admin_url, name, url, service_url));
+  service_url.replace(user, service_url.find('@', user) - user, RoleName(role));
+  return service_url;
 }
 
 TestDatabase::~TestDatabase() {

@@ -5,8 +5,14 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace aievents::testing {
+
+// The services, each logging in as its own database role (db/roles.sql).
+enum class ServiceRole { kIngest, kMatching, kTimeline };
+// "aievents_ingest", "aievents_matching", "aievents_timeline".
+std::string_view RoleName(ServiceRole role);
 
 class TestDatabase {
  public:
@@ -17,20 +23,16 @@ class TestDatabase {
 
   // The owner's URL (a superuser here): migrations, the operator tool, test set-up.
   const std::string& url() const { return url_; }
-  // The services' URL: the aievents_service login, bound by row-level security.
-  const std::string& service_url() const { return service_url_; }
+  // A service's URL: its own login role, bound by its grants and by row-level security.
+  std::string service_url(ServiceRole role) const;
 
  private:
-  TestDatabase(std::string admin_url, std::string name, std::string url, std::string service_url)
-      : admin_url_(std::move(admin_url)),
-        name_(std::move(name)),
-        url_(std::move(url)),
-        service_url_(std::move(service_url)) {}
+  TestDatabase(std::string admin_url, std::string name, std::string url)
+      : admin_url_(std::move(admin_url)), name_(std::move(name)), url_(std::move(url)) {}
 
   std::string admin_url_;
   std::string name_;
   std::string url_;
-  std::string service_url_;
 };
 
 }  // namespace aievents::testing

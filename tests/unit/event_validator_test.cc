@@ -44,6 +44,22 @@ TEST(EventValidator, ReportsEveryViolation) {
                                       "ai_event.occurred_at", "ai_event.confidence"}));
 }
 
+TEST(EventValidator, AVendorEventMayNameNoCustomerButAnyLookupItHasIsChecked) {
+  v1::CreateEventRequest request = Valid();
+  request.clear_customer_lookup();
+  EXPECT_FALSE(ValidateCreateEvent(request).ok());
+  auto event = ValidateCreateEvent(request, LookupRequirement::kOptional);
+  ASSERT_TRUE(event.ok()) << event.status();
+  EXPECT_FALSE(event->lookup.has_email() || event->lookup.has_phone());
+  request.mutable_customer_lookup()->set_email("not an address");
+  std::vector<std::string> fields;
+  for (const auto& violation : GetFieldViolations(
+           ValidateCreateEvent(request, LookupRequirement::kOptional).status())) {
+    fields.push_back(violation.field);
+  }
+  EXPECT_EQ(fields, (std::vector<std::string>{"customer_lookup.email"}));
+}
+
 TEST(EventValidator, MissingAiEvent) {
   v1::CreateEventRequest request = Valid();
   request.clear_ai_event();

@@ -172,12 +172,9 @@ absl::StatusOr<ProcessOutcome> WebhookProcessor::ProcessStandalone(
   bool matchable = CheckCustomerLookup(usable.customer_lookup()).empty();
   if (!matchable) usable.clear_customer_lookup();
   usable.mutable_ai_event()->set_occurred_at(FormatRfc3339(delivery.received_at));
-  // Validation needs a lookup; a vendor event about nobody we can identify is stored unmatched.
-  v1::CreateEventRequest to_validate = usable;
-  if (!matchable) to_validate.mutable_customer_lookup()->set_customer_id(NewUuidV7());
-  absl::StatusOr<ValidatedEvent> event = ValidateCreateEvent(to_validate);
+  // A vendor event about nobody we can identify is stored unmatched.
+  absl::StatusOr<ValidatedEvent> event = ValidateCreateEvent(usable, LookupRequirement::kOptional);
   if (!event.ok()) return event.status();
-  if (!matchable) event->lookup.Clear();
   absl::StatusOr<StoredEvent> stored = CommitThroughBatch(tenant_id, *event);
   if (!stored.ok() && stored.status().code() == absl::StatusCode::kInvalidArgument) {
     // libphonenumber has the last word on phones: drop what matching refused, keep the rest.
