@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 #include "common/rpc/page_token.h"
 #include "common/text/base64.h"
 #include "common/text/ids.h"

@@ -1,6 +1,6 @@
 #include "gateway/backend_stream.h"
 
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 
 namespace aievents::gateway {
 

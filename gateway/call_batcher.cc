@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "aievents/v1/batch.pb.h"
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 
 namespace aievents::gateway {
 

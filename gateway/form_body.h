@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 
 namespace aievents::gateway {
 

@@ -10,7 +10,7 @@
 
 #include "absl/status/status.h"
 #include "common/http/http_server.h"
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 
 namespace aievents::gateway {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 #include "google/protobuf/message.h"
 
 namespace aievents::gateway {

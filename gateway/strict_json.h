@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 
 namespace aievents::gateway {
 

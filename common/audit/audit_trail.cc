@@ -1,7 +1,7 @@
 #include "common/audit/audit_trail.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 #include "common/rpc/page_token.h"
 #include "common/text/ids.h"
 #include "common/text/rfc3339.h"

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "aievents/v1/ai_event.pb.h"
-#include "common/rpc/field_violations.h"
+#include "common/status/status_details.h"
 
 namespace aievents {
 

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/domain/customer_lookup_rules.h"
-#include "common/rpc/field_violations.h"
+#include "common/status/status_details.h"
 #include "common/text/proto_enum_names.h"
 #include "common/text/rfc3339.h"
 #include "common/text/text.h"

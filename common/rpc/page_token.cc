@@ -5,7 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 #include "common/text/base64.h"
 #include "common/text/crypto.h"
 #include "common/text/ids.h"

@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "common/auth/authenticator.h"
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 #include "common/runtime/log.h"
 #include "common/runtime/request_deadline.h"
 #include "grpcpp/server_context.h"
@@ -20,6 +20,25 @@ inline bool IsServerFault(absl::StatusCode code) {
          code == absl::StatusCode::kUnknown || code == absl::StatusCode::kDataLoss;
 }
 
+// The one place that decides what a failed RPC logs: refusals are the caller's business, server
+// faults are ours to see. Used by HandleAuthenticated and by the asynchronous handlers alike.
+inline void LogAuthorizationFault(const char* method, const absl::Status& status) {
+  // A key lookup that failed (the client only gets INTERNAL or UNAVAILABLE).
+  if (IsServerFault(status.code())) {
+    log::Error("rpc_auth_failed", {{"method", method}, {"error", status.ToString()}});
+  }
+}
+
+inline void LogCallFault(const char* method, const absl::Status& status,
+                         const RequestContext& caller) {
+  if (IsServerFault(status.code())) {
+    log::Error("rpc_failed", {{"method", method},
+                              {"request_id", caller.request_id},
+                              {"tenant", caller.tenant_id},
+                              {"error", status.ToString()}});
+  }
+}
+
 // `method` is the RPC's full name ("aievents.v1.TimelineService.GetEvent"): what the caller
 // must be allowed to call (its required_scope) and what logs name; `logic` takes the
 // authorized RequestContext and returns absl::StatusOr<Response>.
@@ -28,23 +47,14 @@ grpc::Status HandleAuthenticated(const char* method, Authenticator& authenticato
                                  grpc::ServerContext* context, Response* response, Logic&& logic) {
   absl::StatusOr<RequestContext> caller = authenticator.Authorize(*context, method);
   if (!caller.ok()) {
-    // A refused key is the caller's business; a key lookup that failed is ours to see (the
-    // client only gets INTERNAL or UNAVAILABLE).
-    if (IsServerFault(caller.status().code())) {
-      log::Error("rpc_auth_failed", {{"method", method}, {"error", caller.status().ToString()}});
-    }
+    LogAuthorizationFault(method, caller.status());
     return ToGrpcStatus(caller.status());
   }
   // Database work anywhere below ends by the caller's deadline.
   ScopedRequestDeadline deadline(caller->deadline);
   absl::StatusOr<Response> result = std::forward<Logic>(logic)(*caller);
   if (!result.ok()) {
-    if (IsServerFault(result.status().code())) {
-      log::Error("rpc_failed", {{"method", method},
-                                {"request_id", caller->request_id},
-                                {"tenant", caller->tenant_id},
-                                {"error", result.status().ToString()}});
-    }
+    LogCallFault(method, result.status(), *caller);
     return ToGrpcStatus(result.status());
   }
   *response = *std::move(result);

@@ -20,7 +20,7 @@
 #include "absl/time/time.h"
 #include "common/domain/event_validator.h"
 #include "common/rpc/request_context.h"
-#include "services/ingest/pg_event_store.h"
+#include "services/ingest/event_rows.h"
 
 namespace aievents::ingest {
 

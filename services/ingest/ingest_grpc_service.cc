@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 #include "common/runtime/log.h"
 #include "common/service/grpc_handler.h"
 #include "common/text/ids.h"
@@ -26,14 +26,8 @@ std::vector<std::pair<const char*, const char*>> AnswerMetadata(
   return {};
 }
 
-void LogServerError(const absl::Status& status, const RequestContext& caller) {
-  if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnknown) {
-    log::Error("rpc_failed", {{"method", "CreateEvent"},
-                              {"request_id", caller.request_id},
-                              {"tenant", caller.tenant_id},
-                              {"error", status.ToString()}});
-  }
-}
+constexpr char kCreateEvent[] = "aievents.v1.IngestService.CreateEvent";
+constexpr char kCreateEventBatch[] = "aievents.v1.IngestService.CreateEventBatch";
 
 }  // namespace
 
@@ -41,8 +35,9 @@ grpc::ServerUnaryReactor* IngestGrpcService::CreateEvent(grpc::CallbackServerCon
                                                          const v1::CreateEventRequest* request,
                                                          v1::CreateEventResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<RequestContext> caller = authenticator_->Authorize(*context, "aievents.v1.IngestService.CreateEvent");
+  absl::StatusOr<RequestContext> caller = authenticator_->Authorize(*context, kCreateEvent);
   if (!caller.ok()) {
+    LogAuthorizationFault(kCreateEvent, caller.status());
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
@@ -53,7 +48,7 @@ grpc::ServerUnaryReactor* IngestGrpcService::CreateEvent(grpc::CallbackServerCon
                         context->AddInitialMetadata(key, value);
                       }
                       if (!result.ok()) {
-                        LogServerError(result.status(), caller);
+                        LogCallFault(kCreateEvent, result.status(), caller);
                         reactor->Finish(ToGrpcStatus(result.status()));
                         return;
                       }
@@ -77,8 +72,9 @@ grpc::ServerUnaryReactor* IngestGrpcService::CreateEventBatch(grpc::CallbackServ
   // one by one (each its own 429), before anything of theirs is stored.
   int granted = 0;
   absl::StatusOr<RequestContext> caller = authenticator_->Authorize(
-      *context, "aievents.v1.IngestService.CreateEventBatch", std::max(calls, 1), &granted);
+      *context, kCreateEventBatch, std::max(calls, 1), &granted);
   if (!caller.ok()) {
+    LogAuthorizationFault(kCreateEventBatch, caller.status());
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
@@ -105,7 +101,7 @@ grpc::ServerUnaryReactor* IngestGrpcService::CreateEventBatch(grpc::CallbackServ
       if (result.ok()) {
         reply->set_response(result->SerializeAsString());
       } else {
-        LogServerError(result.status(), call_context);
+        LogCallFault(kCreateEventBatch, result.status(), call_context);
       }
       *reply->mutable_status() = ToRpcStatus(result.status());
       if (unanswered->fetch_sub(1, std::memory_order_acq_rel) == 1) {

@@ -11,32 +11,11 @@
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/ai_event.pb.h"
-#include "aievents/v1/matching_service.pb.h"
-#include "common/domain/event_validator.h"
 #include "common/pg/pg_pipeline.h"
 #include "common/pg/pg_pool.h"
+#include "services/ingest/event_rows.h"
 
 namespace aievents::ingest {
-
-// One event ready to insert.
-struct NewEvent {
-  std::string id;
-  std::string idempotency_key;
-  const ValidatedEvent* event;             // not owned
-  const v1::MatchCustomerResponse* match;  // not owned
-};
-
-// What the store holds for a NewEvent after InsertBatch.
-struct StoredEvent {
-  v1::AiEvent event;
-  bool inserted;  // false: the key already existed and `event` is the earlier one
-};
-
-// One tenant's share of a group commit: rows with distinct idempotency keys.
-struct TenantRows {
-  std::string tenant_id;
-  std::vector<NewEvent> rows;
-};
 
 class PgEventStore {
  public:

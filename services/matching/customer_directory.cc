@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/domain/customer_lookup_rules.h"
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 #include "common/runtime/log.h"
 #include "common/runtime/metrics.h"
 #include "common/runtime/status_macros.h"

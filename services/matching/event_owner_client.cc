@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 #include "common/rpc/grpc_client.h"
 #include "common/rpc/internal_channel.h"
 

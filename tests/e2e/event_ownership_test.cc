@@ -8,7 +8,7 @@
 #include <future>
 
 #include "aievents/v1/ingest_service.grpc.pb.h"
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "tests/e2e/test_helpers.h"

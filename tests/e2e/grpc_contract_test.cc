@@ -5,7 +5,7 @@
 
 #include "aievents/v1/ingest_service.grpc.pb.h"
 #include "aievents/v1/matching_service.grpc.pb.h"
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"

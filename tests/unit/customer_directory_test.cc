@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 #include "common/runtime/metrics.h"
 #include "tests/unit/fakes/fake_customer_store.h"
 

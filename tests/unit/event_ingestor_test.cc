@@ -7,7 +7,7 @@
 
 #include <future>
 
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 #include "tests/unit/fakes/fake_event_commit.h"
 
 namespace aievents::testing {

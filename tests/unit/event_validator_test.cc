@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/rpc/field_violations.h"
+#include "common/status/status_details.h"
 
 namespace aievents::ingest {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 #include "common/text/base64.h"
 
 namespace aievents {

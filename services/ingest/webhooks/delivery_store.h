@@ -10,8 +10,8 @@
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/ai_event.pb.h"
-#include "services/ingest/pg_event_store.h"
-#include "services/ingest/webhooks/pg_webhook_store.h"
+#include "services/ingest/event_rows.h"
+#include "services/ingest/webhooks/webhook_records.h"
 
 namespace aievents::ingest {
 

@@ -9,8 +9,7 @@ grpc::Status WebhookGrpcService::ReceiveDelivery(grpc::ServerContext* context,
                                                  v1::ReceiveDeliveryResponse* response) {
   absl::StatusOr<ReceiveOutcome> outcome = receiver_->Receive(*request);
   if (!outcome.ok()) {
-    if (outcome.status().code() == absl::StatusCode::kInternal ||
-        outcome.status().code() == absl::StatusCode::kUnavailable) {
+    if (IsServerFault(outcome.status().code())) {
       log::Error("webhook_receive_failed",
                  {{"vendor", request->vendor()}, {"error", outcome.status().ToString()}});
     }

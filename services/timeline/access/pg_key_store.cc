@@ -6,7 +6,7 @@
 #include "common/audit/audit_trail.h"
 #include "common/auth/api_key.h"
 #include "common/auth/scopes.h"
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 #include "common/text/ids.h"
 #include "common/text/text.h"
 #include "google/protobuf/util/time_util.h"

@@ -9,7 +9,7 @@
 #include <set>
 #include <string>
 
-#include "common/rpc/field_violations.h"
+#include "common/rpc/grpc_status.h"
 #include "services/ingest/matching_client.h"
 
 namespace aievents::testing {

@@ -1,7 +1,9 @@
-// Validation failures that name every offending field, carried inside an absl::Status as a
-// google.rpc.BadRequest payload and across gRPC in the standard status-details trailer.
-#ifndef AIEVENTS_COMMON_RPC_FIELD_VIOLATIONS_H_
-#define AIEVENTS_COMMON_RPC_FIELD_VIOLATIONS_H_
+// Validation failures that name every offending field, and machine-readable error reasons,
+// carried inside an absl::Status as google.rpc payloads (BadRequest, ErrorInfo). Protobuf
+// only, no transport: the pure rules of common/domain build their errors with it, and
+// common/rpc carries them across gRPC (ToGrpcStatus), the gateway into JSON.
+#ifndef AIEVENTS_COMMON_STATUS_STATUS_DETAILS_H_
+#define AIEVENTS_COMMON_STATUS_STATUS_DETAILS_H_
 
 #include <map>
 #include <optional>
@@ -10,7 +12,6 @@
 
 #include "absl/status/status.h"
 #include "google/rpc/status.pb.h"
-#include "grpcpp/support/status.h"
 
 namespace aievents {
 
@@ -48,12 +49,6 @@ std::vector<FieldViolation> PrefixViolations(const std::string& prefix,
 google::rpc::Status ToRpcStatus(const absl::Status& status);
 absl::Status FromRpcStatus(const google::rpc::Status& status);
 
-// absl::Status -> grpc::Status, the details (if any) as a serialized google.rpc.Status.
-grpc::Status ToGrpcStatus(const absl::Status& status);
-
-// grpc::Status -> absl::Status, keeping field violations from the details.
-absl::Status FromGrpcStatus(const grpc::Status& status);
-
 }  // namespace aievents
 
-#endif  // AIEVENTS_COMMON_RPC_FIELD_VIOLATIONS_H_
+#endif  // AIEVENTS_COMMON_STATUS_STATUS_DETAILS_H_
