@@ -2,7 +2,8 @@
 // For the default values and every helm/aievents/ci/*.yaml: `helm lint --strict`, `helm template`,
 // every rendered object validated against the Kubernetes API schemas (kubernetes-models, plus a
 // check for fields the API does not know, which those schemas let through), and the chart's
-// rules (probes, securityContext, secrets, hooks, exposure, NetworkPolicies, drain budget, HPAs).
+// rules (probes, securityContext, secrets, a database login per service, hooks, exposure,
+// NetworkPolicies, drain budget, HPAs).
 // Wrong values must be refused. The last group breaks rendered objects on purpose and expects
 // each rule to notice, so no rule can pass vacuously.
 //   HELM=/path/to/helm node --test chart.test.js
@@ -22,11 +23,16 @@ const release = "ci";
 const namespace = "events";
 const fullname = "ci-aievents";
 const COMPONENTS = ["gateway", "ingest", "matching", "timeline"];
-// Who calls whom (the lead's design): the NetworkPolicies must allow exactly these.
-const CALLERS = { ingest: ["gateway", "matching", "timeline"], matching: ["gateway", "ingest"], timeline: ["gateway"] };
+// Who calls whom (the lead's design): the NetworkPolicies must allow exactly these. The timeline
+// calls no one (the AssociateEvent forwarder to ingest is gone).
+const CALLERS = { ingest: ["gateway", "matching"], matching: ["gateway", "ingest"], timeline: ["gateway"] };
+const CALLS = Object.fromEntries(COMPONENTS.map((c) => [c, Object.keys(CALLERS).filter((callee) => CALLERS[callee].includes(c))]));
+// Each service logs in as its own database role, from its own Secret key; the gateway has none.
+const DATABASE_ROLE = { ingest: "aievents_ingest", matching: "aievents_matching", timeline: "aievents_timeline" };
+const SERVICES = Object.keys(DATABASE_ROLE);
 const GRPC_PORT = { ingest: 7051, matching: 7052, timeline: 7053 };
 const ADMIN_PORT = { gateway: 9090, ingest: 9091, matching: 9092, timeline: 9093 };
-const SECRET_KEYS = ["database-url", "migration-database-url", "internal-token", "secrets-keys", "read-database-url", "listen-database-url"];
+const SECRET_KEYS = ["ingest-database-url", "matching-database-url", "timeline-database-url", "migration-database-url", "internal-token", "secrets-keys", "read-database-url", "listen-database-url"];
 const SECRET_ENV = ["AIEVENTS_DATABASE_URL", "AIEVENTS_INTERNAL_TOKEN", "AIEVENTS_SECRETS_KEYS", "AIEVENTS_READ_DATABASE_URL", "AIEVENTS_LISTEN_DATABASE_URL"];
 
 // ---------------------------------------------------------------------------------------------
@@ -242,9 +248,9 @@ function secretValues(objects, values) {
     if (v.includes(",")) v.split(",").forEach((part) => part.length >= 8 && found.add(part));
   };
   const s = values.secrets;
-  [s.databaseUrl, s.migrationDatabaseUrl, s.readDatabaseUrl, s.listenDatabaseUrl, s.internalToken, s.secretsKeys].forEach(add);
+  [s.ingestDatabaseUrl, s.matchingDatabaseUrl, s.timelineDatabaseUrl, s.migrationDatabaseUrl, s.readDatabaseUrl, s.listenDatabaseUrl, s.internalToken, s.secretsKeys].forEach(add);
   const auth = values.postgresql.auth;
-  [auth.superuserPassword, auth.ownerPassword, auth.servicePassword].forEach(add);
+  [auth.superuserPassword, auth.ownerPassword, auth.ingestPassword, auth.matchingPassword, auth.timelinePassword].forEach(add);
   for (const secret of byKind(objects, "Secret")) {
     for (const v of Object.values(secret.data || {})) add(Buffer.from(v, "base64").toString("utf8"));
     for (const v of Object.values(secret.stringData || {})) add(v);
@@ -275,6 +281,50 @@ function secretLeakProblems(objects, values) {
     }
     const text = JSON.stringify(w);
     for (const secret of secrets) if (text.includes(secret)) problems.push(`${w.kind}/${w.metadata.name} contains a secret value`);
+  }
+  return problems;
+}
+
+// Who a PostgreSQL URI logs in as: the user before the @, or the whole URI when it names none.
+const loginOf = (url) => url.match(/^postgres(?:ql)?:\/\/([^:@/?#]+)(?::[^@/?#]*)?@/)?.[1] ?? url;
+const secretData = (secret, key) => (secret?.data?.[key] === undefined ? undefined : Buffer.from(secret.data[key], "base64").toString("utf8"));
+const envOf = (w, name) => (podSpecOf(w).containers[0].env || []).find((e) => e.name === name);
+
+// Each service reads its own login from its own Secret key; the gateway reads none; the Secret
+// the chart makes holds three URLs of three different logins, none of them the owner.
+function databaseLoginProblems(objects, values) {
+  const problems = [];
+  const secretName = values.secrets.existingSecret || fullname;
+  for (const d of byKind(objects, "Deployment")) {
+    const c = component(d);
+    const url = envOf(d, "AIEVENTS_DATABASE_URL")?.valueFrom?.secretKeyRef;
+    if (c === "gateway") {
+      for (const name of ["AIEVENTS_DATABASE_URL", "AIEVENTS_READ_DATABASE_URL", "AIEVENTS_LISTEN_DATABASE_URL"]) {
+        if (envOf(d, name)) problems.push(`the gateway has ${name}`);
+      }
+      continue;
+    }
+    if (url?.key !== `${c}-database-url` || url?.name !== secretName) problems.push(`Deployment/${d.metadata.name} reads AIEVENTS_DATABASE_URL from ${url?.name}/${url?.key}, expected ${secretName}/${c}-database-url`);
+    if (c !== "timeline" && (envOf(d, "AIEVENTS_READ_DATABASE_URL") || envOf(d, "AIEVENTS_LISTEN_DATABASE_URL"))) problems.push(`Deployment/${d.metadata.name} gets the timeline's replica or LISTEN URL`);
+  }
+  const secret = objects.find((o) => o.kind === "Secret" && o.metadata.name === fullname);
+  if (values.secrets.existingSecret) {
+    if (secret) problems.push("a Secret is made although secrets.existingSecret is set");
+    return problems;
+  }
+  if (!secret) return [...problems, `no Secret ${fullname}`];
+  if ("database-url" in secret.data) problems.push("the Secret still has the shared key database-url");
+  const owner = loginOf(secretData(secret, "migration-database-url") || "");
+  const logins = new Map();
+  for (const c of SERVICES) {
+    const url = secretData(secret, `${c}-database-url`);
+    if (!url) { problems.push(`the Secret has no ${c}-database-url`); continue; }
+    const login = loginOf(url);
+    if (login === owner) problems.push(`${c}-database-url logs in as the owner`);
+    if (logins.has(login)) problems.push(`${c}-database-url and ${logins.get(login)}-database-url log in as the same ${login}`);
+    logins.set(login, c);
+    if (values.postgresql.enabled && login !== DATABASE_ROLE[c]) problems.push(`${c}-database-url logs in as ${login}, expected ${DATABASE_ROLE[c]}`);
+    if (!values.postgresql.enabled && url !== values.secrets[`${c}DatabaseUrl`]) problems.push(`${c}-database-url is not secrets.${c}DatabaseUrl`);
   }
   return problems;
 }
@@ -375,6 +425,10 @@ function networkPolicyProblems(objects, values) {
     }
     if (c !== "postgresql") {
       const egress = policy.spec.egress || [];
+      // gRPC egress to exactly the components this one calls.
+      const reached = egress.flatMap((r) => (r.to || []).map((peer) => peer.podSelector?.matchLabels?.["app.kubernetes.io/component"]))
+        .filter((peer) => COMPONENTS.includes(peer));
+      if (JSON.stringify([...reached].sort()) !== JSON.stringify([...CALLS[c]].sort())) problems.push(`NetworkPolicy/${policy.metadata.name} lets ${c} reach ${reached}, expected ${CALLS[c]}`);
       if (!egress.every((r) => r.to && r.to.length && r.ports && r.ports.length)) problems.push(`NetworkPolicy/${policy.metadata.name} has an egress rule without destinations or ports`);
       if (!egress.some((r) => r.ports.some((p) => p.port === 53))) problems.push(`NetworkPolicy/${policy.metadata.name} does not allow DNS`);
       const dbPort = values.postgresql.enabled ? 5432 : values.networkPolicy.database.port;
@@ -444,6 +498,7 @@ const RULES = {
   probes: probeProblems,
   security: securityProblems,
   secrets: secretLeakProblems,
+  databaseLogins: databaseLoginProblems,
   hooks: hookProblems,
   exposure: exposureProblems,
   networkPolicies: networkPolicyProblems,
@@ -518,13 +573,16 @@ describe("values that must be refused", () => {
     ["serviceConfig.authCacheSeconds=10", /authCacheSeconds/],
     ["networkPolicy.enabled=maybe", /networkPolicy\.enabled/],
     ["secrets.internalToken=too-short", /internalToken/],
-    ["secrets.databaseUrl=mysql://db/aievents", /databaseUrl/],
+    ["secrets.ingestDatabaseUrl=mysql://db/aievents", /ingestDatabaseUrl/],
+    ["secrets.timelineDatabaseUrl=db.example:5432", /timelineDatabaseUrl/],
     ["secrets.secretsKeys=not-base64", /secretsKeys/],
     ["postgresql.auth.ownerPassword=has@at", /ownerPassword/],
     ["gateway.terminationGracePeriodSeconds=25", /terminationGracePeriodSeconds \(25\) must be greater/],
     ["ingest.preStopSleepSeconds=30", /ingest\.terminationGracePeriodSeconds/],
     ["gateway.config.maxWebhookBodyBytes=33554432", /must fit in config\.grpcMaxMessageBytes/],
-    ["secrets.migrationDatabaseUrl=postgresql://aievents_service@postgresql:5432/aievents", /non-owner/],
+    ["secrets.migrationDatabaseUrl=postgresql://aievents_ingest@postgresql:5432/aievents", /secrets\.ingestDatabaseUrl must log in as the service's non-owner role/],
+    ["postgresql.auth.ingestPassword=has@at", /ingestPassword/],
+    ["timeline.config.ingestTimeoutMs=5000", /Additional property ingestTimeoutMs/],
     ["serviceConfig.dbPoolerMode=statement", /dbPoolerMode/],
     ["serviceConfig.dbPoolerMode=transaction", /needs secrets\.listenDatabaseUrl/],
     ["secrets.listenDatabaseUrl=db.example:5432", /listenDatabaseUrl/],
@@ -560,6 +618,148 @@ describe("transaction pooling (ci/pgbouncer-transaction-values.yaml)", () => {
   });
 });
 
+describe("one database login per service", () => {
+  const externalFile = path.join(ciDir, "external-db-values.yaml");
+  const bundledFile = path.join(ciDir, "bundled-db-values.yaml");
+  const refused = (sets) => {
+    const args = ["template", release, chart, "--namespace", namespace];
+    for (const set of sets) args.push("--set", set);
+    const result = runHelm(args);
+    assert.notEqual(result.status, 0, `helm template accepted --set ${sets.join(" --set ")}`);
+    return result.stderr;
+  };
+
+  test("each service's Deployment reads its own key, the gateway none", () => {
+    for (const [files, sets] of [[[], []], [[externalFile], []], [[], ["secrets.existingSecret=mine"]]]) {
+      const objects = render(files, sets);
+      const secretName = sets.length ? "mine" : fullname;
+      for (const c of SERVICES) {
+        const d = objects.find((o) => o.kind === "Deployment" && component(o) === c);
+        assert.deepEqual(envOf(d, "AIEVENTS_DATABASE_URL").valueFrom.secretKeyRef, { name: secretName, key: `${c}-database-url` }, c);
+      }
+      const gateway = objects.find((o) => o.kind === "Deployment" && component(o) === "gateway");
+      assert.equal((podSpecOf(gateway).containers[0].env || []).some((e) => /DATABASE_URL/.test(e.name)), false);
+    }
+  });
+
+  test("the chart-made Secret holds the three values as given, and no database-url", () => {
+    const objects = render([externalFile]);
+    const values = mergedValues([externalFile]);
+    const secret = objects.find((o) => o.kind === "Secret" && o.metadata.name === fullname);
+    for (const c of SERVICES) {
+      const url = secretData(secret, `${c}-database-url`);
+      assert.equal(url, values.secrets[`${c}DatabaseUrl`]);
+      assert.equal(loginOf(url), DATABASE_ROLE[c]);
+    }
+    assert.equal(secretData(secret, "database-url"), undefined);
+  });
+
+  test("the old secrets.databaseUrl is refused, naming the three new values", () => {
+    for (const files of [[], [externalFile], [bundledFile]]) {
+      const args = ["template", release, chart, "--namespace", namespace, "--set", "secrets.databaseUrl=postgresql://aievents_service@db:5432/aievents"];
+      for (const file of files) args.push("-f", file);
+      const result = runHelm(args);
+      assert.notEqual(result.status, 0, "secrets.databaseUrl was accepted");
+      for (const want of [/secrets\.databaseUrl is gone/, /secrets\.ingestDatabaseUrl/, /secrets\.matchingDatabaseUrl/, /secrets\.timelineDatabaseUrl/, /docs\/operations\.md, \\?"Database roles\\?"/]) {
+        assert.match(result.stderr, want);
+      }
+    }
+  });
+
+  test("the bundled database's old serviceUser and servicePassword are refused", () => {
+    assert.match(refused(["postgresql.enabled=true", "postgresql.auth.servicePassword=x1"]), /servicePassword are gone.*ingestPassword/);
+    assert.match(refused(["postgresql.enabled=true", "postgresql.auth.serviceUser=aievents_service"]), /serviceUser and servicePassword are gone/);
+  });
+
+  test("two services sharing a URL or a login are refused", () => {
+    const ingest = mergedValues([]).secrets.ingestDatabaseUrl;
+    assert.match(refused([`secrets.matchingDatabaseUrl=${ingest}`]), /secrets\.ingestDatabaseUrl and secrets\.matchingDatabaseUrl log in as the same role/);
+    assert.match(refused([`secrets.timelineDatabaseUrl=${ingest}`]), /secrets\.ingestDatabaseUrl and secrets\.timelineDatabaseUrl log in as the same role/);
+    // The same login through another host (a pooler) is still the same role.
+    assert.match(refused(["secrets.timelineDatabaseUrl=postgresql://aievents_matching:pw@pgbouncer:6432/aievents"]), /secrets\.matchingDatabaseUrl and secrets\.timelineDatabaseUrl log in as the same role/);
+    // Identical URLs without a user in them are refused too.
+    assert.match(refused(["secrets.ingestDatabaseUrl=postgresql:///aievents", "secrets.matchingDatabaseUrl=postgresql:///aievents"]), /log in as the same role/);
+  });
+
+  test("a service logging in as the owner is refused, for each service", () => {
+    const owner = mergedValues([]).secrets.migrationDatabaseUrl;
+    for (const c of SERVICES) {
+      assert.match(refused([`secrets.${c}DatabaseUrl=${owner}`]), new RegExp(`secrets\\.${c}DatabaseUrl must log in as the service's non-owner role \\(${DATABASE_ROLE[c]}\\)`));
+    }
+  });
+
+  test("each of the three URLs is required with an external database", () => {
+    for (const c of SERVICES) assert.match(refused([`secrets.${c}DatabaseUrl=`]), /ingestDatabaseUrl, secrets\.matchingDatabaseUrl, secrets\.timelineDatabaseUrl and secrets\.migrationDatabaseUrl are required/);
+    render([], ["secrets.existingSecret=mine", ...SERVICES.map((c) => `secrets.${c}DatabaseUrl=`)]);
+    render([bundledFile], SERVICES.map((c) => `secrets.${c}DatabaseUrl=`));
+  });
+
+  describe("the bundled PostgreSQL", () => {
+    const initOf = (objects) => objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === `${fullname}-postgresql-init`).data["10-aievents-roles.sh"];
+    const pgSecret = (objects) => objects.find((o) => o.kind === "Secret" && o.metadata.name === `${fullname}-postgresql`);
+    const appSecret = (objects) => objects.find((o) => o.kind === "Secret" && o.metadata.name === fullname);
+
+    test("its init creates aievents_app, then three login roles in it, each with its own password", () => {
+      const script = initOf(render([bundledFile]));
+      const app = script.indexOf("CREATE ROLE aievents_app NOLOGIN;");
+      assert.ok(app >= 0, "aievents_app is not created");
+      const logins = [...script.matchAll(/^\s*CREATE ROLE (\w+) LOGIN PASSWORD :'(\w+)' IN ROLE aievents_app;$/gm)];
+      assert.deepEqual(logins.map((m) => m[1]).sort(), Object.values(DATABASE_ROLE).sort());
+      assert.equal(new Set(logins.map((m) => m[2])).size, 3, "the logins share a password variable");
+      for (const m of logins) assert.ok(m.index > app, `${m[1]} is created before aievents_app`);
+      assert.doesNotMatch(script, /aievents_service|SERVICE_USER|SERVICE_PASSWORD/);
+      // Each password variable comes from its own key of the database's Secret.
+      const statefulSet = render([bundledFile]).find((o) => o.kind === "StatefulSet");
+      const env = podSpecOf(statefulSet).containers[0].env;
+      for (const c of SERVICES) {
+        const variable = logins.find((m) => m[1] === DATABASE_ROLE[c])[2];
+        const shellName = script.match(new RegExp(`-v ${variable}="\\$(\\w+)"`))?.[1];
+        assert.ok(shellName, `${variable} is not passed to psql`);
+        assert.deepEqual(env.find((e) => e.name === shellName)?.valueFrom?.secretKeyRef, { name: `${fullname}-postgresql`, key: `${c}-password` });
+      }
+    });
+
+    test("the Secret holds three URLs of the three logins with their passwords", () => {
+      for (const [files, sets] of [[[bundledFile], []], [[], ["postgresql.enabled=true"]]]) {
+        const objects = render(files, sets);
+        const passwords = SERVICES.map((c) => secretData(pgSecret(objects), `${c}-password`));
+        assert.equal(new Set(passwords).size, 3, "the generated or given passwords are not distinct");
+        const urls = SERVICES.map((c) => secretData(appSecret(objects), `${c}-database-url`));
+        assert.equal(new Set(urls).size, 3);
+        SERVICES.forEach((c, i) => {
+          const m = urls[i].match(/^postgresql:\/\/(\w+):([^@]+)@([^:/]+):5432\/aievents$/);
+          assert.ok(m, urls[i]);
+          assert.equal(m[1], DATABASE_ROLE[c]);
+          assert.equal(m[2], passwords[i]);
+          assert.equal(m[3], `${fullname}-postgresql.${namespace}.svc.cluster.local`);
+        });
+        assert.equal(secretData(pgSecret(objects), "service-password"), undefined);
+      }
+      const given = mergedValues([bundledFile]).postgresql.auth;
+      const objects = render([bundledFile]);
+      for (const c of SERVICES) assert.equal(secretData(pgSecret(objects), `${c}-password`), given[`${c}Password`]);
+    });
+  });
+});
+
+describe("the timeline calls no one", () => {
+  for (const scenario of [{ name: "default values", files: [] }, { name: "ci/bundled-db-values.yaml", files: [path.join(ciDir, "bundled-db-values.yaml")] }]) {
+    test(`${scenario.name}: no egress from the timeline to ingest, no ingest address`, () => {
+      const objects = render(scenario.files);
+      const policy = objects.find((o) => o.kind === "NetworkPolicy" && component(o) === "timeline");
+      const peers = policy.spec.egress.flatMap((r) => r.to.map((p) => p.podSelector?.matchLabels?.["app.kubernetes.io/component"]));
+      assert.equal(peers.includes("ingest"), false, "the timeline may reach ingest");
+      assert.deepEqual(peers.filter((p) => COMPONENTS.includes(p)), []);
+      assert.equal(policy.spec.egress.some((r) => r.ports.some((p) => p.port === GRPC_PORT.ingest)), false);
+      const config = objects.find((o) => o.kind === "ConfigMap" && component(o) === "timeline").data;
+      assert.deepEqual(Object.keys(config).filter((k) => /^AIEVENTS_(INGEST|MATCHING|TIMELINE)_/.test(k)), []);
+      const ingest = objects.find((o) => o.kind === "NetworkPolicy" && component(o) === "ingest");
+      const rule = ingest.spec.ingress.find((r) => r.ports.some((p) => p.port === GRPC_PORT.ingest));
+      assert.deepEqual([...rule.from[0].podSelector.matchExpressions[0].values].sort(), ["gateway", "matching"]);
+    });
+  }
+});
+
 describe("pods roll when settings change", () => {
   test("checksum/config follows the component's settings", () => {
     const checksum = (objects, c) => objects.find((o) => o.kind === "Deployment" && component(o) === c).spec.template.metadata.annotations["checksum/config"];
@@ -592,6 +792,13 @@ describe("each rule notices a broken release", () => {
       find(o, "ConfigMap", "ingest").data.AIEVENTS_SOMETHING = token;
     }],
     ["secrets", "the database URL as a literal env value", (o) => { podSpecOf(find(o, "Deployment", "ingest")).containers[0].env[0] = { name: "AIEVENTS_DATABASE_URL", value: "x" }; }],
+    ["databaseLogins", "matching reading the ingest login", (o) => { podSpecOf(find(o, "Deployment", "matching")).containers[0].env.find((e) => e.name === "AIEVENTS_DATABASE_URL").valueFrom.secretKeyRef.key = "ingest-database-url"; }],
+    ["databaseLogins", "the old shared key", (o) => { podSpecOf(find(o, "Deployment", "timeline")).containers[0].env.find((e) => e.name === "AIEVENTS_DATABASE_URL").valueFrom.secretKeyRef.key = "database-url"; }],
+    ["databaseLogins", "the gateway with a database URL", (o) => { podSpecOf(find(o, "Deployment", "gateway")).containers[0].env = [structuredClone(podSpecOf(find(o, "Deployment", "ingest")).containers[0].env[0])]; }],
+    ["databaseLogins", "two services' URLs the same login", (o) => {
+      const secret = o.find((x) => x.kind === "Secret" && x.metadata.name === fullname);
+      secret.data["matching-database-url"] = secret.data["ingest-database-url"];
+    }],
     ["hooks", "the migration after install", (o) => { annotations(find(o, "Job", "migration"))["helm.sh/hook"] = "post-install,post-upgrade"; }],
     ["hooks", "its Secret created after it", (o) => { o.find((x) => x.kind === "Secret" && hookEvents(x).length).metadata.annotations["helm.sh/hook-weight"] = "5"; }],
     ["hooks", "its ServiceAccount a normal object", (o) => { delete o.find((x) => x.kind === "ServiceAccount" && hookEvents(x).length).metadata.annotations; }],
@@ -600,6 +807,11 @@ describe("each rule notices a broken release", () => {
     ["exposure", "an address with the wrong port", (o) => { find(o, "ConfigMap", "gateway").data.AIEVENTS_INGEST_ADDRESS = `dns:///${fullname}-ingest-headless.${namespace}.svc.cluster.local:1`; }],
     ["networkPolicies", "no policy for matching", (o) => { o.splice(o.indexOf(find(o, "NetworkPolicy", "matching")), 1); }],
     ["networkPolicies", "timeline reachable from ingest", (o) => { find(o, "NetworkPolicy", "timeline").spec.ingress[0].from[0].podSelector.matchExpressions[0].values.push("ingest"); }],
+    ["networkPolicies", "ingest reachable from timeline again", (o) => { find(o, "NetworkPolicy", "ingest").spec.ingress[0].from[0].podSelector.matchExpressions[0].values.push("timeline"); }],
+    ["networkPolicies", "timeline calling ingest again", (o) => {
+      const toIngest = find(o, "NetworkPolicy", "matching").spec.egress.find((r) => r.to[0].podSelector?.matchLabels?.["app.kubernetes.io/component"] === "ingest");
+      find(o, "NetworkPolicy", "timeline").spec.egress.push(structuredClone(toIngest));
+    }],
     ["networkPolicies", "the gateway reaching the database", (o) => { find(o, "NetworkPolicy", "gateway").spec.egress.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 5432 }] }); }],
     ["drain", "a grace period shorter than the drain", (o) => { podSpecOf(find(o, "Deployment", "gateway")).terminationGracePeriodSeconds = 20; }],
     ["drain", "no checksum annotation", (o) => { delete find(o, "Deployment", "ingest").spec.template.metadata.annotations["checksum/config"]; }],

@@ -54,8 +54,10 @@ app.kubernetes.io/part-of: aievents
 {{- end -}}
 
 {{/*
-The four long-running components: ports, the gRPC service name the readiness probe asks for,
-and whom each one calls (for the NetworkPolicies). Ports are the images' fixed contract.
+The four long-running components: ports, whom each one calls (for the NetworkPolicies), and
+for the services their database role. Ports are the images' fixed contract. Each service logs
+in as its own role (db/roles.sql, migration 0006 grants it only what that service does), read
+from its own Secret key "<component>-database-url"; the gateway has no database.
 */}}
 {{- define "aievents.components" -}}
 gateway:
@@ -67,17 +69,41 @@ ingest:
   grpc: 7051
   admin: 9091
   calls: [matching]
-  callers: [gateway, matching, timeline]
+  callers: [gateway, matching]
+  databaseRole: aievents_ingest
 matching:
   grpc: 7052
   admin: 9092
   calls: [ingest]
   callers: [gateway, ingest]
+  databaseRole: aievents_matching
 timeline:
   grpc: 7053
   admin: 9093
-  calls: [ingest]
+  calls: []
   callers: [gateway]
+  databaseRole: aievents_timeline
+{{- end -}}
+
+{{/*
+The services with a database login, in the order every template lists them. Their URL is the
+value secrets.<service>DatabaseUrl and the Secret key "<service>-database-url".
+*/}}
+{{- define "aievents.databaseServices" -}}
+[ingest, matching, timeline]
+{{- end -}}
+
+{{/*
+Who a PostgreSQL URI logs in as, for comparing URLs: the user of postgres(ql)://USER[:PASSWORD]@,
+or the whole URI when it names no user there (a user given otherwise cannot be seen).
+*/}}
+{{- define "aievents.databaseLogin" -}}
+{{- $m := regexFind "^postgres(ql)?://[^:@/?#]+(:[^@/?#]*)?@" . -}}
+{{- if $m -}}
+{{- regexReplaceAll "^postgres(ql)?://([^:@/?#]+).*$" $m "${2}" -}}
+{{- else -}}
+{{- . -}}
+{{- end -}}
 {{- end -}}
 
 {{/* One image reference: (dict "ctx" $ "component" "admin"). */}}
@@ -254,12 +280,33 @@ combination stops `helm install`, `helm upgrade` and `helm template` with one cl
 {{- if and .Values.postgresql.enabled .Values.secrets.existingSecret -}}
 {{- fail "postgresql.enabled builds the database URLs itself: leave secrets.existingSecret empty with the bundled PostgreSQL" -}}
 {{- end -}}
-{{- if and (not .Values.postgresql.enabled) (not .Values.secrets.existingSecret) -}}
-{{- if not (and .Values.secrets.databaseUrl .Values.secrets.migrationDatabaseUrl) -}}
-{{- fail "secrets.databaseUrl and secrets.migrationDatabaseUrl are required (or secrets.existingSecret, or postgresql.enabled)" -}}
+{{- if hasKey .Values.secrets "databaseUrl" -}}
+{{- fail "secrets.databaseUrl is gone: each service now logs in as its own role. Set secrets.ingestDatabaseUrl (aievents_ingest), secrets.matchingDatabaseUrl (aievents_matching) and secrets.timelineDatabaseUrl (aievents_timeline) instead, or the keys ingest-database-url, matching-database-url and timeline-database-url in secrets.existingSecret; create the roles first (docs/operations.md, \"Database roles\")" -}}
 {{- end -}}
-{{- if eq .Values.secrets.databaseUrl .Values.secrets.migrationDatabaseUrl -}}
-{{- fail "secrets.databaseUrl must be the services' non-owner role, not the owner of secrets.migrationDatabaseUrl (docs/operations.md, Database roles)" -}}
+{{- if or (hasKey .Values.postgresql.auth "serviceUser") (hasKey .Values.postgresql.auth "servicePassword") -}}
+{{- fail "postgresql.auth.serviceUser and servicePassword are gone: the bundled PostgreSQL makes one login per service (aievents_ingest, aievents_matching, aievents_timeline); set postgresql.auth.ingestPassword, matchingPassword and timelinePassword instead, or leave them empty for random ones" -}}
+{{- end -}}
+{{- if and (not .Values.postgresql.enabled) (not .Values.secrets.existingSecret) -}}
+{{- $services := include "aievents.databaseServices" . | fromYamlArray -}}
+{{- range $c := $services -}}
+{{- if not (get $.Values.secrets (printf "%sDatabaseUrl" $c)) -}}
+{{- fail "secrets.ingestDatabaseUrl, secrets.matchingDatabaseUrl, secrets.timelineDatabaseUrl and secrets.migrationDatabaseUrl are required (or secrets.existingSecret, or postgresql.enabled)" -}}
+{{- end -}}
+{{- end -}}
+{{- if not .Values.secrets.migrationDatabaseUrl -}}
+{{- fail "secrets.ingestDatabaseUrl, secrets.matchingDatabaseUrl, secrets.timelineDatabaseUrl and secrets.migrationDatabaseUrl are required (or secrets.existingSecret, or postgresql.enabled)" -}}
+{{- end -}}
+{{- $owner := include "aievents.databaseLogin" .Values.secrets.migrationDatabaseUrl -}}
+{{- range $i, $c := $services -}}
+{{- $login := include "aievents.databaseLogin" (get $.Values.secrets (printf "%sDatabaseUrl" $c)) -}}
+{{- if eq $login $owner -}}
+{{- fail (printf "secrets.%sDatabaseUrl must log in as the service's non-owner role (aievents_%s), not as the owner of secrets.migrationDatabaseUrl (docs/operations.md, Database roles)" $c $c) -}}
+{{- end -}}
+{{- range $other := slice $services (add1 $i) -}}
+{{- if eq $login (include "aievents.databaseLogin" (get $.Values.secrets (printf "%sDatabaseUrl" $other))) -}}
+{{- fail (printf "secrets.%sDatabaseUrl and secrets.%sDatabaseUrl log in as the same role: each service must log in as its own (aievents_%s, aievents_%s), which holds only what that service may do (docs/operations.md, Database roles)" $c $other $c $other) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- if and (eq .Values.serviceConfig.dbPoolerMode "transaction") (not .Values.secrets.existingSecret) (not .Values.secrets.listenDatabaseUrl) -}}
