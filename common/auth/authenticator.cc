@@ -58,6 +58,7 @@ std::string ShortMethodName(std::string_view method) {
 Authenticator::Authenticator(PgPool* pool, Options options)
     : pool_(pool), options_(std::move(options)), limiter_(options_.per_key, options_.per_tenant) {
   options_.cache_ttl = std::clamp(options_.cache_ttl, absl::ZeroDuration(), kMaxCacheTtl);
+  pool->Register(Statements());
 }
 
 std::vector<PgStatement> Authenticator::Statements() {

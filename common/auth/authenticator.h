@@ -51,7 +51,7 @@ class Authenticator {
                                         const std::string& tenant_id, const std::string& actor,
                                         const std::string& actor_key_id = "");
 
-  // The statements the pool passed in must have prepared.
+  // Its statements (the constructor registers them with the pool).
   static std::vector<PgStatement> Statements();
 
   // Authenticates the call from its metadata (`x-api-key` or `authorization: Bearer`, or the

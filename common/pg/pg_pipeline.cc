@@ -1,5 +1,7 @@
 #include "common/pg/pg_pipeline.h"
 
+#include <stdexcept>
+
 #include <libpq-fe.h>
 
 #include "absl/strings/numbers.h"
@@ -58,9 +60,10 @@ int64_t PgRows::Int64(int row, int column) const {
 
 namespace {
 
-std::vector<PgStatement> WithScopeStatement(std::vector<PgStatement> statements) {
-  statements.push_back(kScopeToTenant);
-  return statements;
+std::vector<PgStatement> WithScopeStatement(const std::vector<PgStatement>& statements) {
+  std::vector<PgStatement> all = {kScopeToTenant};
+  all.insert(all.end(), statements.begin(), statements.end());
+  return all;
 }
 
 }  // namespace
@@ -80,6 +83,25 @@ PgPipelinePool::~PgPipelinePool() {
   for (PGconn* conn : idle_) PQfinish(conn);
 }
 
+void PgPipelinePool::Register(const std::vector<PgStatement>& statements) {
+  std::lock_guard lock(mutex_);
+  if (opened_) {
+    // A store built later on a pool already in use (the operator tool, tests) is fine when
+    // the pool already has every one of its statements; a new one would be missing on the
+    // connections already open.
+    for (const PgStatement& statement : statements) {
+      const char* sql = statements_.Find(statement.name);
+      if (sql == nullptr || std::string_view(sql) != statement.sql) {
+        throw std::logic_error("statement " + std::string(statement.name) +
+                               " registered with pool " + options_.name +
+                               " after it opened a connection");
+      }
+    }
+    return;
+  }
+  statements_.Add(statements);
+}
+
 absl::StatusOr<pg_conn*> PgPipelinePool::Acquire() {
   {
     std::unique_lock lock(mutex_);
@@ -97,6 +119,7 @@ absl::StatusOr<pg_conn*> PgPipelinePool::Acquire() {
       return conn;
     }
     ++open_;  // reserve a slot, then connect without holding the lock
+    opened_ = true;
     gauges_.AddInUse(1);
   }
   PGconn* conn = PQconnectdb(options_.database_url.c_str());
@@ -112,7 +135,7 @@ absl::StatusOr<pg_conn*> PgPipelinePool::Acquire() {
     if (PQenterPipelineMode(conn) != 1) return fail("cannot enter pipeline mode");
     return conn;
   }
-  for (const PgStatement& statement : WithScopeStatement(options_.statements)) {
+  for (const PgStatement& statement : statements_.all()) {
     PGresult* prepared = PQprepare(conn, statement.name, statement.sql, 0, nullptr);
     bool ok = PQresultStatus(prepared) == PGRES_COMMAND_OK;
     std::string error = ok ? "" : PQresultErrorMessage(prepared);

@@ -84,6 +84,10 @@ class PgPipelinePool {
   static absl::StatusOr<std::unique_ptr<PgPipelinePool>> Create(Options options);
   ~PgPipelinePool();
 
+  // As PgPool::Register: a store registers its statements in its constructor, before the
+  // pool's first connection.
+  void Register(const std::vector<PgStatement>& statements);
+
   // Runs `calls` as one transaction in one round trip and returns each call's rows, only after
   // the commit. Any error means nothing was committed, except UNAVAILABLE "outcome unknown"
   // (the connection was lost after the transaction was sent). Errors map as in PgPool.
@@ -98,7 +102,8 @@ class PgPipelinePool {
                                           bool& healthy);
 
   Options options_;
-  PgStatementTable statements_;  // options_.statements and kScopeToTenant
+  PgStatementTable statements_;  // kScopeToTenant, options_.statements, Register()ed ones
+  bool opened_ = false;          // a connection was opened: Register() is closed
   PoolGauges gauges_;
   std::mutex mutex_;
   std::condition_variable available_;

@@ -1,5 +1,7 @@
 #include "common/pg/pg_pool.h"
 
+#include <stdexcept>
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -29,11 +31,10 @@ std::vector<std::string> TextArray(const pqxx::field& field) {
 
 namespace {
 
-std::vector<PgStatement> WithScopeStatements(std::vector<PgStatement> statements) {
-  statements.push_back(kScopeToTenant);
-  statements.push_back(kScopeToTenantWithin);
-  statements.push_back(kLimitTransactionTime);
-  return statements;
+std::vector<PgStatement> WithScopeStatements(const std::vector<PgStatement>& statements) {
+  std::vector<PgStatement> all = {kScopeToTenant, kScopeToTenantWithin, kLimitTransactionTime};
+  all.insert(all.end(), statements.begin(), statements.end());
+  return all;
 }
 
 }  // namespace
@@ -47,6 +48,25 @@ absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Create(Options options) {
   if (options.database_url.empty()) return absl::InvalidArgumentError("database URL is empty");
   if (options.size < 1) return absl::InvalidArgumentError("pool size must be at least 1");
   return std::unique_ptr<PgPool>(new PgPool(std::move(options)));
+}
+
+void PgPool::Register(const std::vector<PgStatement>& statements) {
+  std::lock_guard lock(mutex_);
+  if (opened_) {
+    // A store built later on a pool already in use (the operator tool, tests) is fine when
+    // the pool already has every one of its statements; a new one would be missing on the
+    // connections already open.
+    for (const PgStatement& statement : statements) {
+      const char* sql = statements_.Find(statement.name);
+      if (sql == nullptr || std::string_view(sql) != statement.sql) {
+        throw std::logic_error("statement " + std::string(statement.name) +
+                               " registered with pool " + options_.name +
+                               " after it opened a connection");
+      }
+    }
+    return;
+  }
+  statements_.Add(statements);
 }
 
 absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire(std::chrono::milliseconds wait,
@@ -71,6 +91,7 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire(std::chrono::m
       return conn;
     }
     ++open_;  // reserve a slot, then connect without holding the lock
+    opened_ = true;
     gauges_.AddInUse(1);
   }
   try {
@@ -90,10 +111,8 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire(std::chrono::m
       pqxx::nontransaction setup(*conn);
       setup.exec(absl::StrCat("SET statement_timeout = ", options_.statement_timeout.count()));
     }
-    conn->prepare(kScopeToTenant.name, kScopeToTenant.sql);
-    conn->prepare(kScopeToTenantWithin.name, kScopeToTenantWithin.sql);
-    conn->prepare(kLimitTransactionTime.name, kLimitTransactionTime.sql);
-    for (const PgStatement& statement : options_.statements) {
+    // Register() is closed once opened_ is set, so the table no longer changes.
+    for (const PgStatement& statement : statements_.all()) {
       conn->prepare(statement.name, statement.sql);
     }
     return conn;

@@ -66,6 +66,13 @@ class PgPool {
   // database is still coming up.
   static absl::StatusOr<std::unique_ptr<PgPool>> Create(Options options);
 
+  // Adds statements every connection prepares. Each store registers its own in its
+  // constructor, so a store cannot run on a pool that lacks them. New statements only before
+  // the pool's first connection (a server builds its stores before it serves): later they are
+  // a programming error, std::logic_error, since open connections would lack them. Statements
+  // the pool already has may be registered again at any time.
+  void Register(const std::vector<PgStatement>& statements);
+
   using Work = std::function<absl::Status(pqxx::work&)>;
 
   // Runs `work` in one transaction scoped to `tenant_id` and commits when it returns OK; any
@@ -130,7 +137,8 @@ class PgPool {
   }
 
   Options options_;
-  PgStatementTable statements_;  // options_.statements and the scope statements below
+  PgStatementTable statements_;  // the scope statements, options_.statements, Register()ed ones
+  bool opened_ = false;          // a connection was opened: Register() is closed
   PoolGauges gauges_;
   std::mutex mutex_;
   std::condition_variable available_;

@@ -7,7 +7,19 @@ namespace aievents {
 
 PgStatementTable::PgStatementTable(const std::vector<PgStatement>& statements, bool prepared)
     : prepared_(prepared) {
-  for (const PgStatement& statement : statements) sql_[statement.name] = statement.sql;
+  Add(statements);
+}
+
+void PgStatementTable::Add(const std::vector<PgStatement>& statements) {
+  for (const PgStatement& statement : statements) {
+    auto [it, added] = sql_.emplace(statement.name, statement.sql);
+    if (added) {
+      all_.push_back(statement);
+    } else if (std::string_view(it->second) != statement.sql) {
+      throw std::logic_error("statement " + std::string(statement.name) +
+                             " registered twice with different SQL");
+    }
+  }
 }
 
 const char* PgStatementTable::Find(std::string_view name) const {

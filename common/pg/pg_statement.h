@@ -34,6 +34,11 @@ class PgStatementTable {
   PgStatementTable(const std::vector<PgStatement>& statements, bool prepared);
 
   bool prepared() const { return prepared_; }
+  // Adds `statements`. A name already present with the same text is kept once (two stores may
+  // share statements); the same name with another text is a programming error: std::logic_error.
+  void Add(const std::vector<PgStatement>& statements);
+  // Every statement, in the order added (what each new connection prepares).
+  const std::vector<PgStatement>& all() const { return all_; }
   // The SQL text of the statement `name`, or null for a name the pool was not given.
   const char* Find(std::string_view name) const;
   // The SQL text of the statement `name`; throws std::logic_error for a name the pool was not
@@ -42,6 +47,7 @@ class PgStatementTable {
 
  private:
   bool prepared_;
+  std::vector<PgStatement> all_;
   std::unordered_map<std::string_view, const char*> sql_;
 };
 

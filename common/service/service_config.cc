@@ -66,7 +66,6 @@ ServiceConfig LoadServiceConfig(ConfigSource& source, int default_grpc_port,
 }
 
 absl::StatusOr<std::unique_ptr<PgPool>> CreateServicePool(const ServiceConfig& config,
-                                                          std::vector<PgStatement> statements,
                                                           bool generic_plans,
                                                           const std::string& name) {
   PgPool::Options options;
@@ -76,24 +75,18 @@ absl::StatusOr<std::unique_ptr<PgPool>> CreateServicePool(const ServiceConfig& c
   options.size = config.db_pool_size;
   options.statement_timeout = std::chrono::milliseconds(config.db_statement_timeout_ms);
   options.transaction_pooler = config.db_transaction_pooler;
-  options.statements = std::move(statements);
-  // Every service authenticates, and every service records its administrative actions.
-  for (const PgStatement& statement : Authenticator::Statements()) {
-    options.statements.push_back(statement);
-  }
-  for (const PgStatement& statement : AuditStatements()) options.statements.push_back(statement);
+  // No statements here: each store (and the authenticator) registers its own with the pool.
   return PgPool::Create(std::move(options));
 }
 
 PgPipelinePool::Options ServicePipelineOptions(const ServiceConfig& config, const std::string& name,
-                                               int size, std::vector<PgStatement> statements) {
+                                               int size) {
   PgPipelinePool::Options options;
   options.name = name;
   options.database_url = config.database_url;
   options.statement_timeout = std::chrono::milliseconds(config.db_statement_timeout_ms);
   options.transaction_pooler = config.db_transaction_pooler;
   options.size = size;
-  options.statements = std::move(statements);
   return options;
 }
 

@@ -43,17 +43,17 @@ struct ServiceConfig {
 ServiceConfig LoadServiceConfig(ConfigSource& source, int default_grpc_port,
                                 int default_admin_port);
 
-// A pool on `config.database_url` that prepares `statements` plus the authenticator's;
+// A pool on `config.database_url`; the stores built on it register their statements.
 // `generic_plans` as PgPool::Options::generic_plans; `name` labels its metrics.
 absl::StatusOr<std::unique_ptr<PgPool>> CreateServicePool(const ServiceConfig& config,
-                                                          std::vector<PgStatement> statements,
                                                           bool generic_plans = false,
                                                           const std::string& name = "main");
 
-// Options for a pipelined pool of `size` connections on `config.database_url` preparing
-// `statements`, named `name` in its metrics, with the process's statement timeout and pooler mode.
+// Options for a pipelined pool of `size` connections on `config.database_url`, named `name` in
+// its metrics, with the process's statement timeout and pooler mode (stores register their
+// statements).
 PgPipelinePool::Options ServicePipelineOptions(const ServiceConfig& config, const std::string& name,
-                                               int size, std::vector<PgStatement> statements);
+                                               int size);
 
 // The authenticator's settings (cache lifetime, internal token, rate limits).
 Authenticator::Options AuthenticatorOptions(const ServiceConfig& config);

@@ -34,9 +34,6 @@ $$;
 -- What every service had; from here only what all of them need stays on aievents_app.
 REVOKE ALL ON tenants, api_keys, customers, ai_events, ai_event_associations, webhook_sources,
   webhook_deliveries, audit_events FROM aievents_app;
-REVOKE EXECUTE ON FUNCTION webhook_source_for_token(text),
-  claim_webhook_deliveries(interval, integer, interval), webhook_inbox_backlog()
-  FROM aievents_app;
 
 -- ingest: events, their history, the webhook sources and the delivery inbox.
 GRANT SELECT, INSERT, UPDATE ON ai_events, webhook_sources, webhook_deliveries
@@ -44,9 +41,6 @@ GRANT SELECT, INSERT, UPDATE ON ai_events, webhook_sources, webhook_deliveries
 GRANT SELECT, INSERT ON ai_event_associations TO aievents_ingest;
 GRANT SELECT ON customers TO aievents_ingest;
 GRANT INSERT ON audit_events TO aievents_ingest;
-GRANT EXECUTE ON FUNCTION webhook_source_for_token(text),
-  claim_webhook_deliveries(interval, integer, interval), webhook_inbox_backlog()
-  TO aievents_ingest;
 
 -- matching: customers.
 GRANT SELECT, INSERT, UPDATE ON customers TO aievents_matching;
@@ -58,3 +52,37 @@ GRANT INSERT ON audit_events TO aievents_matching;
 GRANT SELECT ON ai_events, ai_event_associations, customers TO aievents_timeline;
 GRANT SELECT, INSERT ON api_keys, audit_events TO aievents_timeline;
 GRANT UPDATE (revoked_at, expires_at) ON api_keys TO aievents_timeline;
+
+-- Who may run the lookup functions. Only their owner (aievents_locator) or a member of it may
+-- grant or revoke EXECUTE on them; anyone else gets a WARNING and nothing changes. Migrations
+-- 0003 to 0005 ran their REVOKE ... FROM PUBLIC after giving up that membership, so unless a
+-- superuser migrated, PUBLIC kept EXECUTE. Here the migrating role holds the membership for the
+-- statements that need it (as 0003 did for the ownership), and the result is checked.
+DO $$
+DECLARE
+  was_member boolean := pg_has_role(current_user, 'aievents_locator', 'MEMBER');
+  leaked text;
+BEGIN
+  IF NOT was_member THEN
+    EXECUTE format('GRANT aievents_locator TO %I', current_user);
+  END IF;
+  REVOKE EXECUTE ON FUNCTION authenticate_api_key(text), webhook_source_for_token(text),
+    claim_webhook_deliveries(interval, integer, interval), webhook_inbox_backlog()
+    FROM PUBLIC, aievents_app;
+  -- Every service authenticates API keys; only ingest finds webhook sources and works the inbox.
+  GRANT EXECUTE ON FUNCTION authenticate_api_key(text) TO aievents_app;
+  GRANT EXECUTE ON FUNCTION webhook_source_for_token(text),
+    claim_webhook_deliveries(interval, integer, interval), webhook_inbox_backlog()
+    TO aievents_ingest;
+  IF NOT was_member THEN
+    EXECUTE format('REVOKE aievents_locator FROM %I', current_user);
+  END IF;
+  SELECT string_agg(p.oid::regprocedure::text, ', ') INTO leaked
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+   WHERE n.nspname = 'public' AND p.prosecdef
+     AND has_function_privilege('public', p.oid, 'EXECUTE');
+  IF leaked IS NOT NULL THEN
+    RAISE EXCEPTION 'PUBLIC may still execute %', leaked;
+  END IF;
+END
+$$;

@@ -46,16 +46,13 @@ IngestConfig LoadIngestConfig(ConfigSource& source) {
 
 absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestConfig& config) {
   std::unique_ptr<IngestServer> server(new IngestServer());
-  std::vector<PgStatement> statements = PgEventStore::Statements();
-  for (const PgStatement& statement : PgWebhookStore::Statements()) statements.push_back(statement);
-  for (const PgStatement& statement : PgEventLinks::Statements()) statements.push_back(statement);
   // The hot path has its own pool (pipeline_); this one serves authentication and webhooks.
-  AIEV_ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, std::move(statements)));
+  // Each store registers its statements with the pool it is given.
+  AIEV_ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service));
   server->authenticator_ =
       std::make_unique<Authenticator>(server->pool_.get(), AuthenticatorOptions(config.service));
   AIEV_ASSIGN_OR_RETURN(server->pipeline_, PgPipelinePool::Create(ServicePipelineOptions(
-                                               config.service, "commit", config.commit_threads,
-                                               PgEventStore::Statements())));
+                                               config.service, "commit", config.commit_threads)));
   server->store_ = std::make_unique<PgEventStore>(server->pipeline_.get());
   server->matching_ = std::make_unique<GrpcMatchingClient>(
       config.matching_address, absl::Milliseconds(config.matching_timeout_ms));

@@ -59,6 +59,8 @@ std::vector<PgStatement> PgEventLinks::Statements() {
        " RETURNING event_id"},
   };
   statements.insert(statements.end(), own.begin(), own.end());
+  // An association is recorded in the audit trail, in the same transaction.
+  for (const PgStatement& statement : AuditStatements()) statements.push_back(statement);
   return statements;
 }
 

@@ -23,7 +23,7 @@ struct Actor {
 
 class PgEventLinks {
  public:
-  explicit PgEventLinks(PgPool* pool) : pool_(pool) {}
+  explicit PgEventLinks(PgPool* pool) : pool_(pool) { pool->Register(Statements()); }
 
   static std::vector<PgStatement> Statements();
 

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/pg/ai_event_row.h"
+#include "common/pg/table_columns.h"
 #include "common/runtime/status_macros.h"
 #include "common/text/proto_enum_names.h"
 #include "common/text/rfc3339.h"
@@ -40,42 +41,72 @@ const std::string& FindConflictsSql() {
   return sql;
 }
 
-// The inserted columns after tenant_id, in the order ColumnValues() returns them.
-constexpr char kInsertColumns[] =
-    "tenant_id, id, customer_id, match_method, matched_value, event_type, source, summary,"
-    " raw_payload, confidence, source_eid, idempotency_key, occurred_at, lookup_email,"
-    " lookup_phone, lookup_first_name, lookup_last_name, lookup_customer_id,"
-    " lookup_email_normalized, lookup_phone_e164, lookup_name_normalized";
-constexpr int kColumns = 20;
+using Value = std::optional<std::string>;
+using Column = std::vector<Value>;
 
-using Column = std::vector<std::optional<std::string>>;
-
-std::vector<std::optional<std::string>> ColumnValues(const NewEvent& item) {
-  const ValidatedEvent& e = *item.event;
-  const v1::MatchCustomerResponse& m = *item.match;
-  const v1::NormalizedLookup& n = m.normalized_lookup();
-  return {
-      item.id,
-      OptionalIf(m.has_customer_id(), m.customer_id()),
-      ShortName(m.match_method()),
-      OptionalIf(m.has_matched_value(), m.matched_value()),
-      ShortName(e.event_type),
-      e.source,
-      e.summary,
-      e.raw_payload,
-      e.confidence ? std::optional(absl::StrFormat("%.17g", *e.confidence)) : std::nullopt,
-      e.source_eid,
-      item.idempotency_key,
-      FormatRfc3339(e.occurred_at),
-      OptionalIf(e.lookup.has_email(), e.lookup.email()),
-      OptionalIf(e.lookup.has_phone(), e.lookup.phone()),
-      OptionalIf(e.lookup.has_first_name(), e.lookup.first_name()),
-      OptionalIf(e.lookup.has_last_name(), e.lookup.last_name()),
-      OptionalIf(e.lookup.has_customer_id(), e.lookup.customer_id()),
-      OptionalIf(n.has_email(), n.email()),
-      OptionalIf(n.has_phone_e164(), n.phone_e164()),
-      OptionalIf(n.has_name(), n.name()),
+// ai_events as ingest writes it, after tenant_id (always $1): the one declaration the insert,
+// the upsert and their parameters come from.
+const TableColumns<NewEvent>& EventColumns() {
+  static const TableColumns<NewEvent> columns = {
+      {"id", "uuid", [](const NewEvent& r) -> Value { return r.id; }},
+      {"customer_id", "uuid",
+       [](const NewEvent& r) { return OptionalIf(r.match->has_customer_id(), r.match->customer_id()); }},
+      {"match_method", "text",
+       [](const NewEvent& r) -> Value { return ShortName(r.match->match_method()); }},
+      {"matched_value", "text",
+       [](const NewEvent& r) {
+         return OptionalIf(r.match->has_matched_value(), r.match->matched_value());
+       }},
+      {"event_type", "text", [](const NewEvent& r) -> Value { return ShortName(r.event->event_type); }},
+      {"source", "text", [](const NewEvent& r) -> Value { return r.event->source; }},
+      {"summary", "text", [](const NewEvent& r) -> Value { return r.event->summary; }},
+      {"raw_payload", "text", [](const NewEvent& r) -> Value { return r.event->raw_payload; }},
+      {"confidence", "float8",
+       [](const NewEvent& r) -> Value {
+         if (!r.event->confidence) return std::nullopt;
+         return absl::StrFormat("%.17g", *r.event->confidence);
+       }},
+      {"source_eid", "text", [](const NewEvent& r) -> Value { return r.event->source_eid; }},
+      {"idempotency_key", "text", [](const NewEvent& r) -> Value { return r.idempotency_key; }},
+      {"occurred_at", "timestamptz",
+       [](const NewEvent& r) -> Value { return FormatRfc3339(r.event->occurred_at); }},
+      {"lookup_email", "text",
+       [](const NewEvent& r) {
+         return OptionalIf(r.event->lookup.has_email(), r.event->lookup.email());
+       }},
+      {"lookup_phone", "text",
+       [](const NewEvent& r) {
+         return OptionalIf(r.event->lookup.has_phone(), r.event->lookup.phone());
+       }},
+      {"lookup_first_name", "text",
+       [](const NewEvent& r) {
+         return OptionalIf(r.event->lookup.has_first_name(), r.event->lookup.first_name());
+       }},
+      {"lookup_last_name", "text",
+       [](const NewEvent& r) {
+         return OptionalIf(r.event->lookup.has_last_name(), r.event->lookup.last_name());
+       }},
+      {"lookup_customer_id", "text",
+       [](const NewEvent& r) {
+         return OptionalIf(r.event->lookup.has_customer_id(), r.event->lookup.customer_id());
+       }},
+      {"lookup_email_normalized", "text",
+       [](const NewEvent& r) {
+         const v1::NormalizedLookup& n = r.match->normalized_lookup();
+         return OptionalIf(n.has_email(), n.email());
+       }},
+      {"lookup_phone_e164", "text",
+       [](const NewEvent& r) {
+         const v1::NormalizedLookup& n = r.match->normalized_lookup();
+         return OptionalIf(n.has_phone_e164(), n.phone_e164());
+       }},
+      {"lookup_name_normalized", "text",
+       [](const NewEvent& r) {
+         const v1::NormalizedLookup& n = r.match->normalized_lookup();
+         return OptionalIf(n.has_name(), n.name());
+       }},
   };
+  return columns;
 }
 
 // The stored event of a row just inserted: what was sent, plus the two timestamps as the
@@ -109,40 +140,28 @@ v1::AiEvent EventFromInsert(const NewEvent& item, int64_t occurred_us, int64_t r
 }  // namespace
 
 std::vector<PgStatement> PgEventStore::Statements() {
+  const TableColumns<NewEvent>& columns = EventColumns();
   static const std::string insert_batch = absl::StrCat(
-      "INSERT INTO ai_events (", kInsertColumns, ")",
-      " SELECT $1::uuid, * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[],"
-      " $6::text[], $7::text[], $8::text[], $9::text[], $10::float8[], $11::text[], $12::text[],"
-      " $13::timestamptz[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],"
-      " $19::text[], $20::text[], $21::text[])"
+      "INSERT INTO ai_events (tenant_id, ", columns.Names(), ")",
+      " SELECT $1::uuid, * FROM unnest(", columns.ArrayParams(2), ")",
       " ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id::text AS id,"
       " (extract(epoch FROM occurred_at) * 1000000)::bigint AS occurred_micros,"
       " (extract(epoch FROM received_at) * 1000000)::bigint AS received_micros");
   // A call's event is rebuilt from all of its deliveries each time one arrives, so the new
   // content replaces the old; the customer only moves to a found match, never off a manual one.
   static const std::string upsert_call = absl::StrCat(
-      "INSERT INTO ai_events (", kInsertColumns,
-      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-      " $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+      "INSERT INTO ai_events (tenant_id, ", columns.Names(), ") VALUES ($1::uuid, ",
+      columns.Params(2), ")",
       " ON CONFLICT (tenant_id, idempotency_key) DO UPDATE SET"
       " customer_id = CASE WHEN ai_events.match_method = 'manual' OR EXCLUDED.customer_id IS NULL"
       "   THEN ai_events.customer_id ELSE EXCLUDED.customer_id END,"
       " match_method = CASE WHEN ai_events.match_method = 'manual' OR EXCLUDED.customer_id IS NULL"
       "   THEN ai_events.match_method ELSE EXCLUDED.match_method END,"
       " matched_value = CASE WHEN ai_events.match_method = 'manual' OR EXCLUDED.customer_id IS NULL"
-      "   THEN ai_events.matched_value ELSE EXCLUDED.matched_value END,"
-      " event_type = EXCLUDED.event_type, source = EXCLUDED.source, summary = EXCLUDED.summary,"
-      " raw_payload = EXCLUDED.raw_payload, confidence = EXCLUDED.confidence,"
-      " source_eid = EXCLUDED.source_eid, occurred_at = EXCLUDED.occurred_at,"
-      " lookup_email = EXCLUDED.lookup_email, lookup_phone = EXCLUDED.lookup_phone,"
-      " lookup_first_name = EXCLUDED.lookup_first_name,"
-      " lookup_last_name = EXCLUDED.lookup_last_name,"
-      " lookup_customer_id = EXCLUDED.lookup_customer_id,"
-      " lookup_email_normalized = EXCLUDED.lookup_email_normalized,"
-      " lookup_phone_e164 = EXCLUDED.lookup_phone_e164,"
-      " lookup_name_normalized = EXCLUDED.lookup_name_normalized"
-      " RETURNING ",
-      kAiEventColumns);
+      "   THEN ai_events.matched_value ELSE EXCLUDED.matched_value END, ",
+      columns.ExcludedAssignments(
+          {"id", "customer_id", "match_method", "matched_value", "idempotency_key"}),
+      " RETURNING ", kAiEventColumns);
   return {{kInsertBatch, insert_batch.c_str()}, {kUpsertCall, upsert_call.c_str()}};
 }
 
@@ -162,17 +181,19 @@ absl::StatusOr<std::vector<std::vector<StoredEvent>>> PgEventStore::InsertBatche
   // waited for). All of it is one transaction in one round trip.
   std::vector<PgCall> calls;
   for (const TenantRows& tenant : tenants) {
-    std::vector<Column> columns(kColumns);
     Column keys, ids;
     for (const NewEvent& item : tenant.rows) {
-      std::vector<std::optional<std::string>> values = ColumnValues(item);
-      for (int i = 0; i < kColumns; ++i) columns[i].push_back(std::move(values[i]));
       keys.push_back(item.idempotency_key);
       ids.push_back(item.id);
     }
     calls.push_back(ScopeToTenantCall(tenant.tenant_id));
     PgCall insert{kInsertBatch, {tenant.tenant_id}};
-    for (const Column& column : columns) insert.params.push_back(PgArrayLiteral(column));
+    for (std::string& column :
+         EventColumns().ArrayLiterals(tenant.rows, [](const NewEvent& row) -> const NewEvent& {
+           return row;
+         })) {
+      insert.params.push_back(std::move(column));
+    }
     calls.push_back(std::move(insert));
     calls.push_back({FindConflictsSql().c_str(),
                      {tenant.tenant_id, PgArrayLiteral(keys), PgArrayLiteral(ids)},
@@ -239,14 +260,10 @@ absl::StatusOr<std::vector<std::vector<StoredEvent>>> PgEventStore::InsertBatche
 
 v1::AiEvent PgEventStore::UpsertCallEvent(pqxx::work& txn, const std::string& tenant_id,
                                           const NewEvent& event) {
-  std::vector<std::optional<std::string>> v = ColumnValues(event);
+  std::vector<std::optional<std::string>> values = EventColumns().Values(event);
+  std::vector<const char*> params = ParamPointers(values);
   pqxx::row row =
-      Exec1(txn, kUpsertCall, tenant_id, NullableParam(v[0]), NullableParam(v[1]),
-            NullableParam(v[2]), NullableParam(v[3]), NullableParam(v[4]), NullableParam(v[5]),
-            NullableParam(v[6]), NullableParam(v[7]), NullableParam(v[8]), NullableParam(v[9]),
-            NullableParam(v[10]), NullableParam(v[11]), NullableParam(v[12]), NullableParam(v[13]),
-            NullableParam(v[14]), NullableParam(v[15]), NullableParam(v[16]), NullableParam(v[17]),
-            NullableParam(v[18]), NullableParam(v[19]));
+      Exec1(txn, kUpsertCall, tenant_id, pqxx::prepare::make_dynamic_params(params));
   return AiEventFromRow(row);
 }
 

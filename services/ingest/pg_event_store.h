@@ -21,9 +21,12 @@ class PgEventStore {
  public:
   // Group commit's inserts go through `pipeline`; a vendor call's upsert runs inside a
   // transaction the caller holds.
-  explicit PgEventStore(PgPipelinePool* pipeline) : pipeline_(pipeline) {}
+  explicit PgEventStore(PgPipelinePool* pipeline) : pipeline_(pipeline) {
+    pipeline->Register(Statements());
+  }
 
-  // The statements both pools must prepare.
+  // Its statements (registered with the pipeline by the constructor; PgDeliveryStore registers
+  // them with the pool whose transaction runs UpsertCallEvent).
   static std::vector<PgStatement> Statements();
 
   // Inserts every tenant's rows in one transaction (each tenant's statements scoped to it) and

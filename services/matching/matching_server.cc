@@ -26,13 +26,11 @@ absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
     const MatchingConfig& config) {
   std::unique_ptr<MatchingServer> server(new MatchingServer());
   AIEV_ASSIGN_OR_RETURN(server->phones_, PhoneNormalizer::Create(config.default_phone_region));
-  AIEV_ASSIGN_OR_RETURN(server->pool_,
-                        CreateServicePool(config.service, PgCustomerStore::Statements()));
+  AIEV_ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service));
   server->authenticator_ =
       std::make_unique<Authenticator>(server->pool_.get(), AuthenticatorOptions(config.service));
   AIEV_ASSIGN_OR_RETURN(server->pipeline_, PgPipelinePool::Create(ServicePipelineOptions(
-                                               config.service, "match", config.match_connections,
-                                               PgCustomerStore::Statements())));
+                                               config.service, "match", config.match_connections)));
   server->store_ = std::make_unique<PgCustomerStore>(server->pool_.get(), server->pipeline_.get());
   server->events_ = std::make_unique<GrpcEventOwnerClient>(
       config.ingest_address, absl::Milliseconds(config.ingest_timeout_ms));

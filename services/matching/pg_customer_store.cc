@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_trail.h"
+#include "common/pg/table_columns.h"
 #include "common/runtime/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -42,23 +43,60 @@ constexpr char kSearch[] = "customers_search";
   "   WHERE c.tenant_id = " TENANT " AND c.name_normalized = " NAME                          \
   "   ORDER BY c.created_at, c.id LIMIT 1)"
 
+using Value = std::optional<std::string>;
+
+// The customers columns matching writes and reads back, after tenant_id and id ($1, $2): the
+// one declaration the insert, the update and their parameters come from.
+#define AIEVENTS_CUSTOMER_FIELD(column, field)                                      \
+  TableColumn<CustomerRecord> {                                                     \
+    #column, "text",                                                                \
+        [](const CustomerRecord& r) {                                               \
+          return OptionalIf(r.customer.has_##field(), r.customer.field());          \
+        },                                                                          \
+        [](const Value& v, CustomerRecord& r) {                                     \
+          if (v) r.customer.set_##field(*v);                                        \
+        }                                                                           \
+  }
+#define AIEVENTS_CUSTOMER_SEARCH_KEY(column)                                                    \
+  TableColumn<CustomerRecord> {                                                                 \
+    #column, "text", [](const CustomerRecord& r) { return r.column; },                          \
+        [](const Value& v, CustomerRecord& r) { r.column = v; }                                 \
+  }
+
+const TableColumns<CustomerRecord>& CustomerColumns() {
+  static const TableColumns<CustomerRecord> columns = {
+      AIEVENTS_CUSTOMER_FIELD(email, email),
+      AIEVENTS_CUSTOMER_FIELD(phone, phone),
+      AIEVENTS_CUSTOMER_FIELD(first_name, first_name),
+      AIEVENTS_CUSTOMER_FIELD(last_name, last_name),
+      AIEVENTS_CUSTOMER_FIELD(email_normalized, email_normalized),
+      AIEVENTS_CUSTOMER_FIELD(phone_e164, phone_e164),
+      AIEVENTS_CUSTOMER_FIELD(name_normalized, name_normalized),
+      AIEVENTS_CUSTOMER_SEARCH_KEY(email_canonical),
+      AIEVENTS_CUSTOMER_SEARCH_KEY(phone_national),
+      AIEVENTS_CUSTOMER_SEARCH_KEY(name_search),
+  };
+  return columns;
+}
+
+#undef AIEVENTS_CUSTOMER_FIELD
+#undef AIEVENTS_CUSTOMER_SEARCH_KEY
+
 CustomerRecord RecordFromRow(const pqxx::row& row) {
   CustomerRecord record;
-  v1::Customer& customer = record.customer;
-  customer.set_id(row["id"].as<std::string>());
-  if (auto v = OptionalText(row["email"])) customer.set_email(*v);
-  if (auto v = OptionalText(row["phone"])) customer.set_phone(*v);
-  if (auto v = OptionalText(row["first_name"])) customer.set_first_name(*v);
-  if (auto v = OptionalText(row["last_name"])) customer.set_last_name(*v);
-  if (auto v = OptionalText(row["email_normalized"])) customer.set_email_normalized(*v);
-  if (auto v = OptionalText(row["phone_e164"])) customer.set_phone_e164(*v);
-  if (auto v = OptionalText(row["name_normalized"])) customer.set_name_normalized(*v);
-  *customer.mutable_created_at() =
+  record.customer.set_id(row["id"].as<std::string>());
+  CustomerColumns().Read(row, record);
+  *record.customer.mutable_created_at() =
       TimeUtil::MicrosecondsToTimestamp(row["created_micros"].as<int64_t>());
-  record.email_canonical = OptionalText(row["email_canonical"]);
-  record.phone_national = OptionalText(row["phone_national"]);
-  record.name_search = OptionalText(row["name_search"]);
   return record;
+}
+
+// Runs the insert or the update of `record` for customer `id`, binding the declared columns.
+pqxx::row WriteCustomer(pqxx::work& txn, const char* statement, const std::string& tenant_id,
+                        const std::string& id, const CustomerRecord& record) {
+  std::vector<Value> values = CustomerColumns().Values(record);
+  std::vector<const char*> params = ParamPointers(values);
+  return Exec1(txn, statement, tenant_id, id, pqxx::prepare::make_dynamic_params(params));
 }
 
 v1::MatchMethod MethodFromName(const std::string& method) {
@@ -70,23 +108,33 @@ v1::MatchMethod MethodFromName(const std::string& method) {
 
 }  // namespace
 
+namespace {
+
+const std::string& InsertSql() {
+  static const std::string sql = absl::StrCat(
+      "INSERT INTO customers (tenant_id, id, ", CustomerColumns().Names(), ") VALUES ($1, $2, ",
+      CustomerColumns().Params(3), ") RETURNING " AIEVENTS_CUSTOMER_COLUMNS);
+  return sql;
+}
+
+const std::string& UpdateSql() {
+  static const std::string sql = absl::StrCat(
+      "UPDATE customers SET ", CustomerColumns().Assignments(3),
+      ", updated_at = clock_timestamp() WHERE tenant_id = $1 AND id = $2 RETURNING "
+      AIEVENTS_CUSTOMER_COLUMNS);
+  return sql;
+}
+
+}  // namespace
+
 std::vector<PgStatement> PgCustomerStore::Statements() {
-  return {
-      {kInsertCustomer,
-       "INSERT INTO customers (tenant_id, id, email, phone, first_name, last_name,"
-       " email_normalized, phone_e164, name_normalized, email_canonical, phone_national,"
-       " name_search)"
-       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-       " RETURNING " AIEVENTS_CUSTOMER_COLUMNS},
+  std::vector<PgStatement> statements = {
+      {kInsertCustomer, InsertSql().c_str()},
       {kGetCustomer,
        "SELECT " AIEVENTS_CUSTOMER_COLUMNS " FROM customers WHERE tenant_id = $1 AND id = $2"},
       {kLockCustomer, "SELECT " AIEVENTS_CUSTOMER_COLUMNS
                       " FROM customers WHERE tenant_id = $1 AND id = $2 FOR UPDATE"},
-      {kUpdateCustomer,
-       "UPDATE customers SET email = $3, phone = $4, first_name = $5, last_name = $6,"
-       " email_normalized = $7, phone_e164 = $8, name_normalized = $9, email_canonical = $10,"
-       " phone_national = $11, name_search = $12, updated_at = clock_timestamp()"
-       " WHERE tenant_id = $1 AND id = $2 RETURNING " AIEVENTS_CUSTOMER_COLUMNS},
+      {kUpdateCustomer, UpdateSql().c_str()},
       // A customer id named in the lookup (rank 0) beats every rule.
       {kMatchCustomer,
        "SELECT id::text AS id, method, value FROM ("
@@ -137,6 +185,9 @@ std::vector<PgStatement> PgCustomerStore::Statements() {
                 "   customers.id"
                 " LIMIT $5"},
   };
+  // Creating and changing a customer is recorded in the audit trail, in the same transaction.
+  for (const PgStatement& statement : AuditStatements()) statements.push_back(statement);
+  return statements;
 }
 
 absl::StatusOr<v1::Customer> PgCustomerStore::Insert(const RequestContext& actor,
@@ -144,16 +195,7 @@ absl::StatusOr<v1::Customer> PgCustomerStore::Insert(const RequestContext& actor
   const std::string& tenant_id = actor.tenant_id;
   const v1::Customer& c = record.customer;
   return pool_->InTenantTransaction<v1::Customer>(tenant_id, [&](pqxx::work& txn) {
-    pqxx::row row = Exec1(txn, kInsertCustomer, tenant_id, c.id(),
-                          NullableParam(OptionalIf(c.has_email(), c.email())),
-                          NullableParam(OptionalIf(c.has_phone(), c.phone())),
-                          NullableParam(OptionalIf(c.has_first_name(), c.first_name())),
-                          NullableParam(OptionalIf(c.has_last_name(), c.last_name())),
-                          NullableParam(OptionalIf(c.has_email_normalized(), c.email_normalized())),
-                          NullableParam(OptionalIf(c.has_phone_e164(), c.phone_e164())),
-                          NullableParam(OptionalIf(c.has_name_normalized(), c.name_normalized())),
-                          NullableParam(record.email_canonical),
-                          NullableParam(record.phone_national), NullableParam(record.name_search));
+    pqxx::row row = WriteCustomer(txn, kInsertCustomer, tenant_id, c.id(), record);
     v1::Customer created = RecordFromRow(row).customer;
     AppendAudit(txn, actor,
                 {"customer.created", "customer", created.id(), std::nullopt, AuditJson(created)});
@@ -173,18 +215,7 @@ absl::StatusOr<v1::Customer> PgCustomerStore::Update(
         v1::Customer before = RecordFromRow(current[0]).customer;
         absl::StatusOr<CustomerRecord> next = change(before);
         if (!next.ok()) return next.status();
-        const v1::Customer& c = next->customer;
-        pqxx::row row =
-            Exec1(txn, kUpdateCustomer, tenant_id, id,
-                  NullableParam(OptionalIf(c.has_email(), c.email())),
-                  NullableParam(OptionalIf(c.has_phone(), c.phone())),
-                  NullableParam(OptionalIf(c.has_first_name(), c.first_name())),
-                  NullableParam(OptionalIf(c.has_last_name(), c.last_name())),
-                  NullableParam(OptionalIf(c.has_email_normalized(), c.email_normalized())),
-                  NullableParam(OptionalIf(c.has_phone_e164(), c.phone_e164())),
-                  NullableParam(OptionalIf(c.has_name_normalized(), c.name_normalized())),
-                  NullableParam(next->email_canonical), NullableParam(next->phone_national),
-                  NullableParam(next->name_search));
+        pqxx::row row = WriteCustomer(txn, kUpdateCustomer, tenant_id, id, *next);
         v1::Customer after = RecordFromRow(row).customer;
         AppendAudit(txn, actor,
                     {"customer.updated", "customer", id, AuditJson(before), AuditJson(after)});

@@ -21,7 +21,10 @@ namespace aievents::matching {
 class PgCustomerStore final : public CustomerStore {
  public:
   // Batched matching (FindMatches) goes through `pipeline`, everything else through `pool`.
-  PgCustomerStore(PgPool* pool, PgPipelinePool* pipeline) : pool_(pool), pipeline_(pipeline) {}
+  PgCustomerStore(PgPool* pool, PgPipelinePool* pipeline) : pool_(pool), pipeline_(pipeline) {
+    pool->Register(Statements());
+    pipeline->Register(Statements());
+  }
 
   // The statements both pools must prepare.
   static std::vector<PgStatement> Statements();

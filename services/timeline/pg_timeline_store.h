@@ -41,7 +41,7 @@ struct ListQuery {
 
 class PgTimelineStore {
  public:
-  explicit PgTimelineStore(PgPool* pool) : pool_(pool) {}
+  explicit PgTimelineStore(PgPool* pool) : pool_(pool) { pool->Register(Statements()); }
 
   static std::vector<PgStatement> Statements();
 

@@ -30,9 +30,8 @@ TimelineConfig LoadTimelineConfig(ConfigSource& source) {
 absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
     const TimelineConfig& config) {
   std::unique_ptr<TimelineServer> server(new TimelineServer());
-  std::vector<PgStatement> statements = PgTimelineStore::Statements();
-  for (const PgStatement& statement : PgKeyStore::Statements()) statements.push_back(statement);
-  AIEV_ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service, std::move(statements)));
+  // Each store registers its statements with the pool it is given.
+  AIEV_ASSIGN_OR_RETURN(server->pool_, CreateServicePool(config.service));
   server->authenticator_ =
       std::make_unique<Authenticator>(server->pool_.get(), AuthenticatorOptions(config.service));
   PgPool* read_pool = server->pool_.get();
@@ -40,7 +39,7 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
     ServiceConfig replica = config.service;
     replica.database_url = config.read_database_url;
     AIEV_ASSIGN_OR_RETURN(server->read_pool_,
-                          CreateServicePool(replica, PgTimelineStore::Statements(), false, "read"));
+                          CreateServicePool(replica, false, "read"));
     read_pool = server->read_pool_.get();
   }
   server->store_ = std::make_unique<PgTimelineStore>(read_pool);

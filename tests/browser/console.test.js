@@ -156,7 +156,9 @@ describe('the console', () => {
     await page.getByLabel('Type').selectOption('sms');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/event_type=sms/);
-    await page.locator('.event-row').first().waitFor();
+    // The list is redrawn after the URL changes: wait for the filtered list itself (a time-out
+    // here means it never showed exactly the one SMS event).
+    await page.waitForFunction(() => document.querySelectorAll('.event-row').length === 1);
     assert.equal(await page.locator('.event-row').count(), 1);
     assert.deepEqual(page.errors, []);
   });

@@ -21,7 +21,7 @@ const std::vector<std::string>& TenantTables() {
 }
 
 // A service role that may read `table` (tests/e2e/service_roles_test.cc has the whole matrix).
-// No service reads tenants: the admin tool writes it, the key lookup function reads it.
+// No service reads tenants: only the owner (the admin tool, migrations) touches it.
 std::optional<ServiceRole> ReaderOf(const std::string& table) {
   if (table == "tenants") return std::nullopt;
   if (table == "api_keys" || table == "audit_events") return ServiceRole::kTimeline;

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <pqxx/pqxx>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -96,6 +97,38 @@ TEST(ServiceRoles, EachRoleHoldsExactlyTheGrantsOfItsService) {
       auto found = expected.find(table);
       EXPECT_EQ(ActualGrants(txn, role, table), found == expected.end() ? "" : found->second)
           << role << " on " << table;
+    }
+  }
+}
+
+// The SECURITY DEFINER lookups read across tenants: who may run each one, exactly.
+TEST(ServiceRoles, OnlyTheirServicesMayRunTheCrossTenantLookups) {
+  const std::map<std::string, std::set<std::string>> runners = {
+      {"authenticate_api_key(text)",
+       {"aievents_app", "aievents_ingest", "aievents_matching", "aievents_timeline"}},
+      {"webhook_source_for_token(text)", {"aievents_ingest"}},
+      {"claim_webhook_deliveries(interval,integer,interval)", {"aievents_ingest"}},
+      {"webhook_inbox_backlog()", {"aievents_ingest"}},
+  };
+  pqxx::connection conn(SharedSuite().database_url());
+  pqxx::work txn(conn);
+  std::set<std::string> functions;
+  for (const pqxx::row& row :
+       txn.exec("SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n"
+                " ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prosecdef")) {
+    functions.insert(row[0].as<std::string>());
+  }
+  std::set<std::string> expected_functions;
+  for (const auto& [function, roles] : runners) expected_functions.insert(function);
+  EXPECT_EQ(functions, expected_functions) << "a SECURITY DEFINER function this test does not know";
+  for (const auto& [function, roles] : runners) {
+    for (const char* role : {"public", "aievents_app", "aievents_ingest", "aievents_matching",
+                             "aievents_timeline"}) {
+      EXPECT_EQ(txn.exec_params1("SELECT has_function_privilege($1, $2::regprocedure, 'EXECUTE')",
+                                 role, function)[0]
+                    .as<bool>(),
+                roles.count(role) > 0)
+          << role << " on " << function;
     }
   }
 }

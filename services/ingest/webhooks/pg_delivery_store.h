@@ -4,14 +4,21 @@
 #define AIEVENTS_SERVICES_INGEST_WEBHOOKS_PG_DELIVERY_STORE_H_
 
 #include "common/pg/pg_pool.h"
+#include "services/ingest/pg_event_store.h"
+#include "services/ingest/webhooks/pg_webhook_store.h"
 #include "services/ingest/webhooks/delivery_store.h"
 
 namespace aievents::ingest {
 
 class PgDeliveryStore : public DeliveryStore {
  public:
+  // Both stores' statements run in this pool's transactions (a call's event and its mark
+  // commit together), so they are registered with it too.
   PgDeliveryStore(PgPool* pool, PgWebhookStore* webhooks, PgEventStore* events)
-      : pool_(pool), webhooks_(webhooks), events_(events) {}
+      : pool_(pool), webhooks_(webhooks), events_(events) {
+    pool->Register(PgWebhookStore::Statements());
+    pool->Register(PgEventStore::Statements());
+  }
 
   absl::StatusOr<std::optional<StoredDelivery>> GetDelivery(const std::string& tenant_id,
                                                             const std::string& id) override;

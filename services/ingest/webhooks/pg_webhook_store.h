@@ -24,7 +24,9 @@ class PgWebhookStore {
   // `secrets` seals signing secrets as they are stored and opens them as they are read; a store
   // without one (the operator tool's inbox commands) refuses to handle secrets.
   explicit PgWebhookStore(PgPool* pool, const SecretBox* secrets = nullptr)
-      : pool_(pool), secrets_(secrets) {}
+      : pool_(pool), secrets_(secrets) {
+    pool->Register(Statements());
+  }
 
   static std::vector<PgStatement> Statements();
 

@@ -23,7 +23,7 @@ class PgKeyStore {
   static constexpr int64_t kDefaultOverlapSeconds = 86400;
   static constexpr int64_t kMaxOverlapSeconds = 30 * 86400;
 
-  explicit PgKeyStore(PgPool* pool) : pool_(pool) {}
+  explicit PgKeyStore(PgPool* pool) : pool_(pool) { pool->Register(Statements()); }
 
   // Its statements and the audit trail's.
   static std::vector<PgStatement> Statements();
