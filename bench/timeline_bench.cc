@@ -11,11 +11,10 @@
 #include <cstdio>
 #include <iostream>
 #include <pqxx/pqxx>
-
-#include "common/auth/scopes.h"
 #include <vector>
 
 #include "aievents/v1/timeline_service.grpc.pb.h"
+#include "common/auth/scopes.h"
 #include "common/runtime/config_source.h"
 #include "common/runtime/log.h"
 #include "grpcpp/create_channel.h"
@@ -35,7 +34,9 @@ struct Seeded {
 Seeded Seed(const std::string& url, int events) {
   Seeded seeded;
   seeded.tenant_id = *aievents::admin::CreateTenant(url, "bench");
-  seeded.api_key = aievents::admin::CreateApiKey(url, seeded.tenant_id, "bench", aievents::AllScopes())->plaintext;
+  seeded.api_key =
+      aievents::admin::CreateApiKey(url, seeded.tenant_id, "bench", aievents::AllScopes())
+          ->plaintext;
   pqxx::connection conn(url);
   auto start = Clock::now();
   {

@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/rpc/grpc_status.h"
 #include "common/rpc/grpc_client.h"
+#include "common/rpc/grpc_status.h"
 #include "common/rpc/internal_channel.h"
 #include "grpcpp/support/byte_buffer.h"
 

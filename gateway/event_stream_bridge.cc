@@ -173,8 +173,8 @@ void EventStreamBridge::Open(const Route& route, const std::string& request,
     std::unique_ptr<google::protobuf::Message> message(
         google::protobuf::MessageFactory::generated_factory()->GetPrototype(output)->New());
     if (!message->ParseFromString(bytes)) return;
-    watch->Send(absl::StrCat("event: ", event_name, "\ndata: ", MessageToJson(*message).dump(),
-                             "\n\n"));
+    watch->Send(
+        absl::StrCat("event: ", event_name, "\ndata: ", MessageToJson(*message).dump(), "\n\n"));
   };
   callbacks.done = [this, weak](absl::Status status) {
     std::shared_ptr<Watch> watch = weak.lock();
@@ -198,9 +198,8 @@ void EventStreamBridge::Open(const Route& route, const std::string& request,
     }
     Forget(watch);  // last touch of the bridge
   };
-  std::shared_ptr<BackendStream> backend =
-      BackendStream::Start(stub, route.GrpcPath(), request, metadata, options_.max_lifetime,
-                           std::move(callbacks));
+  std::shared_ptr<BackendStream> backend = BackendStream::Start(
+      stub, route.GrpcPath(), request, metadata, options_.max_lifetime, std::move(callbacks));
   std::lock_guard lock(watch->mutex);
   if (!watch->ended) watch->backend = std::move(backend);
 }

@@ -76,12 +76,12 @@ GatewayConfig LoadGatewayConfig(ConfigSource& source) {
       source.Int("call-batch-max-wait-us", 2000, 0, 1000000,
                  "longest a call waits for a batch slot before it is sent anyway"));
   config.log_level = source.String("log-level", "info", "debug, info, warn or error");
-  config.streams.heartbeat = absl::Seconds(
-      source.Int("stream-heartbeat-seconds", 15, 1, 3600,
-                 "a comment line goes to every open event stream this often"));
-  config.streams.max_lifetime = absl::Seconds(
-      source.Int("stream-max-seconds", 1800, 10, 86400,
-                 "an event stream is ended after this long; the client reconnects"));
+  config.streams.heartbeat =
+      absl::Seconds(source.Int("stream-heartbeat-seconds", 15, 1, 3600,
+                               "a comment line goes to every open event stream this often"));
+  config.streams.max_lifetime =
+      absl::Seconds(source.Int("stream-max-seconds", 1800, 10, 86400,
+                               "an event stream is ended after this long; the client reconnects"));
   config.openapi_file =
       source.String("openapi-file", DefaultOpenApiFile(),
                     "the OpenAPI document served at /openapi.json (\"\": not served)");
@@ -142,10 +142,9 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
     text << in.rdbuf();
     server->openapi_ = text.str();
   }
-  server->handler_ =
-      std::make_unique<GatewayHandler>(&server->routes_, server->backends_.get(),
-                                       server->batcher_.get(), limits, &server->console_,
-                                       server->streams_.get(), &server->openapi_);
+  server->handler_ = std::make_unique<GatewayHandler>(
+      &server->routes_, server->backends_.get(), server->batcher_.get(), limits, &server->console_,
+      server->streams_.get(), &server->openapi_);
   Metrics::Global().DescribeCounter("aievents_http_requests_total",
                                     "HTTP requests answered, by route and status.");
   Metrics::Global().DescribeHistogram("aievents_http_request_duration_seconds",

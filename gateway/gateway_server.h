@@ -40,7 +40,7 @@ struct GatewayConfig {
   EventStreamBridge::Options streams;
   CallBatcher::Options batching;
   std::string log_level = "info";
-  std::string console_dir;  // "" turns the console off
+  std::string console_dir;   // "" turns the console off
   std::string openapi_file;  // "" serves no /openapi.json
 };
 

@@ -103,16 +103,15 @@ HttpResponse ErrorResponseFromStatus(const absl::Status& status) {
       (absl::StartsWith(message, "Received message larger than max") ||
        absl::StartsWith(message, "Sent message larger than max"))) {
     return ErrorResponse(413, "PAYLOAD_TOO_LARGE",
-                         absl::StrCat("the request does not fit in one backend message (",
-                                      message, "); see grpc-max-message-bytes"));
+                         absl::StrCat("the request does not fit in one backend message (", message,
+                                      "); see grpc-max-message-bytes"));
   }
   // Internal details (SQL, stack) stay in the service's log, not in the client's response.
   if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnknown) {
     message = "internal error; the request id in the x-request-id header identifies it in logs";
   }
-  HttpResponse response = ErrorResponse(HttpStatusFromCode(status.code()),
-                                        CodeName(status.code()), message,
-                                        GetFieldViolations(status));
+  HttpResponse response = ErrorResponse(HttpStatusFromCode(status.code()), CodeName(status.code()),
+                                        message, GetFieldViolations(status));
   std::optional<ErrorReason> reason = GetErrorReason(status);
   if (!reason.has_value()) return response;
   // The reason, and what a client acts on, as plain fields: the scope a key lacks, and when a
@@ -122,8 +121,7 @@ HttpResponse ErrorResponseFromStatus(const absl::Status& status) {
   if (auto scope = reason->metadata.find("scope"); scope != reason->metadata.end()) {
     body["error"]["missing_scope"] = scope->second;
   }
-  if (auto retry = reason->metadata.find("retry_after_seconds");
-      retry != reason->metadata.end()) {
+  if (auto retry = reason->metadata.find("retry_after_seconds"); retry != reason->metadata.end()) {
     response.headers.emplace_back("retry-after", retry->second);
   }
   response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

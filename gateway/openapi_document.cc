@@ -6,13 +6,13 @@
 #include <string>
 #include <tuple>
 
-#include "aievents/v1/scopes.pb.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "aievents/v1/scopes.pb.h"
 #include "common/text/proto_enum_names.h"
 
 namespace aievents::gateway {
@@ -180,7 +180,8 @@ OrderedJson ErrorSchema() {
   OrderedJson error = {
       {"type", "object"},
       {"properties",
-       {{"code", {{"type", "string"}, {"description", "The gRPC status name, e.g. INVALID_ARGUMENT."}}},
+       {{"code",
+         {{"type", "string"}, {"description", "The gRPC status name, e.g. INVALID_ARGUMENT."}}},
         {"message", string},
         {"field_violations", {{"type", "array"}, {"items", violation}}},
         {"reason",
@@ -196,10 +197,9 @@ OrderedJson ErrorSchema() {
 }
 
 OrderedJson ErrorResponse(const std::string& description) {
-  return {{"description", description},
-          {"content",
-           {{"application/json",
-             {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
+  return {
+      {"description", description},
+      {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
 }
 
 std::set<std::string> PathFields(const Route& route) {
@@ -220,9 +220,10 @@ OrderedJson Operation(Builder& builder, const Route& route) {
   std::string description = builder.Describe(method);
   std::string summary = description.substr(0, description.find(". ") + 1);
   if (summary.size() <= 1 || summary.size() > 120) summary = method->name();
-  OrderedJson operation = {{"operationId", absl::StrCat(method->service()->name(), "_", method->name())},
-                    {"tags", {method->service()->name()}},
-                    {"summary", summary}};
+  OrderedJson operation = {
+      {"operationId", absl::StrCat(method->service()->name(), "_", method->name())},
+      {"tags", {method->service()->name()}},
+      {"summary", summary}};
   if (!description.empty()) operation["description"] = description;
   if (method->options().deprecated()) operation["deprecated"] = true;
 
@@ -232,7 +233,10 @@ OrderedJson Operation(Builder& builder, const Route& route) {
   for (const std::string& name : path_fields) {
     const FieldDescriptor* field = input->FindFieldByName(name);
     OrderedJson schema = field ? builder.ValueSchema(field) : OrderedJson{{"type", "string"}};
-    parameters.push_back({{"name", name}, {"in", "path"}, {"required", true}, {"schema", schema},
+    parameters.push_back({{"name", name},
+                          {"in", "path"},
+                          {"required", true},
+                          {"schema", schema},
                           {"description", field ? builder.Describe(field) : ""}});
   }
   if (rule.body().empty() && rule.raw_body().empty()) {
@@ -292,17 +296,19 @@ OrderedJson Operation(Builder& builder, const Route& route) {
   }
   OrderedJson responses = {{status, success}};
   responses["400"] = ErrorResponse("A field or parameter breaks a rule; every violation is named.");
-  if (!rule.public_()) responses["401"] = ErrorResponse("The API key is missing, unknown or revoked.");
+  if (!rule.public_())
+    responses["401"] = ErrorResponse("The API key is missing, unknown or revoked.");
   std::string scope = method->options().GetExtension(v1::required_scope);
   bool scoped = !rule.public_() && scope != "any";
   if (scoped) {
-    responses["403"] = ErrorResponse(absl::StrCat(
-        "The API key lacks the scope `", scope, "` (named in `error.missing_scope`)."));
+    responses["403"] = ErrorResponse(absl::StrCat("The API key lacks the scope `", scope,
+                                                  "` (named in `error.missing_scope`)."));
   }
-  if (!path_fields.empty()) responses["404"] = ErrorResponse("No such resource in the caller's tenant.");
+  if (!path_fields.empty())
+    responses["404"] = ErrorResponse("No such resource in the caller's tenant.");
   if (!rule.public_() || rule.raw_body().size() > 0) {
-    responses["429"] = ErrorResponse(
-        "Over the key's or tenant's rate limit; retry after Retry-After seconds.");
+    responses["429"] =
+        ErrorResponse("Over the key's or tenant's rate limit; retry after Retry-After seconds.");
   }
   responses["503"] = ErrorResponse("Temporarily unavailable; retry after Retry-After seconds.");
   responses["default"] = ErrorResponse("Any other error (docs/http-api.md lists them).");

@@ -1,11 +1,10 @@
 #include "gateway/route_table.h"
 
-#include "google/api/annotations.pb.h"
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "aievents/v1/batch.pb.h"
+#include "google/api/annotations.pb.h"
 
 namespace aievents::gateway {
 namespace {

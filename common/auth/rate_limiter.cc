@@ -32,8 +32,8 @@ RateLimiter::Bucket& RateLimiter::Refill(std::unordered_map<std::string, Bucket>
 void RateLimiter::ForgetFullBuckets(absl::Time now) {
   auto forget = [now](std::unordered_map<std::string, Bucket>& buckets, const Limit& limit) {
     for (auto it = buckets.begin(); it != buckets.end();) {
-      double refilled = it->second.tokens +
-                        absl::ToDoubleSeconds(now - it->second.updated) * limit.per_second;
+      double refilled =
+          it->second.tokens + absl::ToDoubleSeconds(now - it->second.updated) * limit.per_second;
       it = refilled >= limit.burst ? buckets.erase(it) : std::next(it);
     }
   };

@@ -36,8 +36,7 @@ class RateLimiter {
   RateLimiter(Limit per_key, Limit per_tenant) : per_key_(per_key), per_tenant_(per_tenant) {}
 
   // Takes up to `cost` tokens from both buckets (as many as both can give).
-  Decision Take(const std::string& key_id, const std::string& tenant_id, int cost,
-                absl::Time now);
+  Decision Take(const std::string& key_id, const std::string& tenant_id, int cost, absl::Time now);
 
  private:
   struct Bucket {

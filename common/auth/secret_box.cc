@@ -59,7 +59,8 @@ absl::StatusOr<SecretBox> SecretBox::Load(const std::string& path, const std::st
   std::vector<std::string> keys;
   if (!path.empty()) {
     std::ifstream file(path);
-    if (!file) return absl::InvalidArgumentError(absl::StrCat("cannot read secrets key file ", path));
+    if (!file)
+      return absl::InvalidArgumentError(absl::StrCat("cannot read secrets key file ", path));
     std::string line;
     while (std::getline(file, line)) {
       std::string_view trimmed = TrimAscii(line);
@@ -84,7 +85,8 @@ std::string SecretBox::Seal(std::string_view plaintext, std::string_view associa
   int length = 0;
   unsigned char final_block[16];  // GCM writes nothing at the end; the call still needs room
   // Failures here mean a broken OpenSSL: nothing sensible can be stored, so stop.
-  if (!context || EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+  if (!context ||
+      EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
       EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) != 1 ||
       EVP_EncryptInit_ex(context.get(), nullptr, nullptr, Bytes(key.bytes), Bytes(nonce)) != 1 ||
       EVP_EncryptUpdate(context.get(), nullptr, &length, Bytes(associated_data),
@@ -107,8 +109,8 @@ absl::StatusOr<std::string> SecretBox::Open(std::string_view stored,
     if (candidate.id == id) key = &candidate;
   }
   if (key == nullptr) {
-    return absl::FailedPreconditionError(
-        "secret sealed with key " + std::string(id) + ", which the key ring does not hold");
+    return absl::FailedPreconditionError("secret sealed with key " + std::string(id) +
+                                         ", which the key ring does not hold");
   }
   std::optional<std::string> raw = Base64Decode(payload);
   if (!raw.has_value() || raw->size() < kNonceBytes + kTagBytes) {
@@ -123,7 +125,8 @@ absl::StatusOr<std::string> SecretBox::Open(std::string_view stored,
   int length = 0;
   unsigned char final_block[16];
   bool opened =
-      context && EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
+      context &&
+      EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
       EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) == 1 &&
       EVP_DecryptInit_ex(context.get(), nullptr, nullptr, Bytes(key->bytes), Bytes(nonce)) == 1 &&
       EVP_DecryptUpdate(context.get(), nullptr, &length, Bytes(associated_data),

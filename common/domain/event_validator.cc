@@ -55,7 +55,7 @@ absl::StatusOr<ValidatedEvent> ValidateCreateEvent(const v1::CreateEventRequest&
   if (!request.has_customer_lookup()) {
     if (lookup == LookupRequirement::kRequired) {
       violations.push_back(
-        {"customer_lookup",
+          {"customer_lookup",
            "is required: an object with email, phone, or both first_name and last_name"});
     }
   } else {

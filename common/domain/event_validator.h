@@ -37,8 +37,7 @@ enum class LookupRequirement { kRequired, kOptional };
 // INVALID_ARGUMENT with a google.rpc.BadRequest naming every offending field, or the event. A
 // lookup that is present is checked whatever `lookup`; kOptional only accepts its absence.
 absl::StatusOr<ValidatedEvent> ValidateCreateEvent(
-    const v1::CreateEventRequest& request,
-    LookupRequirement lookup = LookupRequirement::kRequired);
+    const v1::CreateEventRequest& request, LookupRequirement lookup = LookupRequirement::kRequired);
 
 }  // namespace aievents
 

@@ -177,8 +177,8 @@ void HttpConnection::OnHeader(beast::error_code ec) {
   }
   if (static_cast<size_t>(std::distance(parser_->get().begin(), parser_->get().end())) >
       core_->options.max_header_fields) {
-    return Reject(431, absl::StrCat("more than ", core_->options.max_header_fields,
-                                    " header fields"));
+    return Reject(431,
+                  absl::StrCat("more than ", core_->options.max_header_fields, " header fields"));
   }
   // Beast accepts repeated identical Content-Length headers (RFC 9112 allows either); a proxy
   // in front may pick another framing, so refuse them (request smuggling).

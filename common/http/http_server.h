@@ -80,8 +80,8 @@ class HttpServer {
     int port = 0;  // 0 picks a free port; see port()
     size_t max_body_bytes = 64 * 1024;
     size_t max_header_bytes = 16 * 1024;  // request line and header fields together
-    size_t max_header_fields = 100;      // more: 431
-    size_t max_target_bytes = 8 * 1024;  // a longer request target: 414
+    size_t max_header_fields = 100;       // more: 431
+    size_t max_target_bytes = 8 * 1024;   // a longer request target: 414
     // Open connections; more are answered 503 with Retry-After and closed.
     int max_connections = 4096;
     // I/O threads; 0 means one per core.

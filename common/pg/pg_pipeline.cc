@@ -1,8 +1,8 @@
 #include "common/pg/pg_pipeline.h"
 
-#include <stdexcept>
-
 #include <libpq-fe.h>
+
+#include <stdexcept>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"

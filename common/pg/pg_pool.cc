@@ -1,8 +1,7 @@
 #include "common/pg/pg_pool.h"
 
-#include <stdexcept>
-
 #include <algorithm>
+#include <stdexcept>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -198,7 +197,6 @@ absl::Status PgPool::InTenantTransaction(std::string_view tenant_id, const Work&
 }
 
 absl::Status PgPool::InSystemTransaction(const Work& work) { return Run(std::nullopt, work); }
-
 
 void PgPool::ScopeToTenant(pqxx::work& txn, std::string_view tenant_id) {
   Exec(txn, kScopeToTenant.name, std::string(tenant_id));

@@ -118,7 +118,8 @@ class TableColumns {
 
 // `values` as statement parameters (NULL for nullopt), for
 // pqxx::prepare::make_dynamic_params; the strings must outlive the call.
-inline std::vector<const char*> ParamPointers(const std::vector<std::optional<std::string>>& values) {
+inline std::vector<const char*> ParamPointers(
+    const std::vector<std::optional<std::string>>& values) {
   std::vector<const char*> pointers;
   pointers.reserve(values.size());
   for (const std::optional<std::string>& value : values) pointers.push_back(NullableParam(value));

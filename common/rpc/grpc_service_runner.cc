@@ -42,8 +42,8 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
     size_t slash = full.rfind('/');
     std::string service = slash == std::string::npos ? full : full.substr(1, slash - 1);
     std::string method = slash == std::string::npos ? "" : full.substr(slash + 1);
-    labels_ = {{"grpc_method", method}, {"grpc_service", service},
-               {"grpc_type", GrpcType(info->type())}};
+    labels_ = {
+        {"grpc_method", method}, {"grpc_service", service}, {"grpc_type", GrpcType(info->type())}};
     streaming_ = info->type() != grpc::experimental::ServerRpcInfo::Type::UNARY;
     Metrics::Global().Increment("grpc_server_started_total", labels_);
     if (streaming_) Metrics::Global().AddGauge(kOpenStreams, StreamLabels(), 1);

@@ -36,10 +36,10 @@ size_t WellFormedSequence(std::string_view text, size_t i) {
     if (!IsContinuation(text[i + k])) return 0;
   }
   unsigned char next = static_cast<unsigned char>(text[i + 1]);
-  if (length == 2 && c < 0xC2) return 0;                  // overlong
-  if (length == 3 && c == 0xE0 && next < 0xA0) return 0;  // overlong
-  if (length == 3 && c == 0xED && next >= 0xA0) return 0;  // a surrogate
-  if (length == 4 && c == 0xF0 && next < 0x90) return 0;  // overlong
+  if (length == 2 && c < 0xC2) return 0;                                   // overlong
+  if (length == 3 && c == 0xE0 && next < 0xA0) return 0;                   // overlong
+  if (length == 3 && c == 0xED && next >= 0xA0) return 0;                  // a surrogate
+  if (length == 4 && c == 0xF0 && next < 0x90) return 0;                   // overlong
   if (length == 4 && (c > 0xF4 || (c == 0xF4 && next >= 0x90))) return 0;  // above U+10FFFF
   return length;
 }

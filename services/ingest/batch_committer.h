@@ -17,8 +17,8 @@
 
 #include "common/runtime/worker_pool.h"
 #include "services/ingest/event_batcher.h"
-#include "services/ingest/matching_client.h"
 #include "services/ingest/event_rows.h"
+#include "services/ingest/matching_client.h"
 #include "services/ingest/pg_event_store.h"
 
 namespace aievents::ingest {

@@ -71,8 +71,8 @@ grpc::ServerUnaryReactor* IngestGrpcService::CreateEventBatch(grpc::CallbackServ
   // Each call costs one token; when the rate limit grants only some, the rest are refused
   // one by one (each its own 429), before anything of theirs is stored.
   int granted = 0;
-  absl::StatusOr<RequestContext> caller = authenticator_->Authorize(
-      *context, kCreateEventBatch, std::max(calls, 1), &granted);
+  absl::StatusOr<RequestContext> caller =
+      authenticator_->Authorize(*context, kCreateEventBatch, std::max(calls, 1), &granted);
   if (!caller.ok()) {
     LogAuthorizationFault(kCreateEventBatch, caller.status());
     reactor->Finish(ToGrpcStatus(caller.status()));

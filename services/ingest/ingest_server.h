@@ -18,9 +18,9 @@
 #include "services/ingest/event_ingestor.h"
 #include "services/ingest/ingest_grpc_service.h"
 #include "services/ingest/webhooks/inbox_worker.h"
+#include "services/ingest/webhooks/pg_delivery_store.h"
 #include "services/ingest/webhooks/webhook_admin.h"
 #include "services/ingest/webhooks/webhook_grpc_service.h"
-#include "services/ingest/webhooks/pg_delivery_store.h"
 #include "services/ingest/webhooks/webhook_processor.h"
 #include "services/ingest/webhooks/webhook_receiver.h"
 

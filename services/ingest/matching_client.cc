@@ -1,8 +1,8 @@
 #include "services/ingest/matching_client.h"
 
 #include "absl/time/clock.h"
-#include "common/rpc/grpc_status.h"
 #include "common/rpc/grpc_client.h"
+#include "common/rpc/grpc_status.h"
 #include "common/rpc/internal_channel.h"
 
 namespace aievents::ingest {

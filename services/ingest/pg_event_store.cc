@@ -50,14 +50,17 @@ const TableColumns<NewEvent>& EventColumns() {
   static const TableColumns<NewEvent> columns = {
       {"id", "uuid", [](const NewEvent& r) -> Value { return r.id; }},
       {"customer_id", "uuid",
-       [](const NewEvent& r) { return OptionalIf(r.match->has_customer_id(), r.match->customer_id()); }},
+       [](const NewEvent& r) {
+         return OptionalIf(r.match->has_customer_id(), r.match->customer_id());
+       }},
       {"match_method", "text",
        [](const NewEvent& r) -> Value { return ShortName(r.match->match_method()); }},
       {"matched_value", "text",
        [](const NewEvent& r) {
          return OptionalIf(r.match->has_matched_value(), r.match->matched_value());
        }},
-      {"event_type", "text", [](const NewEvent& r) -> Value { return ShortName(r.event->event_type); }},
+      {"event_type", "text",
+       [](const NewEvent& r) -> Value { return ShortName(r.event->event_type); }},
       {"source", "text", [](const NewEvent& r) -> Value { return r.event->source; }},
       {"summary", "text", [](const NewEvent& r) -> Value { return r.event->summary; }},
       {"raw_payload", "text", [](const NewEvent& r) -> Value { return r.event->raw_payload; }},
@@ -141,12 +144,12 @@ v1::AiEvent EventFromInsert(const NewEvent& item, int64_t occurred_us, int64_t r
 
 std::vector<PgStatement> PgEventStore::Statements() {
   const TableColumns<NewEvent>& columns = EventColumns();
-  static const std::string insert_batch = absl::StrCat(
-      "INSERT INTO ai_events (tenant_id, ", columns.Names(), ")",
-      " SELECT $1::uuid, * FROM unnest(", columns.ArrayParams(2), ")",
-      " ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id::text AS id,"
-      " (extract(epoch FROM occurred_at) * 1000000)::bigint AS occurred_micros,"
-      " (extract(epoch FROM received_at) * 1000000)::bigint AS received_micros");
+  static const std::string insert_batch =
+      absl::StrCat("INSERT INTO ai_events (tenant_id, ", columns.Names(), ")",
+                   " SELECT $1::uuid, * FROM unnest(", columns.ArrayParams(2), ")",
+                   " ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id::text AS id,"
+                   " (extract(epoch FROM occurred_at) * 1000000)::bigint AS occurred_micros,"
+                   " (extract(epoch FROM received_at) * 1000000)::bigint AS received_micros");
   // A call's event is rebuilt from all of its deliveries each time one arrives, so the new
   // content replaces the old; the customer only moves to a found match, never off a manual one.
   static const std::string upsert_call = absl::StrCat(
@@ -188,10 +191,8 @@ absl::StatusOr<std::vector<std::vector<StoredEvent>>> PgEventStore::InsertBatche
     }
     calls.push_back(ScopeToTenantCall(tenant.tenant_id));
     PgCall insert{kInsertBatch, {tenant.tenant_id}};
-    for (std::string& column :
-         EventColumns().ArrayLiterals(tenant.rows, [](const NewEvent& row) -> const NewEvent& {
-           return row;
-         })) {
+    for (std::string& column : EventColumns().ArrayLiterals(
+             tenant.rows, [](const NewEvent& row) -> const NewEvent& { return row; })) {
       insert.params.push_back(std::move(column));
     }
     calls.push_back(std::move(insert));
@@ -262,8 +263,7 @@ v1::AiEvent PgEventStore::UpsertCallEvent(pqxx::work& txn, const std::string& te
                                           const NewEvent& event) {
   std::vector<std::optional<std::string>> values = EventColumns().Values(event);
   std::vector<const char*> params = ParamPointers(values);
-  pqxx::row row =
-      Exec1(txn, kUpsertCall, tenant_id, pqxx::prepare::make_dynamic_params(params));
+  pqxx::row row = Exec1(txn, kUpsertCall, tenant_id, pqxx::prepare::make_dynamic_params(params));
   return AiEventFromRow(row);
 }
 

@@ -225,8 +225,7 @@ absl::StatusOr<v1::Customer> CustomerDirectory::Update(const RequestContext& con
              current.last_name())};
     return BuildRecord(current.id(), ids);
   };
-  AIEV_ASSIGN_OR_RETURN(v1::Customer customer,
-                        store_->Update(context, request.id(), change));
+  AIEV_ASSIGN_OR_RETURN(v1::Customer customer, store_->Update(context, request.id(), change));
   Rematch(context, customer);
   return customer;
 }

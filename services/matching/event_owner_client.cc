@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "common/rpc/grpc_status.h"
 #include "common/rpc/grpc_client.h"
+#include "common/rpc/grpc_status.h"
 #include "common/rpc/internal_channel.h"
 
 namespace aievents::matching {

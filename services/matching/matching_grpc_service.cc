@@ -8,9 +8,8 @@ namespace aievents::matching {
 grpc::Status MatchingGrpcService::MatchCustomer(grpc::ServerContext* context,
                                                 const v1::MatchCustomerRequest* request,
                                                 v1::MatchCustomerResponse* response) {
-  return HandleAuthenticated(
-      "aievents.v1.MatchingService.MatchCustomer", *authenticator_, context, response,
-                             [&](const RequestContext& caller) {
+  return HandleAuthenticated("aievents.v1.MatchingService.MatchCustomer", *authenticator_, context,
+                             response, [&](const RequestContext& caller) {
                                return directory_->Match(caller, request->customer_lookup());
                              });
 }
@@ -80,9 +79,8 @@ grpc::Status MatchingGrpcService::SearchCustomers(grpc::ServerContext* context,
 grpc::Status MatchingGrpcService::ListCandidates(grpc::ServerContext* context,
                                                  const v1::ListCandidatesRequest* request,
                                                  v1::ListCandidatesResponse* response) {
-  return HandleAuthenticated(
-      "aievents.v1.MatchingService.ListCandidates", *authenticator_, context, response,
-                             [&](const RequestContext& caller) {
+  return HandleAuthenticated("aievents.v1.MatchingService.ListCandidates", *authenticator_, context,
+                             response, [&](const RequestContext& caller) {
                                return directory_->ListCandidates(caller, request->event_id());
                              });
 }

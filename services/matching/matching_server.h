@@ -14,8 +14,8 @@
 #include "common/runtime/config_source.h"
 #include "common/service/service_config.h"
 #include "services/matching/customer_directory.h"
-#include "services/matching/pg_customer_store.h"
 #include "services/matching/matching_grpc_service.h"
+#include "services/matching/pg_customer_store.h"
 
 namespace aievents::matching {
 

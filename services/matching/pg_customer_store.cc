@@ -45,42 +45,45 @@ constexpr char kSearch[] = "customers_search";
 
 using Value = std::optional<std::string>;
 
+// An optional string field of v1::Customer as a column, through its accessors.
+template <bool (v1::Customer::*has)() const, const std::string& (v1::Customer::*get)() const,
+          std::string* (v1::Customer::*mutable_field)()>
+TableColumn<CustomerRecord> CustomerField(const char* name) {
+  return {
+      name, "text",
+      [](const CustomerRecord& r) { return OptionalIf((r.customer.*has)(), (r.customer.*get)()); },
+      [](const Value& v, CustomerRecord& r) {
+        if (v) *(r.customer.*mutable_field)() = *v;
+      }};
+}
+
+// A search key of CustomerRecord (not part of the proto) as a column.
+template <std::optional<std::string> CustomerRecord::*key>
+TableColumn<CustomerRecord> SearchKey(const char* name) {
+  return {name, "text", [](const CustomerRecord& r) { return r.*key; },
+          [](const Value& v, CustomerRecord& r) { r.*key = v; }};
+}
+
 // The customers columns matching writes and reads back, after tenant_id and id ($1, $2): the
 // one declaration the insert, the update and their parameters come from.
-#define AIEVENTS_CUSTOMER_FIELD(column, field)                                      \
-  TableColumn<CustomerRecord> {                                                     \
-    #column, "text",                                                                \
-        [](const CustomerRecord& r) {                                               \
-          return OptionalIf(r.customer.has_##field(), r.customer.field());          \
-        },                                                                          \
-        [](const Value& v, CustomerRecord& r) {                                     \
-          if (v) r.customer.set_##field(*v);                                        \
-        }                                                                           \
-  }
-#define AIEVENTS_CUSTOMER_SEARCH_KEY(column)                                                    \
-  TableColumn<CustomerRecord> {                                                                 \
-    #column, "text", [](const CustomerRecord& r) { return r.column; },                          \
-        [](const Value& v, CustomerRecord& r) { r.column = v; }                                 \
-  }
-
 const TableColumns<CustomerRecord>& CustomerColumns() {
+  using C = v1::Customer;
   static const TableColumns<CustomerRecord> columns = {
-      AIEVENTS_CUSTOMER_FIELD(email, email),
-      AIEVENTS_CUSTOMER_FIELD(phone, phone),
-      AIEVENTS_CUSTOMER_FIELD(first_name, first_name),
-      AIEVENTS_CUSTOMER_FIELD(last_name, last_name),
-      AIEVENTS_CUSTOMER_FIELD(email_normalized, email_normalized),
-      AIEVENTS_CUSTOMER_FIELD(phone_e164, phone_e164),
-      AIEVENTS_CUSTOMER_FIELD(name_normalized, name_normalized),
-      AIEVENTS_CUSTOMER_SEARCH_KEY(email_canonical),
-      AIEVENTS_CUSTOMER_SEARCH_KEY(phone_national),
-      AIEVENTS_CUSTOMER_SEARCH_KEY(name_search),
+      CustomerField<&C::has_email, &C::email, &C::mutable_email>("email"),
+      CustomerField<&C::has_phone, &C::phone, &C::mutable_phone>("phone"),
+      CustomerField<&C::has_first_name, &C::first_name, &C::mutable_first_name>("first_name"),
+      CustomerField<&C::has_last_name, &C::last_name, &C::mutable_last_name>("last_name"),
+      CustomerField<&C::has_email_normalized, &C::email_normalized, &C::mutable_email_normalized>(
+          "email_normalized"),
+      CustomerField<&C::has_phone_e164, &C::phone_e164, &C::mutable_phone_e164>("phone_e164"),
+      CustomerField<&C::has_name_normalized, &C::name_normalized, &C::mutable_name_normalized>(
+          "name_normalized"),
+      SearchKey<&CustomerRecord::email_canonical>("email_canonical"),
+      SearchKey<&CustomerRecord::phone_national>("phone_national"),
+      SearchKey<&CustomerRecord::name_search>("name_search"),
   };
   return columns;
 }
-
-#undef AIEVENTS_CUSTOMER_FIELD
-#undef AIEVENTS_CUSTOMER_SEARCH_KEY
 
 CustomerRecord RecordFromRow(const pqxx::row& row) {
   CustomerRecord record;
@@ -118,10 +121,10 @@ const std::string& InsertSql() {
 }
 
 const std::string& UpdateSql() {
-  static const std::string sql = absl::StrCat(
-      "UPDATE customers SET ", CustomerColumns().Assignments(3),
-      ", updated_at = clock_timestamp() WHERE tenant_id = $1 AND id = $2 RETURNING "
-      AIEVENTS_CUSTOMER_COLUMNS);
+  static const std::string sql =
+      absl::StrCat("UPDATE customers SET ", CustomerColumns().Assignments(3),
+                   ", updated_at = clock_timestamp() WHERE tenant_id = $1 AND id = $2 "
+                   "RETURNING " AIEVENTS_CUSTOMER_COLUMNS);
   return sql;
 }
 

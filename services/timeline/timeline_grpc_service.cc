@@ -16,9 +16,8 @@ grpc::Status TimelineGrpcService::GetEvent(grpc::ServerContext* context,
 grpc::Status TimelineGrpcService::ListCustomerEvents(grpc::ServerContext* context,
                                                      const v1::ListCustomerEventsRequest* request,
                                                      v1::ListEventsResponse* response) {
-  return HandleAuthenticated(
-      "aievents.v1.TimelineService.ListCustomerEvents", *authenticator_, context, response,
-                             [&](const RequestContext& caller) {
+  return HandleAuthenticated("aievents.v1.TimelineService.ListCustomerEvents", *authenticator_,
+                             context, response, [&](const RequestContext& caller) {
                                return timeline_->ListCustomerEvents(caller, *request);
                              });
 }
@@ -42,7 +41,8 @@ grpc::Status TimelineGrpcService::CountEvents(grpc::ServerContext* context,
 grpc::Status TimelineGrpcService::WatchCustomerEvents(grpc::ServerContext* context,
                                                       const v1::WatchCustomerEventsRequest* request,
                                                       grpc::ServerWriter<v1::AiEvent>* writer) {
-  absl::StatusOr<RequestContext> caller = authenticator_->Authorize(*context, "aievents.v1.TimelineService.WatchCustomerEvents");
+  absl::StatusOr<RequestContext> caller =
+      authenticator_->Authorize(*context, "aievents.v1.TimelineService.WatchCustomerEvents");
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status status = timeline_->CheckCustomer(*caller, request->customer_id());
       !status.ok()) {

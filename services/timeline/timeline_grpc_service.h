@@ -16,8 +16,7 @@ class TimelineGrpcService final : public v1::TimelineService::Service {
   // `timeline` answers reads (maybe from a replica); `live_timeline` reads the primary, for
   // the events a notification announces, which a replica may not have yet.
   TimelineGrpcService(Authenticator* authenticator, EventTimeline* timeline,
-                      EventTimeline* live_timeline, EventNotifier* notifier,
-                      int max_watchers)
+                      EventTimeline* live_timeline, EventNotifier* notifier, int max_watchers)
       : authenticator_(authenticator),
         timeline_(timeline),
         live_timeline_(live_timeline),

@@ -38,8 +38,7 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
   if (!config.read_database_url.empty()) {
     ServiceConfig replica = config.service;
     replica.database_url = config.read_database_url;
-    AIEV_ASSIGN_OR_RETURN(server->read_pool_,
-                          CreateServicePool(replica, false, "read"));
+    AIEV_ASSIGN_OR_RETURN(server->read_pool_, CreateServicePool(replica, false, "read"));
     read_pool = server->read_pool_.get();
   }
   server->store_ = std::make_unique<PgTimelineStore>(read_pool);

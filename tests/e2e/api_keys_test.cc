@@ -17,7 +17,8 @@ namespace {
 
 nlohmann::json CreateKey(Suite& suite, const std::string& admin_key,
                          const std::vector<std::string>& scopes, const std::string& label = "t") {
-  HttpResult created = suite.Post(admin_key, "/v1/api-keys", {{"label", label}, {"scopes", scopes}});
+  HttpResult created =
+      suite.Post(admin_key, "/v1/api-keys", {{"label", label}, {"scopes", scopes}});
   EXPECT_EQ(created.status, 201) << created.body;
   return created.Json();
 }
@@ -25,8 +26,8 @@ nlohmann::json CreateKey(Suite& suite, const std::string& admin_key,
 TEST(ApiKeys, ANewKeyIsShownOnceRecognisableAndChecksummed) {
   Suite& suite = SharedSuite();
   Suite::Tenant tenant = suite.NewTenant();
-  nlohmann::json created = CreateKey(suite, tenant.api_key, {"events:write", "customers:read"},
-                                     "Zapier");
+  nlohmann::json created =
+      CreateKey(suite, tenant.api_key, {"events:write", "customers:read"}, "Zapier");
   std::string secret = created["secret"];
   EXPECT_TRUE(std::regex_match(secret, std::regex("aiev_[0-9A-Za-z]{49}"))) << secret;
   EXPECT_TRUE(IsWellFormedApiKey(secret));
@@ -69,8 +70,8 @@ TEST(ApiKeys, BadRequestsNameTheField) {
       suite.Post(tenant.api_key, "/v1/api-keys", {{"scopes", {"events:write", "everything"}}});
   EXPECT_EQ(unknown.status, 400);
   EXPECT_NE(ViolationFor(unknown, "scopes[1]"), "");
-  HttpResult overlap = suite.Post(
-      tenant.api_key, "/v1/api-keys/" + NewUuidV7() + ":rotate", {{"overlap_seconds", -1}});
+  HttpResult overlap = suite.Post(tenant.api_key, "/v1/api-keys/" + NewUuidV7() + ":rotate",
+                                  {{"overlap_seconds", -1}});
   EXPECT_EQ(overlap.status, 400);
 }
 
@@ -81,11 +82,14 @@ TEST(ApiKeys, ARevokedKeyIsRefusedAtOnce) {
   std::string secret = created["secret"];
   ASSERT_EQ(suite.Get(secret, "/v1/ai-events").status, 200);
   std::string id = created["api_key"]["id"];
-  HttpResult revoked = suite.Post(tenant.api_key, "/v1/api-keys/" + id + ":revoke", nlohmann::json::object());
+  HttpResult revoked =
+      suite.Post(tenant.api_key, "/v1/api-keys/" + id + ":revoke", nlohmann::json::object());
   ASSERT_EQ(revoked.status, 200) << revoked.body;
   EXPECT_FALSE(revoked.Json()["revoke_time"].is_null());
   EXPECT_EQ(suite.Get(secret, "/v1/ai-events").status, 401);
-  EXPECT_EQ(suite.Post(tenant.api_key, "/v1/api-keys/" + id + ":revoke", nlohmann::json::object()).status, 400)
+  EXPECT_EQ(
+      suite.Post(tenant.api_key, "/v1/api-keys/" + id + ":revoke", nlohmann::json::object()).status,
+      400)
       << "already revoked: FAILED_PRECONDITION";
   // Inactive keys are listed only when asked for.
   std::string listed = suite.Get(tenant.api_key, "/v1/api-keys").body;
@@ -98,18 +102,18 @@ TEST(ApiKeys, ARevokedKeyIsRefusedAtOnce) {
 // key revoked through the first set within 5 s.
 TEST(ApiKeys, RevocationReachesEveryReplicaWithinFiveSeconds) {
   Suite& suite = SharedSuite();
-  auto replica = Replica::Start(suite, [](ServiceConfig& config) {
-    config.auth_cache_seconds = 4;
-  });
+  auto replica =
+      Replica::Start(suite, [](ServiceConfig& config) { config.auth_cache_seconds = 4; });
   Suite::Tenant tenant = suite.NewTenant();
   nlohmann::json created = CreateKey(suite, tenant.api_key, {"events:read"});
   std::string secret = created["secret"];
   ASSERT_EQ(replica->Call(secret, "GET", "/v1/ai-events").status, 200) << "cached now";
 
   auto revoked_at = std::chrono::steady_clock::now();
-  ASSERT_EQ(suite.Post(tenant.api_key,
-                       "/v1/api-keys/" + created["api_key"]["id"].get<std::string>() + ":revoke",
-                       nlohmann::json::object())
+  ASSERT_EQ(suite
+                .Post(tenant.api_key,
+                      "/v1/api-keys/" + created["api_key"]["id"].get<std::string>() + ":revoke",
+                      nlohmann::json::object())
                 .status,
             200);
   int status = 200;
@@ -126,13 +130,13 @@ TEST(ApiKeys, RevocationReachesEveryReplicaWithinFiveSeconds) {
 TEST(ApiKeys, RotationKeepsTheOldKeyForTheOverlap) {
   Suite& suite = SharedSuite();
   Suite::Tenant tenant = suite.NewTenant();
-  nlohmann::json old_key = CreateKey(suite, tenant.api_key, {"events:read", "customers:read"},
-                                     "crm sync");
+  nlohmann::json old_key =
+      CreateKey(suite, tenant.api_key, {"events:read", "customers:read"}, "crm sync");
   std::string old_secret = old_key["secret"];
   std::string old_id = old_key["api_key"]["id"];
 
-  HttpResult rotated = suite.Post(tenant.api_key, "/v1/api-keys/" + old_id + ":rotate",
-                                  {{"overlap_seconds", 3600}});
+  HttpResult rotated =
+      suite.Post(tenant.api_key, "/v1/api-keys/" + old_id + ":rotate", {{"overlap_seconds", 3600}});
   ASSERT_EQ(rotated.status, 201) << rotated.body;
   std::string new_secret = rotated.Json()["secret"];
   nlohmann::json new_key = rotated.Json()["api_key"];
@@ -148,18 +152,20 @@ TEST(ApiKeys, RotationKeepsTheOldKeyForTheOverlap) {
   ASSERT_FALSE(old_view.Json()["expire_time"].is_null()) << old_view.body;
 
   // Rotating the new key with no overlap ends it at once; its successor works.
-  HttpResult again = suite.Post(
-      tenant.api_key, "/v1/api-keys/" + new_key["id"].get<std::string>() + ":rotate",
-      {{"overlap_seconds", 0}});
+  HttpResult again =
+      suite.Post(tenant.api_key, "/v1/api-keys/" + new_key["id"].get<std::string>() + ":rotate",
+                 {{"overlap_seconds", 0}});
   ASSERT_EQ(again.status, 201) << again.body;
   EXPECT_EQ(suite.Get(new_secret, "/v1/ai-events").status, 401);
   EXPECT_EQ(suite.Get(again.Json()["secret"], "/v1/ai-events").status, 200);
   EXPECT_EQ(suite.Get(old_secret, "/v1/ai-events").status, 200) << "its own overlap continues";
   // An ended key cannot be rotated again.
-  EXPECT_EQ(suite.Post(tenant.api_key,
-                       "/v1/api-keys/" + new_key["id"].get<std::string>() + ":rotate", nlohmann::json::object())
-                .status,
-            400);
+  EXPECT_EQ(
+      suite
+          .Post(tenant.api_key, "/v1/api-keys/" + new_key["id"].get<std::string>() + ":rotate",
+                nlohmann::json::object())
+          .status,
+      400);
 }
 
 }  // namespace

@@ -27,42 +27,54 @@ TEST(Audit, EveryAdministrativeActionIsRecorded) {
   // Keys: created, rotated (which creates its successor), revoked.
   HttpResult key = suite.Post(admin, "/v1/api-keys", {{"scopes", {"events:read"}}});
   std::string key_id = key.Json()["api_key"]["id"];
-  ASSERT_EQ(suite.Post(admin, "/v1/api-keys/" + key_id + ":rotate", nlohmann::json::object()).status, 201);
-  ASSERT_EQ(suite.Post(admin, "/v1/api-keys/" + key_id + ":revoke", nlohmann::json::object()).status, 200);
+  ASSERT_EQ(
+      suite.Post(admin, "/v1/api-keys/" + key_id + ":rotate", nlohmann::json::object()).status,
+      201);
+  ASSERT_EQ(
+      suite.Post(admin, "/v1/api-keys/" + key_id + ":revoke", nlohmann::json::object()).status,
+      200);
   // A customer created and changed; an event associated.
   std::string customer = CreateCustomer(suite, admin, {{"email", "audit@example.com"}});
-  ASSERT_EQ(suite.Call(admin, "PATCH", "/v1/customers/" + customer,
-                       nlohmann::json{{"first_name", "Ada"}}.dump())
+  ASSERT_EQ(suite
+                .Call(admin, "PATCH", "/v1/customers/" + customer,
+                      nlohmann::json{{"first_name", "Ada"}}.dump())
                 .status,
             200);
-  nlohmann::json event = CreateEvent(suite, admin, {{"email", "nobody@example.com"}},
-                                     "2026-03-10T14:30:00Z", "audit");
+  nlohmann::json event =
+      CreateEvent(suite, admin, {{"email", "nobody@example.com"}}, "2026-03-10T14:30:00Z", "audit");
   std::string event_id = event["id"];
-  ASSERT_EQ(suite.Post(admin, "/v1/ai-events/" + event_id + ":associate",
-                       {{"customer_id", customer}})
-                .status,
-            200);
+  ASSERT_EQ(
+      suite.Post(admin, "/v1/ai-events/" + event_id + ":associate", {{"customer_id", customer}})
+          .status,
+      200);
   // A webhook source created, its secret rotated, a delivery replayed, the source disabled.
   HttpResult source = suite.Post(admin, "/v1/webhook-sources", {{"vendor", "whippy"}});
   std::string source_id = source.Json()["source"]["id"];
   std::string url = source.Json()["url_path"];
-  HttpResult delivered = suite.Call("", "POST", url.substr(url.find("/v1/")),
-                                    ReadFixture("whippy/call_analyzed.json"),
-                                    {{"content-type", "application/json"}});
+  HttpResult delivered =
+      suite.Call("", "POST", url.substr(url.find("/v1/")), ReadFixture("whippy/call_analyzed.json"),
+                 {{"content-type", "application/json"}});
   std::string delivery_id = delivered.Json()["delivery_id"];
-  ASSERT_EQ(suite.Post(admin, "/v1/webhook-sources/" + source_id + ":rotate-secret",
-                       {{"signing_secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}})
+  ASSERT_EQ(suite
+                .Post(admin, "/v1/webhook-sources/" + source_id + ":rotate-secret",
+                      {{"signing_secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}})
                 .status,
             200);
-  ASSERT_EQ(suite.Post(admin, "/v1/webhook-deliveries/" + delivery_id + ":replay", nlohmann::json::object()).status, 200);
-  ASSERT_EQ(suite.Post(admin, "/v1/webhook-sources/" + source_id + ":disable", nlohmann::json::object()).status, 200);
+  ASSERT_EQ(suite
+                .Post(admin, "/v1/webhook-deliveries/" + delivery_id + ":replay",
+                      nlohmann::json::object())
+                .status,
+            200);
+  ASSERT_EQ(
+      suite.Post(admin, "/v1/webhook-sources/" + source_id + ":disable", nlohmann::json::object())
+          .status,
+      200);
 
   std::map<std::string, nlohmann::json> by_action;
   for (const auto& record : AuditEvents(suite, admin)) {
     if (record["actor"] == "cli") continue;  // the test tenant's first key, made by the CLI
-    by_action.emplace(record["action"].get<std::string>() + " " +
-                          record["target_id"].get<std::string>(),
-                      record);
+    by_action.emplace(
+        record["action"].get<std::string>() + " " + record["target_id"].get<std::string>(), record);
     EXPECT_EQ(record["actor"], admin_prefix);
     EXPECT_FALSE(record["actor_key_id"].get<std::string>().empty());
   }
@@ -76,7 +88,8 @@ TEST(Audit, EveryAdministrativeActionIsRecorded) {
   }
   // Before and after where they apply, and never a secret.
   nlohmann::json updated = by_action["customer.updated " + customer];
-  EXPECT_EQ(nlohmann::json::parse(updated["before"].get<std::string>()).value("first_name", ""), "");
+  EXPECT_EQ(nlohmann::json::parse(updated["before"].get<std::string>()).value("first_name", ""),
+            "");
   EXPECT_EQ(nlohmann::json::parse(updated["after"].get<std::string>())["first_name"], "Ada");
   nlohmann::json revoked = by_action["api_key.revoked " + key_id];
   EXPECT_FALSE(nlohmann::json::parse(revoked["before"].get<std::string>()).contains("revoke_time"));
@@ -98,7 +111,8 @@ TEST(Audit, FiltersPagesAndIsReadableOnlyWithKeysAdmin) {
   std::set<std::string> seen;
   std::string token;
   for (int page = 0; page < 10; ++page) {
-    HttpResult result = suite.Get(tenant.api_key, "/v1/audit-events?page_size=2&page_token=" + token);
+    HttpResult result =
+        suite.Get(tenant.api_key, "/v1/audit-events?page_size=2&page_token=" + token);
     ASSERT_EQ(result.status, 200) << result.body;
     nlohmann::json records = result.Json()["audit_events"];
     for (const auto& record : records) {

@@ -62,8 +62,10 @@ TEST(CountEvents, CountsTheTenantsUnmatchedQueue) {
   Suite::Tenant other = suite.NewTenant();
   CreateCustomer(suite, tenant.api_key, {{"email", "known@example.com"}});
   CreateEvent(suite, tenant.api_key, {{"email", "known@example.com"}}, "2026-03-10T14:30:00Z", "a");
-  CreateEvent(suite, tenant.api_key, {{"email", "nobody1@example.com"}}, "2026-03-10T14:30:00Z", "b");
-  CreateEvent(suite, tenant.api_key, {{"email", "nobody2@example.com"}}, "2026-03-10T14:30:00Z", "c");
+  CreateEvent(suite, tenant.api_key, {{"email", "nobody1@example.com"}}, "2026-03-10T14:30:00Z",
+              "b");
+  CreateEvent(suite, tenant.api_key, {{"email", "nobody2@example.com"}}, "2026-03-10T14:30:00Z",
+              "c");
   HttpResult unmatched = suite.Get(tenant.api_key, "/v1/ai-events:count?matched=false");
   ASSERT_EQ(unmatched.status, 200) << unmatched.body;
   EXPECT_EQ(unmatched.Json()["count"], 2) << "a JSON number, as every number the gateway sends";

@@ -35,9 +35,9 @@ TenantData Populate(Suite& suite, const std::string& tag) {
   HttpResult source = suite.Post(key, "/v1/webhook-sources", {{"vendor", "whippy"}});
   data.source = source.Json()["source"]["id"];
   data.source_url = source.Json()["url_path"];
-  HttpResult delivered = suite.Call("", "POST", data.source_url,
-                                    ReadFixture("whippy/call_analyzed.json"),
-                                    {{"content-type", "application/json"}});
+  HttpResult delivered =
+      suite.Call("", "POST", data.source_url, ReadFixture("whippy/call_analyzed.json"),
+                 {{"content-type", "application/json"}});
   data.delivery = delivered.Json()["delivery_id"];
   HttpResult created = suite.Post(key, "/v1/api-keys", {{"scopes", {"events:read"}}});
   data.key = created.Json()["api_key"]["id"];
@@ -80,14 +80,14 @@ std::map<std::string, Probe> ProbesByMethod(const TenantData& a, const TenantDat
       {"ListCustomerEvents", {"/v1/customers/" + a.customer + "/ai-events", nullptr, true}},
       {"ListEvents", {"/v1/ai-events?page_size=1000", nullptr, false}},
       {"CountEvents", {"/v1/ai-events:count", nullptr, false}},
-      {"WatchCustomerEvents",
-       {"/v1/customers/" + a.customer + "/ai-events:watch", nullptr, true}},
+      {"WatchCustomerEvents", {"/v1/customers/" + a.customer + "/ai-events:watch", nullptr, true}},
       // WebhookService
       {"CreateWebhookSource", {"/v1/webhook-sources", {{"vendor", "whippy"}}, false}},
       {"ListWebhookSources", {"/v1/webhook-sources", nullptr, false}},
       {"RotateWebhookSecret",
        {"/v1/webhook-sources/" + a.source + ":rotate-secret",
-        {{"signing_secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}}, true}},
+        {{"signing_secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}},
+        true}},
       {"DisableWebhookSource",
        {"/v1/webhook-sources/" + a.source + ":disable", nlohmann::json::object(), true}},
       {"ListDeliveries", {"/v1/webhook-deliveries", nullptr, false}},
@@ -131,9 +131,9 @@ TEST(CrossTenantMatrix, EveryEndpointAnswersBOnAsIdsWith404AndNoData) {
   EXPECT_EQ(checked, static_cast<int>(probes.size()));
 
   // B's event naming A's customer, by id and by email, matches nobody.
-  HttpResult named = suite.Post(
-      b.tenant.api_key, "/v1/ai-events",
-      ValidEvent({{"customer_id", a.customer}, {"email", a.customer_email}}));
+  HttpResult named =
+      suite.Post(b.tenant.api_key, "/v1/ai-events",
+                 ValidEvent({{"customer_id", a.customer}, {"email", a.customer_email}}));
   EXPECT_LT(named.status, 500) << named.body;
   EXPECT_TRUE(named.Json()["customer_id"].is_null()) << named.body;
 
@@ -228,8 +228,9 @@ TEST(CrossTenantMatrix, RpcsWithoutAnHttpRouteAreScopedToo) {
   // A webhook URL names its tenant by its token: another source's vendor path with A's token
   // and B's source's are distinct, and an unknown token is 404.
   std::string b_token = b.source_url.substr(b.source_url.rfind('/') + 1);
-  EXPECT_EQ(suite.Call("", "POST", "/v1/webhooks/whippy/" + b_token + "x", "{}",
-                       {{"content-type", "application/json"}})
+  EXPECT_EQ(suite
+                .Call("", "POST", "/v1/webhooks/whippy/" + b_token + "x", "{}",
+                      {{"content-type", "application/json"}})
                 .status,
             404);
 }

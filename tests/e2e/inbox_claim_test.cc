@@ -86,8 +86,7 @@ TEST_F(InboxClaimTest, DeferredDeliveriesBackOffAndAreDeadLetteredAtTheLastAttem
             v1::DELIVERY_STATUS_PENDING);
   EXPECT_EQ(*webhooks_->RecordDeferral(tenant_.id, id, "matching unreachable", 3),
             v1::DELIVERY_STATUS_FAILED);
-  nlohmann::json delivery =
-      suite_.Get(tenant_.api_key, "/v1/webhook-deliveries/" + id).Json();
+  nlohmann::json delivery = suite_.Get(tenant_.api_key, "/v1/webhook-deliveries/" + id).Json();
   EXPECT_EQ(delivery["status"], "failed");
   EXPECT_EQ(delivery["attempts"], 3);
   EXPECT_EQ(delivery["error"], "dead-lettered after 3 attempts: matching unreachable");

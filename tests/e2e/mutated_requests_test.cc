@@ -47,8 +47,9 @@ class Mutator {
         body = ReplaceAValue(body, Below(2) == 0 ? "\"\xff\xfe\"" : "\"caf\xc3\x28\"");
         break;
       case 4: {  // numbers no field can hold
-        const char* huge[] = {"1e999", "-1e400", "123456789012345678901234567890", "1e-400",
-                              "\"1e999\"", "\"NaN\"", "-0", "0.1e309"};
+        const char* huge[] = {"1e999",  "-1e400",    "123456789012345678901234567890",
+                              "1e-400", "\"1e999\"", "\"NaN\"",
+                              "-0",     "0.1e309"};
         body = ReplaceAValue(body, huge[Below(8)]);
         break;
       }
@@ -68,9 +69,13 @@ class Mutator {
         break;
       }
       case 7: {  // odd content types with the valid body
-        const char* types[] = {"text/plain", "application/x-www-form-urlencoded",
-                               "multipart/form-data; boundary=x", "application/xml", "",
-                               "application/json; charset=latin1", "application/json+x",
+        const char* types[] = {"text/plain",
+                               "application/x-www-form-urlencoded",
+                               "multipart/form-data; boundary=x",
+                               "application/xml",
+                               "",
+                               "application/json; charset=latin1",
+                               "application/json+x",
                                "application/*"};
         content_type = types[Below(8)];
         break;
@@ -85,9 +90,13 @@ class Mutator {
       }
       default: {  // form body with odd keys and values
         content_type = "application/x-www-form-urlencoded";
-        const std::string forms[] = {"a__b__c__d=1", "ai_event__occurred_at=%ZZ", "=&=&&",
-                               "customer_lookup__email=%00", "scopes=events:read&scopes=x",
-                               "ai_event__confidence=1e999", "x=" + std::string(100, '%')};
+        const std::string forms[] = {"a__b__c__d=1",
+                                     "ai_event__occurred_at=%ZZ",
+                                     "=&=&&",
+                                     "customer_lookup__email=%00",
+                                     "scopes=events:read&scopes=x",
+                                     "ai_event__confidence=1e999",
+                                     "x=" + std::string(100, '%')};
         body = forms[Below(7)];
         break;
       }
@@ -110,14 +119,20 @@ class Mutator {
     for (; end < valid.size(); ++end) {
       char c = valid[end];
       if (in_string) {
-        if (c == '\\') ++end;
-        else if (c == '"') in_string = false;
+        if (c == '\\')
+          ++end;
+        else if (c == '"')
+          in_string = false;
         continue;
       }
-      if (c == '"') in_string = true;
-      else if (c == '{' || c == '[') ++depth;
-      else if ((c == '}' || c == ']') && depth-- == 0) break;
-      else if (c == ',' && depth == 0) break;
+      if (c == '"')
+        in_string = true;
+      else if (c == '{' || c == '[')
+        ++depth;
+      else if ((c == '}' || c == ']') && depth-- == 0)
+        break;
+      else if (c == ',' && depth == 0)
+        break;
     }
     return valid.substr(0, colon + 1) + replacement + valid.substr(end);
   }
@@ -136,8 +151,9 @@ TEST(MutatedRequests, NoneIsAnsweredWith5xx) {
   std::string source_id = source.Json()["source"]["id"];
   std::string webhook_path = source.Json()["url_path"];
   std::string delivery =
-      suite.Call("", "POST", webhook_path, ReadFixture("whippy/call_analyzed.json"),
-                 {{"content-type", "application/json"}})
+      suite
+          .Call("", "POST", webhook_path, ReadFixture("whippy/call_analyzed.json"),
+                {{"content-type", "application/json"}})
           .Json()["delivery_id"];
   std::string other_key =
       suite.Post(key, "/v1/api-keys", {{"scopes", {"events:read"}}}).Json()["api_key"]["id"];
@@ -145,8 +161,8 @@ TEST(MutatedRequests, NoneIsAnsweredWith5xx) {
   // A valid request per endpoint, the start of its mutations.
   std::map<std::string, std::pair<std::string, std::string>> valid = {
       {"CreateEvent", {"/v1/ai-events", ValidEvent().dump()}},
-      {"AssociateEvent", {"/v1/ai-events/" + event + ":associate",
-                          nlohmann::json{{"customer_id", customer}}.dump()}},
+      {"AssociateEvent",
+       {"/v1/ai-events/" + event + ":associate", nlohmann::json{{"customer_id", customer}}.dump()}},
       {"CreateCustomer", {"/v1/customers", R"({"email": "a@example.com", "first_name": "Ada"})"}},
       {"UpdateCustomer", {"/v1/customers/" + customer, R"({"first_name": "Ada", "phone": ""})"}},
       {"CreateWebhookSource", {"/v1/webhook-sources", R"({"vendor": "agntix", "label": "x"})"}},
@@ -178,14 +194,14 @@ TEST(MutatedRequests, NoneIsAnsweredWith5xx) {
       if (!content_type.empty()) headers["content-type"] = content_type;
       std::string request_id = "mutated-" + std::to_string(sent);
       if (i % 2 == 0) headers["x-request-id"] = request_id;
-      HttpResult result = suite.Call(route.rule.public_() ? "" : key, http_method, path, mutated,
-                                     headers);
+      HttpResult result =
+          suite.Call(route.rule.public_() ? "" : key, http_method, path, mutated, headers);
       ++sent;
       ASSERT_GT(result.status, 0) << "no answer";
       EXPECT_LT(result.status, 500)
-          << route.method->name() << " request " << i << " (seed " << kSeed << ", "
-          << content_type << "): " << nlohmann::json(mutated).dump(-1, ' ', false,
-                                                                   nlohmann::json::error_handler_t::replace)
+          << route.method->name() << " request " << i << " (seed " << kSeed << ", " << content_type
+          << "): "
+          << nlohmann::json(mutated).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
           << " -> " << result.body;
       EXPECT_FALSE(result.Header("x-request-id").empty()) << route.method->name();
       if (i % 2 == 0) {
@@ -208,12 +224,13 @@ TEST(MutatedRequests, NoQueryStringOrIdIsAnsweredWith5xx) {
   std::string customer = CreateCustomer(suite, key, {{"email", "fuzz-get@example.com"}});
   std::string event = CreateEvent(suite, key, {{"email", "fuzz-get@example.com"}},
                                   "2026-03-10T14:30:00Z", "fuzz-get")["id"];
-  std::map<std::string, std::string> ids = {{"id", event}, {"customer_id", customer},
-                                            {"event_id", event}};
-  const char* parameters[] = {"page_size", "page_token", "matched", "event_type", "q",
-                              "include_inactive", "action", "status", "source_id", "source"};
-  const char* values[] = {"1e999", "-1", "%FF%FE", "%00", "abc", "", "9999999999999999999",
-                          "true", "%E2%82", "[]", "%", "a%2Fb", "0x10", " 1", "null"};
+  std::map<std::string, std::string> ids = {
+      {"id", event}, {"customer_id", customer}, {"event_id", event}};
+  const char* parameters[] = {"page_size",        "page_token", "matched", "event_type", "q",
+                              "include_inactive", "action",     "status",  "source_id",  "source"};
+  const char* values[] = {
+      "1e999", "-1", "%FF%FE", "%00",  "abc", "",    "9999999999999999999", "true", "%E2%82",
+      "[]",    "%",  "a%2Fb",  "0x10", " 1",  "null"};
   auto routes = gateway::RouteTable::Build(gateway::FrontedServices());
   ASSERT_TRUE(routes.ok());
   Mutator mutator(kSeed + 1);
@@ -254,8 +271,8 @@ TEST(MutatedRequests, NoQueryStringOrIdIsAnsweredWith5xx) {
       HttpResult result = suite.Call(key, "GET", target);
       ++sent;
       EXPECT_GT(result.status, 0) << target;
-      EXPECT_LT(result.status, 500) << route.method->name() << " " << target << " -> "
-                                    << result.body;
+      EXPECT_LT(result.status, 500)
+          << route.method->name() << " " << target << " -> " << result.body;
       EXPECT_FALSE(result.Header("x-request-id").empty()) << target;
     }
   }
@@ -273,8 +290,8 @@ TEST(MutatedRequests, OversizedHeadersAndTargetsAreRefused) {
   EXPECT_EQ(headers.Header("x-request-id"), "too-many-headers");
   EXPECT_EQ(headers.Json()["error"]["code"], "REQUEST_HEADER_FIELDS_TOO_LARGE");
 
-  HttpResult target = HttpRequest(suite.gateway_port(), "GET",
-                                  "/v1/ai-events?q=" + std::string(9000, 'a'), "", {});
+  HttpResult target =
+      HttpRequest(suite.gateway_port(), "GET", "/v1/ai-events?q=" + std::string(9000, 'a'), "", {});
   EXPECT_EQ(target.status, 414);
   EXPECT_FALSE(target.Header("x-request-id").empty());
 

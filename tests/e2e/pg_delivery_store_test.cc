@@ -19,7 +19,8 @@ class PgDeliveryStoreTest : public ::testing::Test {
   void SetUp() override {
     std::vector<PgStatement> statements = ingest::PgEventStore::Statements();
     for (const PgStatement& s : ingest::PgWebhookStore::Statements()) statements.push_back(s);
-    auto pool = PgPool::Create({suite_.service_database_url(ServiceRole::kIngest), 2, std::move(statements)});
+    auto pool = PgPool::Create(
+        {suite_.service_database_url(ServiceRole::kIngest), 2, std::move(statements)});
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = *std::move(pool);
     PgPipelinePool::Options pipeline;
@@ -31,8 +32,7 @@ class PgDeliveryStoreTest : public ::testing::Test {
     pipeline_ = *std::move(pipeline_pool);
     events_ = std::make_unique<ingest::PgEventStore>(pipeline_.get());
     webhooks_ = std::make_unique<ingest::PgWebhookStore>(pool_.get());
-    store_ = std::make_unique<ingest::PgDeliveryStore>(pool_.get(), webhooks_.get(),
-                                                       events_.get());
+    store_ = std::make_unique<ingest::PgDeliveryStore>(pool_.get(), webhooks_.get(), events_.get());
     tenant_ = suite_.NewTenant().id;
     RequestContext actor;
     actor.tenant_id = tenant_;
@@ -72,8 +72,9 @@ class PgDeliveryStoreTest : public ::testing::Test {
     pqxx::connection conn(suite_.database_url());
     pqxx::work txn(conn);
     return txn
-        .exec_params1("SELECT count(*) FROM ai_events WHERE tenant_id = $1 AND idempotency_key = $2",
-                      tenant_, kCallKey)[0]
+        .exec_params1(
+            "SELECT count(*) FROM ai_events WHERE tenant_id = $1 AND idempotency_key = $2", tenant_,
+            kCallKey)[0]
         .as<int>();
   }
 

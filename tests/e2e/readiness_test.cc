@@ -42,9 +42,9 @@ TEST(Readiness, WebhooksAreStoredWhileMatchingIsDownAndProcessedWhenItIsBack) {
   auto gateway = gateway::GatewayServer::Start(gateway_config);
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   int port = (*gateway)->port();
-  ASSERT_TRUE(Eventually(
-      [&] { return HttpRequest(port, "GET", "/readyz?backends=all").status == 200; },
-      std::chrono::seconds(10)));
+  ASSERT_TRUE(
+      Eventually([&] { return HttpRequest(port, "GET", "/readyz?backends=all").status == 200; },
+                 std::chrono::seconds(10)));
 
   Suite::Tenant tenant = suite.NewTenant();
   std::string customer = CreateCustomer(suite, tenant.api_key, {{"phone", "+13232139334"}});
@@ -64,8 +64,8 @@ TEST(Readiness, WebhooksAreStoredWhileMatchingIsDownAndProcessedWhenItIsBack) {
 
   HttpResult delivered = HttpRequest(port, "POST", url, ReadFixture("whippy/call_analyzed.json"),
                                      {{"content-type", "application/json"}});
-  ASSERT_EQ(delivered.status, 200) << "a delivery is acknowledged while matching is down: "
-                                   << delivered.body;
+  ASSERT_EQ(delivered.status, 200)
+      << "a delivery is acknowledged while matching is down: " << delivered.body;
   std::string delivery = delivered.Json()["delivery_id"];
   EXPECT_EQ(delivered.Json()["status"], "pending");
 
@@ -81,7 +81,8 @@ TEST(Readiness, WebhooksAreStoredWhileMatchingIsDownAndProcessedWhenItIsBack) {
       },
       std::chrono::seconds(30)))
       << "still " << status;
-  nlohmann::json events = suite.Get(tenant.api_key, "/v1/ai-events?source=whippy").Json()["ai_events"];
+  nlohmann::json events =
+      suite.Get(tenant.api_key, "/v1/ai-events?source=whippy").Json()["ai_events"];
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0]["customer_id"], customer);
 

@@ -40,8 +40,7 @@ TEST(ReplicaSettings, AWebhookLargerThanGrpcsDefaultLimitIsStored) {
   config.ingest_address = "127.0.0.1:" + std::to_string(suite.ingest_port());
   config.matching_address = "127.0.0.1:" + std::to_string(suite.matching_port());
   config.timeline_address = "127.0.0.1:" + std::to_string(suite.timeline_port());
-  std::unique_ptr<gateway::GatewayServer> gateway =
-      OrFail(gateway::GatewayServer::Start(config));
+  std::unique_ptr<gateway::GatewayServer> gateway = OrFail(gateway::GatewayServer::Start(config));
   ASSERT_NE(gateway, nullptr);
 
   // 5 MiB: over gRPC's default 4 MiB receive limit, under the gateway's.

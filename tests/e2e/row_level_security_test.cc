@@ -15,8 +15,8 @@ namespace {
 
 const std::vector<std::string>& TenantTables() {
   static const std::vector<std::string> tables = {
-      "tenants",          "api_keys",        "customers",           "ai_events",
-      "ai_event_associations", "webhook_sources", "webhook_deliveries", "audit_events"};
+      "tenants",         "api_keys",           "customers",   "ai_events", "ai_event_associations",
+      "webhook_sources", "webhook_deliveries", "audit_events"};
   return tables;
 }
 
@@ -42,10 +42,11 @@ Populated Populate(Suite& suite) {
   Populated populated{suite.NewTenant(), ""};
   const std::string& key = populated.tenant.api_key;
   populated.customer_id = CreateCustomer(suite, key, {{"email", "rls@example.com"}});
-  nlohmann::json event = CreateEvent(suite, key, {{"email", "nobody@example.com"}},
-                                     "2026-03-10T14:30:00Z", "rls");
-  EXPECT_EQ(suite.Post(key, "/v1/ai-events/" + event["id"].get<std::string>() + ":associate",
-                       {{"customer_id", populated.customer_id}})
+  nlohmann::json event =
+      CreateEvent(suite, key, {{"email", "nobody@example.com"}}, "2026-03-10T14:30:00Z", "rls");
+  EXPECT_EQ(suite
+                .Post(key, "/v1/ai-events/" + event["id"].get<std::string>() + ":associate",
+                      {{"customer_id", populated.customer_id}})
                 .status,
             200);
   HttpResult source = suite.Post(key, "/v1/webhook-sources", {{"vendor", "whippy"}});
@@ -59,9 +60,10 @@ Populated Populate(Suite& suite) {
 }
 
 long Count(pqxx::work& txn, const std::string& table, const std::string& tenant_id) {
-  return txn.exec_params1("SELECT count(*) FROM " + txn.quote_name(table) + " WHERE " +
-                              TenantColumn(table) + " = $1",
-                          tenant_id)[0]
+  return txn
+      .exec_params1("SELECT count(*) FROM " + txn.quote_name(table) + " WHERE " +
+                        TenantColumn(table) + " = $1",
+                    tenant_id)[0]
       .as<long>();
 }
 
@@ -131,8 +133,7 @@ TEST(RowLevelSecurity, ATenantScopeSeesOnlyThatTenant) {
   pqxx::connection conn(suite.service_database_url(ServiceRole::kMatching));
   pqxx::work txn(conn);
   txn.exec_params("SELECT set_config('app.tenant_id', $1, true)", b.tenant.id);
-  EXPECT_EQ(txn.exec_params("UPDATE customers SET first_name = 'x' WHERE id = $1",
-                            a.customer_id)
+  EXPECT_EQ(txn.exec_params("UPDATE customers SET first_name = 'x' WHERE id = $1", a.customer_id)
                 .affected_rows(),
             0u);
 }
@@ -160,10 +161,11 @@ TEST(RowLevelSecurity, KeysAreFoundOnlyThroughTheLookupFunction) {
   // The timeline hosts the key store, and even it finds a key only through the function.
   pqxx::connection conn(suite.service_database_url(ServiceRole::kTimeline));
   pqxx::work txn(conn);
-  std::string hash = txn.exec_params1("SELECT encode(sha256($1::bytea), 'hex')", a.api_key)[0]
-                         .as<std::string>();
+  std::string hash =
+      txn.exec_params1("SELECT encode(sha256($1::bytea), 'hex')", a.api_key)[0].as<std::string>();
   EXPECT_TRUE(txn.exec_params("SELECT 1 FROM api_keys WHERE key_hash = $1", hash).empty());
-  pqxx::result found = txn.exec_params("SELECT tenant_id::text FROM authenticate_api_key($1)", hash);
+  pqxx::result found =
+      txn.exec_params("SELECT tenant_id::text FROM authenticate_api_key($1)", hash);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0][0].as<std::string>(), a.id);
   // Change the first hex digit to a different one: a fixed "0" would equal the hash

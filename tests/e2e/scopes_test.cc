@@ -2,11 +2,12 @@
 // scope covers and gets 403, naming the missing scope, on every other; over gRPC the same
 // (PERMISSION_DENIED). A key with only events:write, as Zapier or a vendor gets, still has
 // its events matched to customers (the services call each other with their own credential).
+#include "common/auth/scopes.h"
+
 #include <gtest/gtest.h>
 
 #include "aievents/v1/ingest_service.grpc.pb.h"
 #include "aievents/v1/matching_service.grpc.pb.h"
-#include "common/auth/scopes.h"
 #include "grpcpp/grpcpp.h"
 #include "tests/e2e/test_helpers.h"
 
@@ -30,8 +31,11 @@ std::vector<Probe> Probes(Suite& suite, const Suite::Tenant& tenant) {
   return {
       {"events:write", "POST", "/v1/ai-events", ValidEvent(), 201},
       {"events:read", "GET", "/v1/ai-events/" + event_id, nullptr, 200},
-      {"events:associate", "POST", "/v1/ai-events/" + event_id + ":associate",
-       {{"customer_id", customer}}, 200},
+      {"events:associate",
+       "POST",
+       "/v1/ai-events/" + event_id + ":associate",
+       {{"customer_id", customer}},
+       200},
       {"customers:read", "GET", "/v1/customers/" + customer, nullptr, 200},
       {"customers:write", "POST", "/v1/customers", {{"email", "new@example.com"}}, 201},
       {"webhooks:admin", "GET", "/v1/webhook-sources", nullptr, 200},
@@ -63,7 +67,8 @@ TEST(Scopes, EveryScopeIsGrantedAndRefused) {
         EXPECT_EQ(result.status, probe.success)
             << scope << " refused " << probe.method << " " << probe.target << ": " << result.body;
       } else {
-        EXPECT_EQ(result.status, 403) << scope << " allowed " << probe.method << " " << probe.target;
+        EXPECT_EQ(result.status, 403)
+            << scope << " allowed " << probe.method << " " << probe.target;
         nlohmann::json error = result.Json()["error"];
         EXPECT_EQ(error["code"], "PERMISSION_DENIED");
         EXPECT_EQ(error["reason"], "MISSING_SCOPE");
@@ -79,7 +84,8 @@ TEST(Scopes, AWriteOnlyKeyStillHasItsEventsMatched) {
   Suite::Tenant tenant = suite.NewTenant();
   std::string customer = CreateCustomer(suite, tenant.api_key, {{"email", "zap@example.com"}});
   std::string zapier = KeyWith(suite, tenant, {"events:write"});
-  HttpResult created = suite.Post(zapier, "/v1/ai-events", ValidEvent({{"email", "zap@example.com"}}));
+  HttpResult created =
+      suite.Post(zapier, "/v1/ai-events", ValidEvent({{"email", "zap@example.com"}}));
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(created.Json()["customer_id"], customer);
   EXPECT_EQ(suite.Get(zapier, "/v1/ai-events").status, 403) << "but it cannot read them back";

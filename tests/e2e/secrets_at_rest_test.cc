@@ -61,13 +61,13 @@ TEST(SecretsAtRest, SigningSecretsAreStoredEncryptedAndTheKeyRotates) {
 
   // Rotation: a new key first, the suite's old key after it; reseal; the new key alone opens.
   std::string new_key = SecretBox::NewBase64Key();
-  auto resealed =
-      admin::ResealSecrets(suite.database_url(), tenant.id, "", new_key + "," + suite.secrets_keys());
+  auto resealed = admin::ResealSecrets(suite.database_url(), tenant.id, "",
+                                       new_key + "," + suite.secrets_keys());
   ASSERT_TRUE(resealed.ok()) << resealed.status();
   EXPECT_EQ(*resealed, 1);
   EXPECT_NE(StoredSecret(suite, source_id), stored);
-  auto again =
-      admin::ResealSecrets(suite.database_url(), tenant.id, "", new_key + "," + suite.secrets_keys());
+  auto again = admin::ResealSecrets(suite.database_url(), tenant.id, "",
+                                    new_key + "," + suite.secrets_keys());
   EXPECT_EQ(*again, 0) << "nothing left to reseal";
 
   ingest::IngestConfig rotated = suite.ingest_config();
@@ -92,7 +92,8 @@ TEST(SecretsAtRest, ResealingEveryTenantNeedsARoleThatSeesEveryTenant) {
   Suite& suite = SharedSuite();
   // The suite's owner is a superuser: allowed. The service role is not.
   EXPECT_TRUE(admin::ResealSecrets(suite.database_url(), "", "", suite.secrets_keys()).ok());
-  auto refused = admin::ResealSecrets(suite.service_database_url(ServiceRole::kIngest), "", "", suite.secrets_keys());
+  auto refused = admin::ResealSecrets(suite.service_database_url(ServiceRole::kIngest), "", "",
+                                      suite.secrets_keys());
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 

@@ -122,8 +122,8 @@ TEST(ServiceRoles, OnlyTheirServicesMayRunTheCrossTenantLookups) {
   for (const auto& [function, roles] : runners) expected_functions.insert(function);
   EXPECT_EQ(functions, expected_functions) << "a SECURITY DEFINER function this test does not know";
   for (const auto& [function, roles] : runners) {
-    for (const char* role : {"public", "aievents_app", "aievents_ingest", "aievents_matching",
-                             "aievents_timeline"}) {
+    for (const char* role :
+         {"public", "aievents_app", "aievents_ingest", "aievents_matching", "aievents_timeline"}) {
       EXPECT_EQ(txn.exec_params1("SELECT has_function_privilege($1, $2::regprocedure, 'EXECUTE')",
                                  role, function)[0]
                     .as<bool>(),
@@ -134,7 +134,8 @@ TEST(ServiceRoles, OnlyTheirServicesMayRunTheCrossTenantLookups) {
 }
 
 TEST(ServiceRoles, EachServiceLogsInAsItsOwnRoleThatOwnsAndBypassesNothing) {
-  for (ServiceRole service : {ServiceRole::kIngest, ServiceRole::kMatching, ServiceRole::kTimeline}) {
+  for (ServiceRole service :
+       {ServiceRole::kIngest, ServiceRole::kMatching, ServiceRole::kTimeline}) {
     pqxx::connection conn(SharedSuite().service_database_url(service));
     pqxx::work txn(conn);
     pqxx::row role = txn.exec1(
@@ -163,7 +164,8 @@ TEST(ServiceRoles, EachServiceLogsInAsItsOwnRoleThatOwnsAndBypassesNothing) {
 
 // Runs `statement` as `service`, inside the tenant's scope, and expects PostgreSQL to refuse
 // it for want of a privilege (not, say, for a bad row: the statement is otherwise valid).
-void ExpectRefused(ServiceRole service, const std::string& tenant_id, const std::string& statement) {
+void ExpectRefused(ServiceRole service, const std::string& tenant_id,
+                   const std::string& statement) {
   pqxx::connection conn(SharedSuite().service_database_url(service));
   pqxx::work txn(conn);
   txn.exec_params("SELECT set_config('app.tenant_id', $1, true)", tenant_id);
@@ -205,18 +207,18 @@ TEST(ServiceRoles, AServiceCannotWriteATableItDoesNotOwn) {
   }
   for (ServiceRole service :
        {ServiceRole::kIngest, ServiceRole::kMatching, ServiceRole::kTimeline}) {
-    for (const char* statement : {"DELETE FROM ai_events", "DELETE FROM customers",
-                                  "DELETE FROM audit_events", "TRUNCATE audit_events",
-                                  "UPDATE audit_events SET actor = 'someone else'"}) {
+    for (const char* statement :
+         {"DELETE FROM ai_events", "DELETE FROM customers", "DELETE FROM audit_events",
+          "TRUNCATE audit_events", "UPDATE audit_events SET actor = 'someone else'"}) {
       ExpectRefused(service, tenant.id, statement);
     }
   }
 
   // And nothing was changed by the attempts.
   pqxx::work txn(owner);
-  EXPECT_NE(txn.exec_params1("SELECT summary FROM ai_events WHERE id = $1", event)[0]
-                .as<std::string>(),
-            "rewritten");
+  EXPECT_NE(
+      txn.exec_params1("SELECT summary FROM ai_events WHERE id = $1", event)[0].as<std::string>(),
+      "rewritten");
   EXPECT_TRUE(txn.exec_params1("SELECT first_name IS DISTINCT FROM 'rewritten' FROM customers"
                                " WHERE id = $1",
                                customer)[0]

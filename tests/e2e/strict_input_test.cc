@@ -26,8 +26,8 @@ TEST(StrictInput, InvalidUtf8IsA400WithTheRequestId) {
   for (std::string body : {std::string("{\"ai_event\": {\"summary\": \"caf\xC3\"}}"),
                            std::string("{\"ai_event\": {\"summary\": \"\xFF\xFE\"}}"),
                            std::string("{\"ai_\xFF\": 1}")}) {
-    HttpResult result = suite.Call(tenant.api_key, "POST", "/v1/ai-events", body,
-                                   {{"x-request-id", "utf8-check"}});
+    HttpResult result =
+        suite.Call(tenant.api_key, "POST", "/v1/ai-events", body, {{"x-request-id", "utf8-check"}});
     EXPECT_EQ(result.status, 400) << result.body;
     EXPECT_EQ(result.Header("x-request-id"), "utf8-check");
   }

@@ -65,12 +65,12 @@ TEST_F(ZapierPayloadsTest, AFormBodyWithDoubleUnderscoresIsAnEvent) {
 }
 
 TEST_F(ZapierPayloadsTest, FormErrorsNameTheDottedField) {
-  HttpResult bad = PostForm("/v1/ai-events",
-                            FormEncode({{"customer_lookup__email", "nobody@example.com"},
-                                        {"ai_event__event_type", "fax"},
-                                        {"ai_event__source", "zapier"},
-                                        {"ai_event__summery", "typo"},
-                                        {"ai_event__confidence", "high"}}));
+  HttpResult bad =
+      PostForm("/v1/ai-events", FormEncode({{"customer_lookup__email", "nobody@example.com"},
+                                            {"ai_event__event_type", "fax"},
+                                            {"ai_event__source", "zapier"},
+                                            {"ai_event__summery", "typo"},
+                                            {"ai_event__confidence", "high"}}));
   ASSERT_EQ(bad.status, 400) << bad.body;
   EXPECT_NE(ViolationFor(bad, "ai_event.event_type").find("phone_call"), std::string::npos);
   EXPECT_NE(ViolationFor(bad, "ai_event.summery").find("did you mean \"summary\""),
@@ -123,8 +123,8 @@ TEST_F(ZapierPayloadsTest, BlankRequiredFieldsAreStillRequired) {
 }
 
 TEST_F(ZapierPayloadsTest, OnPatchAnEmptyStringStillClears) {
-  std::string customer = CreateCustomer(
-      SharedSuite(), tenant_.api_key, {{"email", "clear.me@example.com"}, {"first_name", "Al"}});
+  std::string customer = CreateCustomer(SharedSuite(), tenant_.api_key,
+                                        {{"email", "clear.me@example.com"}, {"first_name", "Al"}});
   HttpResult patched = SharedSuite().Call(tenant_.api_key, "PATCH", "/v1/customers/" + customer,
                                           R"({"first_name": ""})");
   ASSERT_EQ(patched.status, 200) << patched.body;

@@ -33,8 +33,7 @@ std::unique_ptr<Replica> Replica::Start(const Suite& suite,
   ingest::IngestConfig ingest_config = suite.ingest_config();
   ingest_config.service = service_config(ServiceRole::kIngest);
   ingest_config.matching_address = Local(replica->matching_->grpc_port());
-  replica->ingest_ =
-      StartedOrDie(ingest::IngestServer::Start(ingest_config), "replica ingest");
+  replica->ingest_ = StartedOrDie(ingest::IngestServer::Start(ingest_config), "replica ingest");
   replica->matching_->ConnectIngest(Local(replica->ingest_->grpc_port()));
 
   timeline::TimelineConfig timeline_config;
@@ -50,7 +49,8 @@ std::unique_ptr<Replica> Replica::Start(const Suite& suite,
   replica->gateway_ =
       StartedOrDie(gateway::GatewayServer::Start(gateway_config), "replica gateway");
   for (int attempt = 0; attempt < 300; ++attempt) {
-    if (HttpRequest(replica->gateway_port(), "GET", "/readyz?backends=all").status == 200) return replica;
+    if (HttpRequest(replica->gateway_port(), "GET", "/readyz?backends=all").status == 200)
+      return replica;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   std::cerr << "the replica never became ready\n";

@@ -53,8 +53,8 @@ TEST(EventValidator, AVendorEventMayNameNoCustomerButAnyLookupItHasIsChecked) {
   EXPECT_FALSE(event->lookup.has_email() || event->lookup.has_phone());
   request.mutable_customer_lookup()->set_email("not an address");
   std::vector<std::string> fields;
-  for (const auto& violation : GetFieldViolations(
-           ValidateCreateEvent(request, LookupRequirement::kOptional).status())) {
+  for (const auto& violation :
+       GetFieldViolations(ValidateCreateEvent(request, LookupRequirement::kOptional).status())) {
     fields.push_back(violation.field);
   }
   EXPECT_EQ(fields, (std::vector<std::string>{"customer_lookup.email"}));

@@ -46,13 +46,12 @@ TEST(FormBody, ContentType) {
 TEST(Leniency, DecimalStringsAreNumbersAndNothingElseIs) {
   for (const char* good : {"0.92", "1", "0", "-0.5", ".5", "1e-1", "5E-1"}) {
     v1::CreateEventRequest request;
-    auto violations =
-        JsonToMessage(json{{"ai_event", {{"confidence", good}}}}, request);
+    auto violations = JsonToMessage(json{{"ai_event", {{"confidence", good}}}}, request);
     EXPECT_TRUE(violations.empty()) << good;
     EXPECT_TRUE(request.ai_event().has_confidence()) << good;
   }
-  for (const char* bad : {"abc", "NaN", "nan", "Infinity", "1e999", " 1", "1 ", "+1", "0x10",
-                          "1,5", "1e", "-", "."}) {
+  for (const char* bad : {"abc", "NaN", "nan", "Infinity", "1e999", " 1", "1 ", "+1", "0x10", "1,5",
+                          "1e", "-", "."}) {
     v1::CreateEventRequest request;
     auto violations = JsonToMessage(json{{"ai_event", {{"confidence", bad}}}}, request);
     ASSERT_EQ(violations.size(), 1u) << bad;
@@ -84,8 +83,8 @@ TEST(Leniency, BlankIsAbsentOnlyWhenAsked) {
 
 TEST(Leniency, RawPayloadTakesAnObjectOrArrayAsCompactText) {
   v1::CreateEventRequest request;
-  EXPECT_TRUE(JsonToMessage(json::parse(R"({"ai_event": {"raw_payload": {"b": [1, 2], "a": "x"}}})"),
-                            request)
+  EXPECT_TRUE(JsonToMessage(
+                  json::parse(R"({"ai_event": {"raw_payload": {"b": [1, 2], "a": "x"}}})"), request)
                   .empty());
   EXPECT_EQ(request.ai_event().raw_payload(), R"({"a":"x","b":[1,2]})");
   v1::CreateEventRequest other;

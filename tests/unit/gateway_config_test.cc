@@ -29,8 +29,8 @@ TEST(GatewayConfig, BodyLimitsMustFitInOneBackendMessage) {
 }
 
 TEST(GatewayConfig, MessageSizeErrorsAreNotRateLimits) {
-  HttpResponse too_large = ErrorResponseFromStatus(absl::ResourceExhaustedError(
-      "Received message larger than max (5242980 vs. 4194304)"));
+  HttpResponse too_large = ErrorResponseFromStatus(
+      absl::ResourceExhaustedError("Received message larger than max (5242980 vs. 4194304)"));
   EXPECT_EQ(too_large.status, 413);
   EXPECT_NE(too_large.body.find("PAYLOAD_TOO_LARGE"), std::string::npos);
   HttpResponse limited = ErrorResponseFromStatus(absl::ResourceExhaustedError("rate limited"));

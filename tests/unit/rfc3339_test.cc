@@ -46,9 +46,9 @@ TEST(Rfc3339, TheRangeHoldsForTheInstantInUtc) {
   // Valid local times whose offset carries them out of 1900..9999 in UTC.
   EXPECT_FALSE(ParseRfc3339("9999-12-31T23:59:59-01:00").ok());
   EXPECT_FALSE(ParseRfc3339("1900-01-01T00:30:00+01:00").ok());
-  EXPECT_NE(std::string(ParseRfc3339("9999-12-31T23:59:59-01:00").status().message())
-                .find("1900..9999"),
-            std::string::npos);
+  EXPECT_NE(
+      std::string(ParseRfc3339("9999-12-31T23:59:59-01:00").status().message()).find("1900..9999"),
+      std::string::npos);
   EXPECT_TRUE(ParseRfc3339("9999-12-31T23:59:59Z").ok());
   EXPECT_TRUE(ParseRfc3339("9999-12-31T23:59:59+01:00").ok());
   EXPECT_TRUE(ParseRfc3339("1900-01-01T00:00:00Z").ok());

@@ -47,7 +47,8 @@ TEST(SecretBox, RefusesKeysThatAreNot32Bytes) {
   EXPECT_FALSE(SecretBox::FromBase64Keys({}).ok());
   EXPECT_FALSE(SecretBox::FromBase64Keys({"c2hvcnQ="}).ok());
   EXPECT_FALSE(SecretBox::Load("", " , ").ok());
-  EXPECT_TRUE(SecretBox::Load("", SecretBox::NewBase64Key() + "," + SecretBox::NewBase64Key()).ok());
+  EXPECT_TRUE(
+      SecretBox::Load("", SecretBox::NewBase64Key() + "," + SecretBox::NewBase64Key()).ok());
 }
 
 }  // namespace

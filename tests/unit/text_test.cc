@@ -35,7 +35,10 @@ TEST(Utf8, OnlyWellFormedSequencesAreValid) {
   EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // above U+10FFFF
   EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated
   // Each byte of the surrogate becomes U+FFFD ("" splits the literals: \x is greedy).
-  EXPECT_EQ(SanitizeUtf8("a\xed\xa0\x80" "b"), "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b");
+  EXPECT_EQ(SanitizeUtf8("a\xed\xa0\x80"
+                         "b"),
+            "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+            "b");
 }
 
 }  // namespace

@@ -73,8 +73,8 @@ TEST(AgntixMapping, UnknownEventTypesAreIgnored) {
 }
 
 TEST(WhippyMapping, TheSeedsCallStartedIsNotJson) {
-  EXPECT_TRUE(
-      nlohmann::json::parse(ReadFixture("whippy/call_started.json"), nullptr, false).is_discarded());
+  EXPECT_TRUE(nlohmann::json::parse(ReadFixture("whippy/call_started.json"), nullptr, false)
+                  .is_discarded());
 }
 
 TEST(WhippyMapping, AnalyzedCallHasSummaryTranscriptAndRecording) {

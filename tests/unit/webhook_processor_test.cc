@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 
-
 #include "services/ingest/webhooks/vendor_mapping.h"
 #include "tests/support/fixtures.h"
 #include "tests/unit/fakes/fake_delivery_store.h"
@@ -48,8 +47,7 @@ StoredDelivery Delivery(v1::WebhookVendor vendor, const std::string& id, const s
 }
 
 StoredDelivery Whippy(const std::string& id, const std::string& fixture, int received_second) {
-  return Delivery(v1::WEBHOOK_VENDOR_WHIPPY, id, ReadFixture("whippy/" + fixture),
-                  received_second);
+  return Delivery(v1::WEBHOOK_VENDOR_WHIPPY, id, ReadFixture("whippy/" + fixture), received_second);
 }
 
 class WebhookProcessorTest : public ::testing::Test {

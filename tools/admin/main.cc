@@ -78,13 +78,13 @@ const std::vector<Command>& Commands() {
          std::string tenant = Tenant(source);
          std::string label = source.String("label", "", "what the key is for");
          std::string scopes = source.RequiredString(
-             "scopes", "comma-separated: " + absl::StrJoin(aievents::AllScopes(), ",") +
-                           ", or \"all\"");
+             "scopes",
+             "comma-separated: " + absl::StrJoin(aievents::AllScopes(), ",") + ", or \"all\"");
          return [url, tenant, label, scopes] {
-           std::vector<std::string> list = scopes == "all"
-                                               ? aievents::AllScopes()
-                                               : std::vector<std::string>(absl::StrSplit(
-                                                     scopes, ',', absl::SkipEmpty()));
+           std::vector<std::string> list =
+               scopes == "all"
+                   ? aievents::AllScopes()
+                   : std::vector<std::string>(absl::StrSplit(scopes, ',', absl::SkipEmpty()));
            return PrintNewKey(aievents::admin::CreateApiKey(url, tenant, label, list));
          };
        }},
@@ -133,8 +133,8 @@ const std::vector<Command>& Commands() {
        [](ConfigSource& source, const std::string& url) {
          std::string tenant =
              source.String("tenant", "", "only this tenant (default: all; needs a superuser)");
-         std::string key_file = source.String(
-             "secrets-key-file", "", "file of base64 keys, the new sealing key first");
+         std::string key_file = source.String("secrets-key-file", "",
+                                              "file of base64 keys, the new sealing key first");
          std::string keys = source.String("secrets-keys", "", "the keys inline, comma-separated");
          if (key_file.empty() && keys.empty()) {
            source.AddProblem("setting --secrets-key-file or --secrets-keys is required");

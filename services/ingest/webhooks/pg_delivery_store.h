@@ -5,8 +5,8 @@
 
 #include "common/pg/pg_pool.h"
 #include "services/ingest/pg_event_store.h"
-#include "services/ingest/webhooks/pg_webhook_store.h"
 #include "services/ingest/webhooks/delivery_store.h"
+#include "services/ingest/webhooks/pg_webhook_store.h"
 
 namespace aievents::ingest {
 

@@ -31,16 +31,15 @@ class PgWebhookStore {
   static std::vector<PgStatement> Statements();
 
   // Sources. Changes are made for the actor's tenant and recorded in the audit trail.
-  absl::StatusOr<v1::WebhookSource> CreateSource(const RequestContext& actor,
-                                                 const std::string& id, v1::WebhookVendor vendor,
-                                                 const std::string& label,
+  absl::StatusOr<v1::WebhookSource> CreateSource(const RequestContext& actor, const std::string& id,
+                                                 v1::WebhookVendor vendor, const std::string& label,
                                                  const std::string& token_hash,
                                                  const std::string& token_prefix,
                                                  const std::optional<std::string>& secret);
   absl::StatusOr<std::vector<v1::WebhookSource>> ListSources(const std::string& tenant_id);
   // NOT_FOUND when the tenant has no such source.
-  absl::StatusOr<v1::WebhookSource> RotateSecret(const RequestContext& actor,
-                                                 const std::string& id, const std::string& secret);
+  absl::StatusOr<v1::WebhookSource> RotateSecret(const RequestContext& actor, const std::string& id,
+                                                 const std::string& secret);
   absl::StatusOr<v1::WebhookSource> DisableSource(const RequestContext& actor,
                                                   const std::string& id);
   // Records that the actor asked for delivery `id` to be processed again.
@@ -109,8 +108,8 @@ class PgWebhookStore {
   // until `max_attempts`, when it is dead-lettered (status failed, the reason in its error).
   // Returns the status it has now.
   absl::StatusOr<v1::DeliveryStatus> RecordDeferral(const std::string& tenant_id,
-                                                    const std::string& id,
-                                                    const std::string& error, int max_attempts);
+                                                    const std::string& id, const std::string& error,
+                                                    int max_attempts);
 
   // Operator commands (aievents-admin), for one tenant (row-level security admits no other
   // way). Queues a delivery for processing again (status pending; the inbox worker picks it up)

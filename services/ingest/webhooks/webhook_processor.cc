@@ -7,9 +7,9 @@
 #include "common/auth/authenticator.h"
 #include "common/domain/customer_lookup_rules.h"
 #include "common/rpc/grpc_status.h"
-#include "common/runtime/status_macros.h"
 #include "common/runtime/log.h"
 #include "common/runtime/metrics.h"
+#include "common/runtime/status_macros.h"
 #include "common/text/ids.h"
 #include "common/text/proto_enum_names.h"
 #include "common/text/rfc3339.h"
@@ -94,8 +94,8 @@ absl::StatusOr<ProcessOutcome> WebhookProcessor::Process(const std::string& tena
     Metrics::Global().Increment(
         "aievents_webhook_ignored_total",
         {{"vendor", VendorName(delivery.vendor)}, {"event_type", delivery.event_type}});
-    absl::Status marked = store_->MarkDelivery(
-        tenant_id, delivery.id, v1::DELIVERY_STATUS_IGNORED, mapped->ignored_reason, std::nullopt);
+    absl::Status marked = store_->MarkDelivery(tenant_id, delivery.id, v1::DELIVERY_STATUS_IGNORED,
+                                               mapped->ignored_reason, std::nullopt);
     if (!marked.ok()) return marked;
     return ProcessOutcome{v1::DELIVERY_STATUS_IGNORED, std::nullopt, mapped->ignored_reason};
   } else if (mapped->kind == MappedDelivery::Kind::kStandalone) {
@@ -125,8 +125,8 @@ absl::StatusOr<ProcessOutcome> WebhookProcessor::Process(const std::string& tena
                                         {"error", error}});
   Metrics::Global().Increment("aievents_webhook_failed_total",
                               {{"vendor", VendorName(delivery.vendor)}});
-  absl::Status marked = store_->MarkDelivery(tenant_id, delivery.id, v1::DELIVERY_STATUS_FAILED,
-                                             error, std::nullopt);
+  absl::Status marked =
+      store_->MarkDelivery(tenant_id, delivery.id, v1::DELIVERY_STATUS_FAILED, error, std::nullopt);
   if (!marked.ok()) return marked;
   return ProcessOutcome{v1::DELIVERY_STATUS_FAILED, std::nullopt, error};
 }
@@ -150,8 +150,7 @@ absl::StatusOr<ProcessOutcome> WebhookProcessor::ProcessCall(const std::string& 
     }
     if (contributions.empty()) return absl::InternalError("the call has no usable deliveries");
     ValidatedEvent event = BuildCallEvent(delivery.vendor, MergeContributions(contributions));
-    AIEV_ASSIGN_OR_RETURN(v1::MatchCustomerResponse match,
-                          MatchTolerant(tenant_id, event.lookup));
+    AIEV_ASSIGN_OR_RETURN(v1::MatchCustomerResponse match, MatchTolerant(tenant_id, event.lookup));
     NewEvent row{NewUuidV7(), *event.idempotency_key, &event, &match};
     absl::StatusOr<v1::AiEvent> stored =
         store_->CommitCallEvent(tenant_id, call_key, delivery.id, merged_ids, row);

@@ -27,10 +27,7 @@ class WebhookReceiver {
   // `limiter` (may be null) holds a bucket per source (its per-key limit) and per tenant.
   WebhookReceiver(PgWebhookStore* webhooks, WebhookProcessor* processor,
                   RateLimiter* limiter = nullptr, std::function<absl::Time()> clock = absl::Now)
-      : webhooks_(webhooks),
-        processor_(processor),
-        limiter_(limiter),
-        clock_(std::move(clock)) {}
+      : webhooks_(webhooks), processor_(processor), limiter_(limiter), clock_(std::move(clock)) {}
 
   // NOT_FOUND for an unknown or disabled source or a vendor that is not the source's;
   // UNAUTHENTICATED for a bad, missing or stale signature; RESOURCE_EXHAUSTED over the source's

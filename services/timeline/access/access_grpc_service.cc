@@ -23,14 +23,14 @@ grpc::Status AccessGrpcService::ListApiKeys(grpc::ServerContext* context,
 grpc::Status AccessGrpcService::GetCallerApiKey(grpc::ServerContext* context,
                                                 const v1::GetCallerApiKeyRequest* /*request*/,
                                                 v1::ApiKey* response) {
-  return HandleAuthenticated(
-      "aievents.v1.AccessService.GetCallerApiKey", *authenticator_, context, response,
-      [&](const RequestContext& caller) -> absl::StatusOr<v1::ApiKey> {
-        if (caller.key_id.empty()) {
-          return absl::NotFoundError("this call was made with no API key");
-        }
-        return keys_->Get(caller, caller.key_id);
-      });
+  return HandleAuthenticated("aievents.v1.AccessService.GetCallerApiKey", *authenticator_, context,
+                             response,
+                             [&](const RequestContext& caller) -> absl::StatusOr<v1::ApiKey> {
+                               if (caller.key_id.empty()) {
+                                 return absl::NotFoundError("this call was made with no API key");
+                               }
+                               return keys_->Get(caller, caller.key_id);
+                             });
 }
 
 grpc::Status AccessGrpcService::RevokeApiKey(grpc::ServerContext* context,

@@ -39,8 +39,8 @@ class PgKeyStore {
   absl::StatusOr<v1::ApiKey> Revoke(const RequestContext& actor, const std::string& id);
   absl::StatusOr<v1::CreatedApiKey> Rotate(const RequestContext& actor,
                                            const v1::RotateApiKeyRequest& request);
-  absl::StatusOr<v1::ListAuditEventsResponse> ListAudit(
-      const RequestContext& actor, const v1::ListAuditEventsRequest& request);
+  absl::StatusOr<v1::ListAuditEventsResponse> ListAudit(const RequestContext& actor,
+                                                        const v1::ListAuditEventsRequest& request);
 
  private:
   PgPool* pool_;

@@ -94,8 +94,8 @@ class FakeDeliveryStore : public ingest::DeliveryStore {
     row->second.set_match_method(event.match->match_method());
     if (event.match->has_customer_id()) row->second.set_customer_id(event.match->customer_id());
     ++call_commits_;
-    AIEV_RETURN_IF_ERROR(MarkLocked(tenant_id, delivery_id, v1::DELIVERY_STATUS_PROCESSED, "",
-                                    row->second.id()));
+    AIEV_RETURN_IF_ERROR(
+        MarkLocked(tenant_id, delivery_id, v1::DELIVERY_STATUS_PROCESSED, "", row->second.id()));
     return row->second;
   }
 

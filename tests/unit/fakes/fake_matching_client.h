@@ -36,7 +36,8 @@ class FakeMatchingClient : public ingest::MatchingClient {
     }
     v1::MatchCustomerResponse response;
     response.set_match_method(v1::MATCH_METHOD_NONE);
-    if (auto found = by_email_.find(lookup.email()); lookup.has_email() && found != by_email_.end()) {
+    if (auto found = by_email_.find(lookup.email());
+        lookup.has_email() && found != by_email_.end()) {
       response.set_customer_id(found->second);
       response.set_match_method(v1::MATCH_METHOD_EMAIL);
       response.set_matched_value(lookup.email());
