@@ -51,21 +51,9 @@ absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Create(Options options) {
 
 void PgPool::Register(const std::vector<PgStatement>& statements) {
   std::lock_guard lock(mutex_);
-  if (opened_) {
-    // A store built later on a pool already in use (the operator tool, tests) is fine when
-    // the pool already has every one of its statements; a new one would be missing on the
-    // connections already open.
-    for (const PgStatement& statement : statements) {
-      const char* sql = statements_.Find(statement.name);
-      if (sql == nullptr || std::string_view(sql) != statement.sql) {
-        throw std::logic_error("statement " + std::string(statement.name) +
-                               " registered with pool " + options_.name +
-                               " after it opened a connection");
-      }
-    }
-    return;
-  }
-  statements_.Add(statements);
+  // A store built later on a pool already in use (the operator tool, tests) is fine when the
+  // pool already has every one of its statements.
+  statements_.Register(statements, opened_, options_.name);
 }
 
 absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Acquire(std::chrono::milliseconds wait,

@@ -35,6 +35,21 @@ const char* PgStatementTable::Sql(std::string_view name) const {
   return sql;
 }
 
+void PgStatementTable::Register(const std::vector<PgStatement>& statements, bool opened,
+                                std::string_view pool_name) {
+  if (!opened) {
+    Add(statements);
+    return;
+  }
+  for (const PgStatement& statement : statements) {
+    const char* sql = Find(statement.name);
+    if (sql == nullptr || std::string_view(sql) != statement.sql) {
+      throw std::logic_error("statement " + std::string(statement.name) + " registered with pool " +
+                             std::string(pool_name) + " after it opened a connection");
+    }
+  }
+}
+
 namespace pg_internal {
 namespace {
 thread_local const PgStatementTable* current_table = nullptr;

@@ -37,6 +37,11 @@ class PgStatementTable {
   // Adds `statements`. A name already present with the same text is kept once (two stores may
   // share statements); the same name with another text is a programming error: std::logic_error.
   void Add(const std::vector<PgStatement>& statements);
+  // Add() for a pool's Register(): once the pool of `pool_name` has `opened` a connection,
+  // statements it already has are accepted as they are and a new one is a programming error
+  // (std::logic_error), since the connections already open would lack it.
+  void Register(const std::vector<PgStatement>& statements, bool opened,
+                std::string_view pool_name);
   // Every statement, in the order added (what each new connection prepares).
   const std::vector<PgStatement>& all() const { return all_; }
   // The SQL text of the statement `name`, or null for a name the pool was not given.
