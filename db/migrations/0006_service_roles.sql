@@ -12,8 +12,9 @@
 --
 -- Every service appends to audit_events (INSERT only; only the timeline reads it back).
 -- aievents_app keeps what all three share: the schema, app_tenant() and the API key lookup.
--- No role may DELETE or TRUNCATE anything: no feature deletes rows yet. Row-level security
--- stays enabled and forced (0003): these grants decide which tables, the policies which rows.
+-- No role may DELETE or TRUNCATE anything: no feature deletes rows yet (0007 gives matching
+-- DELETE on its own outbox, a queue). Row-level security stays enabled and forced (0003):
+-- these grants decide which tables, the policies which rows.
 DO $$
 DECLARE
   r text;

@@ -170,8 +170,8 @@ absl::StatusOr<CustomerRecord> CustomerDirectory::BuildRecord(const std::string&
 
 void CustomerDirectory::Rematch(const RequestContext& context, const v1::Customer& customer) {
   // After the customer's commit, never inside it: find (here) and link (ingest, the events'
-  // owner). A failure leaves the customer stored and the events unmatched; it is logged and
-  // counted, and the next change of the customer tries again.
+  // owner). This is the first try; the commit also recorded the re-match in matching's outbox,
+  // so a failure here is logged and counted, and RematchWorker carries it out later.
   absl::StatusOr<int> linked = [&]() -> absl::StatusOr<int> {
     AIEV_ASSIGN_OR_RETURN(std::vector<v1::EventLink> links,
                           store_->FindRematchLinks(context.tenant_id, customer));
@@ -180,10 +180,11 @@ void CustomerDirectory::Rematch(const RequestContext& context, const v1::Custome
   }();
   if (!linked.ok()) {
     Metrics::Global().Increment("aievents_rematch_failed_total");
-    log::Error("rematch_failed", {{"request_id", context.request_id},
-                                  {"tenant", context.tenant_id},
-                                  {"customer_id", customer.id()},
-                                  {"error", linked.status().ToString()}});
+    log::Warn("rematch_failed", {{"request_id", context.request_id},
+                                 {"tenant", context.tenant_id},
+                                 {"customer_id", customer.id()},
+                                 {"error", linked.status().ToString()},
+                                 {"effect", "retried by the re-match worker"}});
     return;
   }
   if (*linked > 0) {

@@ -19,6 +19,9 @@ MatchingConfig LoadMatchingConfig(ConfigSource& source) {
                     "host:port of the ingest service, which links re-matched events");
   config.ingest_timeout_ms = source.Int("ingest-timeout-ms", 5000, 100, 60000,
                                         "deadline of each call to the ingest service");
+  config.rematch_interval_ms =
+      source.Int("rematch-interval-ms", 1000, 50, 60000,
+                 "how often the re-match worker looks for customer changes still to carry out");
   return config;
 }
 
@@ -38,6 +41,7 @@ absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
       server->store_.get(), server->phones_.get(), server->events_.get());
   server->service_ =
       std::make_unique<MatchingGrpcService>(server->authenticator_.get(), server->directory_.get());
+  server->changes_ = std::make_unique<PgCustomerChanges>(server->pool_.get());
   PgPool* pool = server->pool_.get();
   std::function<absl::Status()> readiness = [pool] { return pool->Ping(); };
   AIEV_ASSIGN_OR_RETURN(server->runner_,
@@ -45,6 +49,9 @@ absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
                             RunnerOptions(config.service, v1::MatchingService::service_full_name(),
                                           std::move(readiness)),
                             {server->service_.get()}));
+  server->rematch_ = std::make_unique<RematchWorker>(
+      server->changes_.get(), server->store_.get(), server->events_.get(),
+      config.service.internal_token, absl::Milliseconds(config.rematch_interval_ms));
   log::Info("started", {{"service", "matching"},
                         {"grpc_port", std::to_string(server->grpc_port())},
                         {"admin_port", std::to_string(server->admin_port())}});

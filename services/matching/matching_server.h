@@ -15,7 +15,9 @@
 #include "common/service/service_config.h"
 #include "services/matching/customer_directory.h"
 #include "services/matching/matching_grpc_service.h"
+#include "services/matching/pg_customer_changes.h"
 #include "services/matching/pg_customer_store.h"
+#include "services/matching/rematch_worker.h"
 
 namespace aievents::matching {
 
@@ -29,6 +31,8 @@ struct MatchingConfig {
   // matching serves lookups and customers without it.
   std::string ingest_address = "127.0.0.1:7051";
   int ingest_timeout_ms = 5000;
+  // How often the re-match worker looks for due customer changes (matching's outbox).
+  int rematch_interval_ms = 1000;
 };
 
 MatchingConfig LoadMatchingConfig(ConfigSource& source);
@@ -56,6 +60,8 @@ class MatchingServer {
   std::unique_ptr<GrpcEventOwnerClient> events_;
   std::unique_ptr<CustomerDirectory> directory_;
   std::unique_ptr<MatchingGrpcService> service_;
+  std::unique_ptr<PgCustomerChanges> changes_;
+  std::unique_ptr<RematchWorker> rematch_;
   std::unique_ptr<GrpcServiceRunner> runner_;
 };
 

@@ -5,6 +5,7 @@
 #include "common/pg/table_columns.h"
 #include "common/runtime/status_macros.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/matching/pg_customer_changes.h"
 
 namespace aievents::matching {
 namespace {
@@ -188,8 +189,12 @@ std::vector<PgStatement> PgCustomerStore::Statements() {
                 "   customers.id"
                 " LIMIT $5"},
   };
-  // Creating and changing a customer is recorded in the audit trail, in the same transaction.
+  // Creating and changing a customer is recorded in the audit trail and in matching's outbox,
+  // in the same transaction.
   for (const PgStatement& statement : AuditStatements()) statements.push_back(statement);
+  for (const PgStatement& statement : PgCustomerChanges::Statements()) {
+    statements.push_back(statement);
+  }
   return statements;
 }
 
@@ -202,6 +207,9 @@ absl::StatusOr<v1::Customer> PgCustomerStore::Insert(const RequestContext& actor
     v1::Customer created = RecordFromRow(row).customer;
     AppendAudit(txn, actor,
                 {"customer.created", "customer", created.id(), std::nullopt, AuditJson(created)});
+    // Committed with the customer, so the re-match is carried out even if the attempt that
+    // follows the commit fails or this process dies first.
+    RecordRematch(txn, actor, created.id());
     return created;
   });
 }
@@ -222,6 +230,7 @@ absl::StatusOr<v1::Customer> PgCustomerStore::Update(
         v1::Customer after = RecordFromRow(row).customer;
         AppendAudit(txn, actor,
                     {"customer.updated", "customer", id, AuditJson(before), AuditJson(after)});
+        RecordRematch(txn, actor, id);
         return after;
       });
 }

@@ -2,6 +2,10 @@
 // under the normal rules, records it, and never touches manual associations.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <pqxx/pqxx>
+#include <thread>
+
 #include "tests/e2e/test_helpers.h"
 
 namespace aievents::testing {
@@ -36,6 +40,44 @@ TEST(Rematch, CreatingACustomerLinksWaitingEvents) {
       suite.Get(tenant.api_key, "/v1/ai-events/" + unrelated).Json()["customer_id"].is_null());
   EXPECT_EQ(AllPages(suite, tenant.api_key, "/v1/ai-events?matched=false", 10),
             (std::vector<std::string>{unrelated}));
+}
+
+// Matching's outbox (db/migrations/0007_customer_changes.sql): a re-match whose first try,
+// right after the customer's commit, cannot reach ingest is carried out later by the worker,
+// as the caller's, and its row is removed once done.
+TEST(Rematch, ARematchThatCannotReachIngestIsCarriedOutLater) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  std::string waiting = CreateEvent(suite, tenant.api_key, {{"email", "later@example.com"}},
+                                    "2026-03-10T10:00:00Z", "later")["id"];
+  suite.PointMatchingAt("127.0.0.1:1");  // nothing listens there
+  std::string customer = CreateCustomer(suite, tenant.api_key, {{"email", "later@example.com"}});
+  EXPECT_TRUE(suite.Get(tenant.api_key, "/v1/ai-events/" + waiting).Json()["customer_id"].is_null())
+      << "the first try could not reach ingest";
+  suite.ConnectMatchingToIngest();
+
+  nlohmann::json event;
+  for (int i = 0; i < 300; ++i) {  // the worker waits 5 s before it takes a change
+    event = suite.Get(tenant.api_key, "/v1/ai-events/" + waiting).Json();
+    if (!event["customer_id"].is_null()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(event["customer_id"], customer);
+  EXPECT_EQ(event["match_method"], "auto");
+  ASSERT_EQ(event["associations"].size(), 1u);
+  EXPECT_EQ(event["associations"][0]["actor"], "auto-rematch by " + tenant.api_key.substr(0, 12));
+
+  pqxx::connection owner(suite.database_url());
+  long left = 1;
+  for (int i = 0; i < 100 && left > 0; ++i) {
+    pqxx::work txn(owner);
+    left = txn.exec_params1("SELECT count(*) FROM customer_changes WHERE customer_id = $1",
+                            customer)[0]
+               .as<long>();
+    txn.commit();
+    if (left > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(left, 0) << "a change whose work is done is removed";
 }
 
 TEST(Rematch, ChangingACustomerLinksWaitingEventsButNeverManualOnes) {

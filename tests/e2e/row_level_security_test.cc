@@ -14,9 +14,15 @@ namespace aievents::testing {
 namespace {
 
 const std::vector<std::string>& TenantTables() {
-  static const std::vector<std::string> tables = {
-      "tenants",         "api_keys",           "customers",   "ai_events", "ai_event_associations",
-      "webhook_sources", "webhook_deliveries", "audit_events"};
+  static const std::vector<std::string> tables = {"tenants",
+                                                  "api_keys",
+                                                  "customers",
+                                                  "ai_events",
+                                                  "ai_event_associations",
+                                                  "webhook_sources",
+                                                  "webhook_deliveries",
+                                                  "audit_events",
+                                                  "customer_changes"};
   return tables;
 }
 
@@ -25,6 +31,7 @@ const std::vector<std::string>& TenantTables() {
 std::optional<ServiceRole> ReaderOf(const std::string& table) {
   if (table == "tenants") return std::nullopt;
   if (table == "api_keys" || table == "audit_events") return ServiceRole::kTimeline;
+  if (table == "customer_changes") return ServiceRole::kMatching;
   return ServiceRole::kIngest;
 }
 
@@ -56,6 +63,14 @@ Populated Populate(Suite& suite) {
       suite.Call("", "POST", url.substr(url.find("/v1/")), ReadFixture("whippy/call_analyzed.json"),
                  {{"content-type", "application/json"}});
   EXPECT_EQ(delivered.status, 200) << delivered.body;
+  // A change of matching's outbox that stays (the ones the API makes are removed once done).
+  pqxx::connection owner(suite.database_url());
+  pqxx::work txn(owner);
+  txn.exec_params(
+      "INSERT INTO customer_changes (tenant_id, id, customer_id, kind, actor, next_attempt_at)"
+      " VALUES ($1, gen_random_uuid(), $2, 'rematch', 'rls', now() + interval '1 day')",
+      populated.tenant.id, populated.customer_id);
+  txn.commit();
   return populated;
 }
 

@@ -32,6 +32,8 @@ const GrantMatrix& ExpectedGrants() {
         {"audit_events", "INSERT"}}},
       {"aievents_matching",
        {{"customers", "SELECT,INSERT,UPDATE"},
+        // Its outbox, a queue: a change is deleted once its work is done.
+        {"customer_changes", "SELECT,INSERT,UPDATE,DELETE"},
         {"ai_events", "SELECT"},
         {"audit_events", "INSERT"}}},
       {"aievents_timeline",
@@ -133,6 +135,7 @@ TEST(ServiceRoles, OnlyTheirServicesMayRunTheCrossTenantLookups) {
       {"webhook_source_for_token(text)", {"aievents_ingest"}},
       {"claim_webhook_deliveries(interval,integer,interval)", {"aievents_ingest"}},
       {"webhook_inbox_backlog()", {"aievents_ingest"}},
+      {"claim_customer_changes(integer,interval)", {"aievents_matching"}},
   };
   pqxx::connection conn(SharedSuite().database_url());
   pqxx::work txn(conn);

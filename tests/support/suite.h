@@ -59,6 +59,10 @@ class Suite {
   int gateway_admin_port() const { return gateway_->admin_port(); }
   int ingest_port() const { return ingest_->grpc_port(); }
   int matching_port() const { return matching_->grpc_port(); }
+  // Where matching links re-matched events (an address nobody listens on takes ingest away
+  // from matching alone); ConnectMatchingToIngest() puts it back.
+  void PointMatchingAt(const std::string& address) { matching_->ConnectIngest(address); }
+  void ConnectMatchingToIngest() { PointMatchingAt("127.0.0.1:" + std::to_string(ingest_port())); }
   int timeline_port() const { return timeline_->grpc_port(); }
 
  private:
