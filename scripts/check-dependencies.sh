@@ -24,6 +24,7 @@ declare -A COMMON_LAYERS=(
   [text]=""
   [runtime]="text"
   [status]="text"
+  [net]="text status"
   [domain]="text status"
   [http]="text runtime"
   [rpc]="text runtime status http"
@@ -105,6 +106,7 @@ done < <(find common gateway services -name '*.h' -o -name '*.cc' 2>/dev/null | 
 declare -A FORBIDDEN_LINKS=(
   [aievents_status]="gRPC::* aievents_proto aievents_rpc aievents_http Boost::* aievents_pg PkgConfig::*"
   [aievents_domain]="gRPC::* aievents_proto aievents_rpc aievents_http Boost::* aievents_pg PkgConfig::*"
+  [aievents_net]="gRPC::* aievents_proto aievents_rpc aievents_http Boost::* aievents_pg PkgConfig::*"
   [aievents_gateway]="aievents_pg aievents_service aievents_auth PkgConfig::PQ PkgConfig::PQXX aievents_ingest* aievents_webhook* aievents_matching aievents_timeline* aievents_access*"
   [aievents_ingest_events]="aievents_webhook* aievents_matching aievents_timeline* aievents_access*"
   [aievents_webhooks]="aievents_ingest aievents_matching aievents_timeline* aievents_access*"

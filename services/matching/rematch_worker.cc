@@ -5,6 +5,7 @@
 #include "common/auth/authenticator.h"
 #include "common/runtime/log.h"
 #include "common/runtime/metrics.h"
+#include "common/runtime/request_deadline.h"
 #include "common/runtime/status_macros.h"
 #include "common/text/ids.h"
 
@@ -43,6 +44,8 @@ absl::Status RematchWorker::CarryOut(const CustomerChange& change) {
                                                           change.actor, change.actor_key_id);
   context.request_id = NewUuidV7();
   context.deadline = absl::Now() + kChangeDeadline;
+  // The database work below ends by the same deadline as the call to ingest.
+  ScopedRequestDeadline deadline(context.deadline);
   AIEV_ASSIGN_OR_RETURN(std::optional<v1::Customer> customer,
                         customers_->Get(change.tenant_id, change.customer_id));
   if (!customer.has_value()) return absl::OkStatus();  // gone since: nothing to link to
