@@ -187,7 +187,8 @@ absl::StatusOr<TargetUrl> ParseTargetUrl(std::string_view url, const OutboundPol
     std::string_view tail = authority.substr(close + 1);
     if (!tail.empty() && tail.front() != ':') return Invalid(field, "has text after ]");
     if (!tail.empty()) port = tail.substr(1);
-    if (!ParseIpAddress(host) || ParseIpAddress(host)->is_v4) {
+    std::optional<IpAddress> literal = ParseIpAddress(host);
+    if (!literal || literal->is_v4) {
       return Invalid(field, "has a bracketed host that is not an IPv6 address");
     }
   } else {

@@ -83,11 +83,9 @@ class TableColumns {
   }
 
   // One array literal per column over `records` (what ArrayParams() binds).
-  template <typename Records, typename Get>
-  std::vector<std::string> ArrayLiterals(const Records& records, Get&& get) const {
+  std::vector<std::string> ArrayLiterals(const std::vector<Record>& records) const {
     std::vector<std::vector<std::optional<std::string>>> columns(columns_.size());
-    for (const auto& item : records) {
-      const Record& record = get(item);
+    for (const Record& record : records) {
       for (size_t c = 0; c < columns_.size(); ++c) columns[c].push_back(columns_[c].write(record));
     }
     std::vector<std::string> literals;

@@ -191,8 +191,7 @@ absl::StatusOr<std::vector<std::vector<StoredEvent>>> PgEventStore::InsertBatche
     }
     calls.push_back(ScopeToTenantCall(tenant.tenant_id));
     PgCall insert{kInsertBatch, {tenant.tenant_id}};
-    for (std::string& column : EventColumns().ArrayLiterals(
-             tenant.rows, [](const NewEvent& row) -> const NewEvent& { return row; })) {
+    for (std::string& column : EventColumns().ArrayLiterals(tenant.rows)) {
       insert.params.push_back(std::move(column));
     }
     calls.push_back(std::move(insert));

@@ -168,32 +168,34 @@ absl::StatusOr<CustomerRecord> CustomerDirectory::BuildRecord(const std::string&
   return record;
 }
 
+absl::StatusOr<int> CustomerDirectory::LinkWaitingEvents(const RequestContext& context,
+                                                         const v1::Customer& customer) {
+  AIEV_ASSIGN_OR_RETURN(std::vector<v1::EventLink> links,
+                        store_->FindRematchLinks(context.tenant_id, customer));
+  if (links.empty()) return 0;
+  AIEV_ASSIGN_OR_RETURN(int linked, events_->LinkUnmatched(context, links));
+  if (linked > 0) {
+    Metrics::Global().Increment("aievents_events_rematched_total", {}, linked);
+    log::Info("events_rematched", {{"request_id", context.request_id},
+                                   {"tenant", context.tenant_id},
+                                   {"customer_id", customer.id()},
+                                   {"events", std::to_string(linked)}});
+  }
+  return linked;
+}
+
 void CustomerDirectory::Rematch(const RequestContext& context, const v1::Customer& customer) {
   // After the customer's commit, never inside it: find (here) and link (ingest, the events'
   // owner). This is the first try; the commit also recorded the re-match in matching's outbox,
   // so a failure here is logged and counted, and RematchWorker carries it out later.
-  absl::StatusOr<int> linked = [&]() -> absl::StatusOr<int> {
-    AIEV_ASSIGN_OR_RETURN(std::vector<v1::EventLink> links,
-                          store_->FindRematchLinks(context.tenant_id, customer));
-    if (links.empty()) return 0;
-    return events_->LinkUnmatched(context, links);
-  }();
-  if (!linked.ok()) {
-    Metrics::Global().Increment("aievents_rematch_failed_total");
-    log::Warn("rematch_failed", {{"request_id", context.request_id},
-                                 {"tenant", context.tenant_id},
-                                 {"customer_id", customer.id()},
-                                 {"error", linked.status().ToString()},
-                                 {"effect", "retried by the re-match worker"}});
-    return;
-  }
-  if (*linked > 0) {
-    Metrics::Global().Increment("aievents_events_rematched_total", {}, *linked);
-    log::Info("events_rematched", {{"request_id", context.request_id},
-                                   {"tenant", context.tenant_id},
-                                   {"customer_id", customer.id()},
-                                   {"events", std::to_string(*linked)}});
-  }
+  absl::StatusOr<int> linked = LinkWaitingEvents(context, customer);
+  if (linked.ok()) return;
+  Metrics::Global().Increment("aievents_rematch_failed_total");
+  log::Warn("rematch_failed", {{"request_id", context.request_id},
+                               {"tenant", context.tenant_id},
+                               {"customer_id", customer.id()},
+                               {"error", linked.status().ToString()},
+                               {"effect", "retried by the re-match worker"}});
 }
 
 absl::StatusOr<v1::Customer> CustomerDirectory::Create(const RequestContext& context,

@@ -48,6 +48,11 @@ class CustomerDirectory {
   absl::StatusOr<v1::ListCandidatesResponse> ListCandidates(const RequestContext& context,
                                                             const std::string& event_id);
 
+  // Links the unmatched events that `customer` now matches (through ingest, their owner) and
+  // returns how many; what both the first try after a change and RematchWorker run.
+  absl::StatusOr<int> LinkWaitingEvents(const RequestContext& context,
+                                        const v1::Customer& customer);
+
   // The lookup in normalized form; violations carry paths relative to the lookup.
   absl::StatusOr<v1::NormalizedLookup> Normalize(const v1::CustomerLookup& lookup) const;
 
@@ -60,8 +65,9 @@ class CustomerDirectory {
   // Validates `ids` and builds the full record (normalized forms, near-match keys).
   absl::StatusOr<CustomerRecord> BuildRecord(const std::string& id, const Identifiers& ids) const;
 
-  // Re-matches after a create or change; failures are logged, not returned: the customer is
-  // already committed, and the next change re-runs it.
+  // The first try of the re-match after a create or change; failures are logged, not returned:
+  // the customer is already committed, with the re-match in matching's outbox for
+  // RematchWorker to carry out.
   void Rematch(const RequestContext& context, const v1::Customer& customer);
 
   CustomerStore* store_;

@@ -50,8 +50,8 @@ absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
                                           std::move(readiness)),
                             {server->service_.get()}));
   server->rematch_ = std::make_unique<RematchWorker>(
-      server->changes_.get(), server->store_.get(), server->events_.get(),
-      config.service.internal_token, absl::Milliseconds(config.rematch_interval_ms));
+      server->changes_.get(), server->directory_.get(), config.service.internal_token,
+      absl::Milliseconds(config.rematch_interval_ms));
   log::Info("started", {{"service", "matching"},
                         {"grpc_port", std::to_string(server->grpc_port())},
                         {"admin_port", std::to_string(server->admin_port())}});

@@ -198,6 +198,13 @@ std::vector<PgStatement> PgCustomerStore::Statements() {
   return statements;
 }
 
+std::vector<PgStatement> PgCustomerStore::PipelineStatements() {
+  for (const PgStatement& statement : Statements()) {
+    if (std::string_view(statement.name) == kMatchCustomers) return {statement};
+  }
+  return {};
+}
+
 absl::StatusOr<v1::Customer> PgCustomerStore::Insert(const RequestContext& actor,
                                                      const CustomerRecord& record) {
   const std::string& tenant_id = actor.tenant_id;

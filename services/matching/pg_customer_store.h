@@ -23,11 +23,12 @@ class PgCustomerStore final : public CustomerStore {
   // Batched matching (FindMatches) goes through `pipeline`, everything else through `pool`.
   PgCustomerStore(PgPool* pool, PgPipelinePool* pipeline) : pool_(pool), pipeline_(pipeline) {
     pool->Register(Statements());
-    pipeline->Register(Statements());
+    pipeline->Register(PipelineStatements());
   }
 
-  // The statements both pools must prepare.
+  // The statements of the pool, and the one of them the pipeline runs (the batch match).
   static std::vector<PgStatement> Statements();
+  static std::vector<PgStatement> PipelineStatements();
 
   absl::StatusOr<v1::Customer> Insert(const RequestContext& actor,
                                       const CustomerRecord& record) override;

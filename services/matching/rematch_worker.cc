@@ -20,12 +20,10 @@ constexpr absl::Duration kChangeDeadline = absl::Seconds(30);
 
 }  // namespace
 
-RematchWorker::RematchWorker(PgCustomerChanges* changes, CustomerStore* customers,
-                             EventOwnerClient* events, std::string internal_token,
-                             absl::Duration interval)
+RematchWorker::RematchWorker(PgCustomerChanges* changes, CustomerDirectory* directory,
+                             std::string internal_token, absl::Duration interval)
     : changes_(changes),
-      customers_(customers),
-      events_(events),
+      directory_(directory),
       internal_token_(std::move(internal_token)),
       interval_(interval),
       thread_([this] { Run(); }) {}
@@ -46,22 +44,10 @@ absl::Status RematchWorker::CarryOut(const CustomerChange& change) {
   context.deadline = absl::Now() + kChangeDeadline;
   // The database work below ends by the same deadline as the call to ingest.
   ScopedRequestDeadline deadline(context.deadline);
-  AIEV_ASSIGN_OR_RETURN(std::optional<v1::Customer> customer,
-                        customers_->Get(change.tenant_id, change.customer_id));
-  if (!customer.has_value()) return absl::OkStatus();  // gone since: nothing to link to
-  AIEV_ASSIGN_OR_RETURN(std::vector<v1::EventLink> links,
-                        customers_->FindRematchLinks(change.tenant_id, *customer));
-  if (links.empty()) return absl::OkStatus();
-  AIEV_ASSIGN_OR_RETURN(int linked, events_->LinkUnmatched(context, links));
-  if (linked > 0) {
-    Metrics::Global().Increment("aievents_events_rematched_total", {}, linked);
-    log::Info("events_rematched", {{"request_id", context.request_id},
-                                   {"tenant", change.tenant_id},
-                                   {"customer_id", change.customer_id},
-                                   {"events", std::to_string(linked)},
-                                   {"attempt", std::to_string(change.attempts + 1)}});
-  }
-  return absl::OkStatus();
+  absl::StatusOr<v1::Customer> customer = directory_->Get(context, change.customer_id);
+  if (absl::IsNotFound(customer.status())) return absl::OkStatus();  // gone: nothing to link
+  AIEV_RETURN_IF_ERROR(customer.status());
+  return directory_->LinkWaitingEvents(context, *customer).status();
 }
 
 void RematchWorker::Run() {

@@ -12,8 +12,7 @@
 #include <thread>
 
 #include "absl/time/time.h"
-#include "services/matching/customer_store.h"
-#include "services/matching/event_owner_client.h"
+#include "services/matching/customer_directory.h"
 #include "services/matching/pg_customer_changes.h"
 
 namespace aievents::matching {
@@ -22,7 +21,7 @@ class RematchWorker {
  public:
   // Looks for due changes every `interval`. `internal_token` is the credential its calls to
   // ingest carry, acting for each change's original caller.
-  RematchWorker(PgCustomerChanges* changes, CustomerStore* customers, EventOwnerClient* events,
+  RematchWorker(PgCustomerChanges* changes, CustomerDirectory* directory,
                 std::string internal_token, absl::Duration interval);
   ~RematchWorker();  // stops after the change in hand
 
@@ -35,8 +34,7 @@ class RematchWorker {
   absl::Status CarryOut(const CustomerChange& change);
 
   PgCustomerChanges* changes_;
-  CustomerStore* customers_;
-  EventOwnerClient* events_;
+  CustomerDirectory* directory_;
   std::string internal_token_;
   absl::Duration interval_;
   std::mutex mutex_;

@@ -45,8 +45,7 @@ TEST(TableColumns, ValuesFollowTheColumnsAndNullStaysNull) {
 
 TEST(TableColumns, ArraysHoldOneLiteralPerColumnOverEveryRecord) {
   std::vector<Row> rows = {{"a", "x"}, {"b", std::nullopt}};
-  std::vector<std::string> arrays =
-      Columns().ArrayLiterals(rows, [](const Row& row) -> const Row& { return row; });
+  std::vector<std::string> arrays = Columns().ArrayLiterals(rows);
   ASSERT_EQ(arrays.size(), 2u);
   EXPECT_EQ(arrays[0], PgArrayLiteral({"a", "b"}));
   EXPECT_EQ(arrays[1], PgArrayLiteral({"x", std::nullopt}));
