@@ -17,16 +17,16 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "common/auth/standard_webhooks.h"
 #include "common/text/base64.h"
 #include "common/text/text.h"
 #include "fuzz/fuzz_support.h"
-#include "services/ingest/webhooks/standard_webhooks.h"
 
 namespace {
 
-using aievents::ingest::DecodeSigningSecret;
-using aievents::ingest::SignStandardWebhook;
-using aievents::ingest::VerifyStandardWebhook;
+using aievents::DecodeSigningSecret;
+using aievents::SignStandardWebhook;
+using aievents::VerifyStandardWebhook;
 
 constexpr char kSpecSecret[] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 constexpr int64_t kSpecTime = 1614265330;
@@ -65,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     int64_t seconds = 0;
     FUZZ_CHECK(absl::SimpleAtoi(timestamp, &seconds) &&
                    absl::AbsDuration(now - absl::FromUnixSeconds(seconds)) <=
-                       aievents::ingest::kSignatureTolerance,
+                       aievents::kSignatureTolerance,
                "accepted timestamp " + timestamp);
     bool signed_here = false;
     for (absl::string_view candidate : absl::StrSplit(Header(headers, "signature"), ' ')) {

@@ -116,11 +116,11 @@ HttpResponse RenderReply(const Route& route, const absl::StatusOr<BackendClient:
     if (key == "x-http-code") {
       int code = 0;
       if (absl::SimpleAtoi(value, &code) && code >= 200 && code < 300) response.status = code;
-      if (response.status == 204) response.body.clear();
     } else if (key.rfind(kHeaderPrefix, 0) == 0) {
       response.headers.emplace_back(HeaderCase(key.substr(kHeaderPrefix.size())), value);
     }
   }
+  if (response.status == 204) response.body.clear();  // 204 has no body (RFC 9110)
   return response;
 }
 

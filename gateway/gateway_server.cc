@@ -7,6 +7,7 @@
 #include "aievents/v1/ingest_service.grpc.pb.h"
 #include "aievents/v1/matching_service.grpc.pb.h"
 #include "aievents/v1/timeline_service.grpc.pb.h"
+#include "aievents/v1/webhook_endpoint_service.grpc.pb.h"
 #include "aievents/v1/webhook_service.grpc.pb.h"
 #include "common/runtime/log.h"
 #include "common/runtime/metrics.h"
@@ -110,7 +111,8 @@ std::vector<const google::protobuf::ServiceDescriptor*> FrontedServices() {
           ServiceOf<v1::ReceiveDeliveryRequest>("WebhookService"),
           ServiceOf<v1::GetCustomerRequest>("MatchingService"),
           ServiceOf<v1::GetEventRequest>("TimelineService"),
-          ServiceOf<v1::CreateApiKeyRequest>("AccessService")};
+          ServiceOf<v1::CreateApiKeyRequest>("AccessService"),
+          ServiceOf<v1::CreateWebhookEndpointRequest>("WebhookEndpointService")};
 }
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const GatewayConfig& config) {
@@ -123,7 +125,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
           {v1::MatchingService::service_full_name(), config.matching_address},
           {v1::TimelineService::service_full_name(), config.timeline_address},
           // Hosted by the timeline process.
-          {"aievents.v1.AccessService", config.timeline_address}},
+          {"aievents.v1.AccessService", config.timeline_address},
+          {"aievents.v1.WebhookEndpointService", config.timeline_address}},
       absl::Milliseconds(config.backend_timeout_ms), config.grpc_max_message_bytes);
   BodyLimits limits{static_cast<size_t>(config.max_body_bytes),
                     static_cast<size_t>(config.max_webhook_body_bytes)};

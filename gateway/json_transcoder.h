@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/rpc/grpc_status.h"
+#include "common/text/proto_json.h"
 #include "google/protobuf/message.h"
 
 namespace aievents::gateway {
@@ -43,8 +44,8 @@ std::vector<FieldViolation> JsonToMessage(const nlohmann::json& json,
 std::vector<FieldViolation> SetFieldFromText(const std::string& name, const std::string& text,
                                              google::protobuf::Message& message);
 
-// Renders `message` as a JSON object, fields in declaration order.
-nlohmann::ordered_json MessageToJson(const google::protobuf::Message& message);
+// Output is common/text/proto_json's MessageToJson, shared with outbound webhooks.
+using ::aievents::MessageToJson;
 
 }  // namespace aievents::gateway
 

@@ -8,8 +8,8 @@
 #   - the gateway includes nothing from services/ and nothing PostgreSQL-backed from common/;
 #   - a service includes nothing from another service or from the gateway;
 #   - a capability hosted by a service's process stays apart from it: ingest's events know
-#     nothing of webhooks/, the timeline's reads nothing of access/ and access/ nothing of
-#     them; only the server files that host both (HOSTS) include both.
+#     nothing of webhooks/; the timeline's reads, access/ and outbound/ nothing of each other;
+#     only the server files that host them (HOSTS) include them together.
 # Link lines (with BUILD, a configured build directory; the dependency graph comes from
 # `cmake --graphviz`): each target in FORBIDDEN_LINKS reaches none of the targets listed for it.
 #
@@ -91,8 +91,13 @@ while IFS=: read -r file line include; do
               services/timeline/access/*:services/timeline/access/*) ;;
               services/timeline/access/*:services/timeline/*)
                 report "$where" "$what" "access/ knows nothing of the timeline's reads (only the server hosts both)" ;;
+              services/timeline/outbound/*:services/timeline/outbound/*) ;;
+              services/timeline/outbound/*:services/timeline/*)
+                report "$where" "$what" "outbound/ knows nothing of the timeline's reads or access/ (the server hands it a renderer)" ;;
               services/timeline/*:services/timeline/access/*)
                 report "$where" "$what" "the timeline's reads know nothing of access/ (only the server hosts both)" ;;
+              services/timeline/*:services/timeline/outbound/*)
+                report "$where" "$what" "the timeline's reads and access/ know nothing of outbound/ (only the server hosts them)" ;;
             esac
           fi
           ;;
@@ -112,8 +117,9 @@ declare -A FORBIDDEN_LINKS=(
   [aievents_webhooks]="aievents_ingest aievents_matching aievents_timeline* aievents_access*"
   [aievents_ingest]="aievents_matching aievents_timeline* aievents_access*"
   [aievents_matching]="aievents_ingest* aievents_webhook* aievents_timeline* aievents_access*"
-  [aievents_timeline_reads]="aievents_access* aievents_ingest* aievents_webhook* aievents_matching"
-  [aievents_access_service]="aievents_timeline* aievents_ingest* aievents_webhook* aievents_matching"
+  [aievents_timeline_reads]="aievents_access* aievents_outbound* aievents_ingest* aievents_webhook* aievents_matching"
+  [aievents_access_service]="aievents_timeline* aievents_outbound* aievents_ingest* aievents_webhook* aievents_matching"
+  [aievents_outbound]="aievents_timeline* aievents_access* aievents_ingest* aievents_webhook* aievents_matching"
   [aievents_timeline]="aievents_ingest* aievents_webhook* aievents_matching"
 )
 links_checked=0

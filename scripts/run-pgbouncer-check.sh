@@ -243,7 +243,8 @@ start ingest "AIEVENTS_DATABASE_URL=$(bounced_url_of ingest)" "$token" "$pooler"
   "AIEVENTS_SECRETS_KEY_FILE=$work/secrets-keys" -- \
   "$build/services/ingest/aievents-ingest" "--grpc-listen=127.0.0.1:$ingest_grpc" \
   "--admin-port=$ingest_admin" "--matching-address=127.0.0.1:$matching_grpc"
-start timeline "AIEVENTS_DATABASE_URL=$timeline_url" "$token" "$pooler" "$listen" -- \
+start timeline "AIEVENTS_DATABASE_URL=$timeline_url" "$token" "$pooler" "$listen" \
+  "AIEVENTS_SECRETS_KEY_FILE=$work/secrets-keys" -- \
   "$build/services/timeline/aievents-timeline" "--grpc-listen=127.0.0.1:$timeline_grpc" \
   "--admin-port=$timeline_admin"
 start gateway -- \

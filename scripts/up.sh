@@ -105,14 +105,17 @@ migrate() { AIEVENTS_DATABASE_URL="$owner_url" "$admin" migrate; }
 services() {
   mkdir -p "$data_dir"
   # The shared secret for service-to-service calls and the key ring that encrypts webhook
-  # signing secrets at rest (docs/security.md), each made once per checkout.
+  # signing secrets at rest (docs/security.md), each made once per checkout. Outbound webhooks
+  # may go to a receiver on this machine over plain http (examples/webhook-receiver), never to
+  # private or link-local addresses (docs/webhooks.md, Outbound).
   [ -s "$data_dir/internal-token" ] ||
     (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$data_dir/internal-token")
   [ -s "$data_dir/secrets-keys" ] ||
     (umask 077 && head -c 32 /dev/urandom | base64 >"$data_dir/secrets-keys")
   AIEVENTS_INTERNAL_TOKEN="$(cat "$data_dir/internal-token")" \
     INGEST_DATABASE_URL="$(service_url_of ingest)" MATCHING_DATABASE_URL="$(service_url_of matching)" \
-    TIMELINE_DATABASE_URL="$(service_url_of timeline)" AIEVENTS_SECRETS_KEY_FILE="$root/$data_dir/secrets-keys" bash scripts/services.sh start
+    TIMELINE_DATABASE_URL="$(service_url_of timeline)" AIEVENTS_SECRETS_KEY_FILE="$root/$data_dir/secrets-keys" \
+    AIEVENTS_WEBHOOK_ALLOW="${AIEVENTS_WEBHOOK_ALLOW-http,loopback}" bash scripts/services.sh start
 }
 
 # A development tenant and key, made once; the key file survives restarts.

@@ -43,7 +43,8 @@ http::response<http::string_body> ToBeast(const HttpResponse& response, unsigned
     out.set(http::field::content_type, response.content_type);
   }
   for (const auto& [name, value] : response.headers) out.set(name, value);
-  out.body() = response.body;
+  // A 204 never has a body; Beast refuses to frame one (and would throw).
+  if (response.status != 204) out.body() = response.body;
   out.keep_alive(keep_alive);
   out.prepare_payload();
   return out;

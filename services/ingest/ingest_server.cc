@@ -66,6 +66,7 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
       });
   server->ingestor_ = std::make_unique<EventIngestor>(server->batcher_.get());
   server->links_ = std::make_unique<PgEventLinks>(server->pool_.get());
+  server->pool_->Register(OutboxPruner::Statements());
   server->linker_ = std::make_unique<EventLinker>(server->links_.get());
   server->service_ = std::make_unique<IngestGrpcService>(
       server->authenticator_.get(), server->ingestor_.get(), server->linker_.get());
@@ -99,6 +100,7 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
                                                                   server->webhook_service_.get()}));
   server->inbox_worker_ = std::make_unique<InboxWorker>(
       server->webhooks_.get(), server->processor_.get(), absl::Seconds(1), absl::Seconds(5));
+  server->outbox_pruner_ = std::make_unique<OutboxPruner>(server->pool_.get(), absl::Seconds(10));
   log::Info("started", {{"service", "ingest"},
                         {"grpc_port", std::to_string(server->grpc_port())},
                         {"admin_port", std::to_string(server->admin_port())}});

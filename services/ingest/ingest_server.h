@@ -17,6 +17,7 @@
 #include "services/ingest/event_batcher.h"
 #include "services/ingest/event_ingestor.h"
 #include "services/ingest/ingest_grpc_service.h"
+#include "services/ingest/outbox_pruner.h"
 #include "services/ingest/webhooks/inbox_worker.h"
 #include "services/ingest/webhooks/pg_delivery_store.h"
 #include "services/ingest/webhooks/webhook_admin.h"
@@ -83,6 +84,7 @@ class IngestServer {
   std::unique_ptr<WebhookAdmin> webhook_admin_;
   std::unique_ptr<WebhookGrpcService> webhook_service_;
   std::unique_ptr<InboxWorker> inbox_worker_;
+  std::unique_ptr<OutboxPruner> outbox_pruner_;
   std::unique_ptr<GrpcServiceRunner> runner_;
 };
 

@@ -1,8 +1,10 @@
 #include "services/timeline/timeline_server.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/runtime/log.h"
 #include "common/runtime/status_macros.h"
+#include "common/text/proto_json.h"
 
 namespace aievents::timeline {
 
@@ -24,6 +26,44 @@ TimelineConfig LoadTimelineConfig(ConfigSource& source) {
         "setting --listen-database-url is required with --db-pooler-mode=transaction: live "
         "timelines LISTEN on a session of their own, which a transaction pooler does not keep");
   }
+  config.secrets_key_file = source.String(
+      "secrets-key-file", "",
+      "file of base64 AES-256 keys sealing outbound webhook signing secrets, one per line, the "
+      "sealing key first (the same ring as ingest's)");
+  config.secrets_keys = source.String(
+      "secrets-keys", "", "the same keys inline, comma-separated (when no key file is given)");
+  if (config.secrets_key_file.empty() && config.secrets_keys.empty()) {
+    source.AddProblem(
+        "setting --secrets-key-file or --secrets-keys is required (outbound webhook signing "
+        "secrets are encrypted at rest; docs/security.md)");
+  }
+  std::string allow = source.String(
+      "webhook-allow", "",
+      "comma-separated exceptions to the outbound webhook target rules: \"http\" accepts "
+      "plain http:// URLs, \"loopback\" accepts 127.0.0.0/8 and ::1 (link-local addresses "
+      "such as 169.254.169.254 stay refused)");
+  for (const std::string& item :
+       std::vector<std::string>(absl::StrSplit(allow, ',', absl::SkipWhitespace()))) {
+    if (item == "http") {
+      config.outbound.policy.allow_http = true;
+    } else if (item == "loopback") {
+      config.outbound.policy.allow_loopback = true;
+    } else {
+      source.AddProblem(
+          absl::StrCat("setting --webhook-allow: \"", item, "\" is not one of http, loopback"));
+    }
+  }
+  config.outbound.delivery_threads =
+      source.Int("webhook-delivery-threads", 16, 1, 256,
+                 "threads sending outbound webhooks (each holds one attempt at a time)");
+  config.outbound.per_endpoint = source.Int("webhook-endpoint-concurrency", 10, 1, 100,
+                                            "outbound attempts in flight per endpoint");
+  config.outbound.endpoint_rate_limit =
+      source.Int("webhook-endpoint-rate-limit", 50, 0, 100000,
+                 "outbound messages a second per endpoint and process (0: no limit)");
+  config.outbound.relay_interval =
+      absl::Milliseconds(source.Int("webhook-relay-interval-ms", 200, 10, 60000,
+                                    "how often the relay looks for new changes in the outbox"));
   return config;
 }
 
@@ -54,6 +94,15 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
   server->keys_ = std::make_unique<PgKeyStore>(server->pool_.get());
   server->access_ =
       std::make_unique<AccessGrpcService>(server->authenticator_.get(), server->keys_.get());
+  AIEV_ASSIGN_OR_RETURN(SecretBox secrets,
+                        SecretBox::Load(config.secrets_key_file, config.secrets_keys));
+  server->secrets_ = std::make_unique<SecretBox>(std::move(secrets));
+  server->endpoints_ = std::make_unique<PgEndpointStore>(
+      server->pool_.get(), server->secrets_.get(), config.outbound.policy);
+  server->webhook_endpoints_ = std::make_unique<WebhookEndpointGrpcService>(
+      server->authenticator_.get(), server->endpoints_.get());
+  server->relay_ = std::make_unique<PgOutboxRelay>(server->pool_.get());
+  server->messages_ = std::make_unique<PgMessageQueue>(server->pool_.get());
   PgPool* pool = server->pool_.get();
   std::function<absl::Status()> readiness = [pool, read_pool]() -> absl::Status {
     AIEV_RETURN_IF_ERROR(pool->Ping());
@@ -67,9 +116,28 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
   GrpcServiceRunner::Options options =
       RunnerOptions(config.service, v1::TimelineService::service_full_name(), std::move(readiness));
   options.health_service_names.emplace_back(v1::AccessService::service_full_name());
-  AIEV_ASSIGN_OR_RETURN(server->runner_,
-                        GrpcServiceRunner::Start(std::move(options),
-                                                 {server->service_.get(), server->access_.get()}));
+  options.health_service_names.emplace_back(v1::WebhookEndpointService::service_full_name());
+  AIEV_ASSIGN_OR_RETURN(
+      server->runner_,
+      GrpcServiceRunner::Start(std::move(options), {server->service_.get(), server->access_.get(),
+                                                    server->webhook_endpoints_.get()}));
+  if (config.run_outbound_workers) {
+    // Messages about events carry the event as GET /v1/ai-events/{id} shows it, read from the
+    // primary (a replica may not have the change yet).
+    EventTimeline* events = server->live_timeline_.get();
+    std::string token = config.service.internal_token;
+    SubjectRenderer render =
+        [events, token](const std::string& tenant_id, const std::string&,
+                        const std::string& subject_id) -> absl::StatusOr<nlohmann::ordered_json> {
+      RequestContext context = Authenticator::InternalContext(token, tenant_id, "webhooks");
+      absl::StatusOr<v1::AiEvent> event = events->GetEvent(context, subject_id);
+      if (!event.ok()) return event.status();
+      return MessageToJson(*event);
+    };
+    server->outbound_ =
+        std::make_unique<OutboundWorkers>(server->relay_.get(), server->messages_.get(),
+                                          server->secrets_.get(), render, config.outbound);
+  }
   log::Info("started", {{"service", "timeline"},
                         {"grpc_port", std::to_string(server->grpc_port())},
                         {"admin_port", std::to_string(server->admin_port())}});

@@ -13,6 +13,9 @@
 #include "common/service/service_config.h"
 #include "services/timeline/access/access_grpc_service.h"
 #include "services/timeline/access/pg_key_store.h"
+#include "services/timeline/outbound/outbound_workers.h"
+#include "services/timeline/outbound/pg_endpoint_store.h"
+#include "services/timeline/outbound/webhook_endpoint_grpc_service.h"
 #include "services/timeline/timeline_grpc_service.h"
 
 namespace aievents::timeline {
@@ -27,6 +30,14 @@ struct TimelineConfig {
   // LISTEN needs a session of its own, so behind a transaction pooler this must lead to
   // PostgreSQL directly (or to a pooler in session mode).
   std::string listen_database_url;
+  // The key ring that seals outbound webhook signing secrets at rest (SecretBox): a file of
+  // base64 keys, or the keys inline.
+  std::string secrets_key_file;
+  std::string secrets_keys;
+  // Outbound webhooks: who may be a target, and how delivery runs.
+  OutboundOptions outbound;
+  // Off in tests that look at the outbox and messages without deliveries happening.
+  bool run_outbound_workers = true;
 };
 
 TimelineConfig LoadTimelineConfig(ConfigSource& source);
@@ -53,7 +64,14 @@ class TimelineServer {
   std::unique_ptr<TimelineGrpcService> service_;
   std::unique_ptr<PgKeyStore> keys_;
   std::unique_ptr<AccessGrpcService> access_;
+  std::unique_ptr<SecretBox> secrets_;
+  std::unique_ptr<PgEndpointStore> endpoints_;
+  std::unique_ptr<WebhookEndpointGrpcService> webhook_endpoints_;
+  std::unique_ptr<PgOutboxRelay> relay_;
+  std::unique_ptr<PgMessageQueue> messages_;
   std::unique_ptr<GrpcServiceRunner> runner_;
+  // Last: stopped first, before the stores and pools it uses go.
+  std::unique_ptr<OutboundWorkers> outbound_;
 };
 
 }  // namespace aievents::timeline

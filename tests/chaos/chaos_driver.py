@@ -564,6 +564,7 @@ class Driver:
         ingest_env["AIEVENTS_SECRETS_KEY_FILE"] = a.secrets_keys_file
         matching_env = dict(shared, AIEVENTS_DATABASE_URL=a.matching_url)
         timeline_env = dict(shared, AIEVENTS_DATABASE_URL=a.timeline_url)
+        timeline_env["AIEVENTS_SECRETS_KEY_FILE"] = a.secrets_keys_file
         b = a.build_dir
         addr = lambda p: f"127.0.0.1:{p}"  # noqa: E731
         specs = {

@@ -20,7 +20,7 @@ namespace {
 // Everything tenant A has, by kind.
 struct TenantData {
   Suite::Tenant tenant;
-  std::string customer, customer_email, event, source, delivery, key;
+  std::string customer, customer_email, event, source, delivery, key, endpoint;
   std::string source_url;
 };
 
@@ -41,12 +41,17 @@ TenantData Populate(Suite& suite, const std::string& tag) {
   data.delivery = delivered.Json()["delivery_id"];
   HttpResult created = suite.Post(key, "/v1/api-keys", {{"scopes", {"events:read"}}});
   data.key = created.Json()["api_key"]["id"];
+  data.endpoint =
+      suite
+          .Post(key, "/v1/webhook-endpoints",
+                {{"url", "http://127.0.0.1:9/" + tag}, {"event_types", {"ai_event.created"}}})
+          .Json()["id"];
   return data;
 }
 
 // A's ids that must never appear in an answer to B.
 std::vector<std::string> Secrets(const TenantData& a) {
-  return {a.customer, a.customer_email, a.event, a.source, a.delivery, a.key};
+  return {a.customer, a.customer_email, a.event, a.source, a.delivery, a.key, a.endpoint};
 }
 
 // The request B makes on an endpoint, with A's ids in the path.
@@ -58,6 +63,7 @@ struct Probe {
 
 std::map<std::string, Probe> ProbesByMethod(const TenantData& a, const TenantData& b) {
   std::string event = "/v1/ai-events/" + a.event;
+  std::string endpoint = "/v1/webhook-endpoints/" + a.endpoint;
   return {
       // AccessService
       {"CreateApiKey", {"/v1/api-keys", {{"scopes", {"events:read"}}}, false}},
@@ -94,6 +100,20 @@ std::map<std::string, Probe> ProbesByMethod(const TenantData& a, const TenantDat
       {"GetDelivery", {"/v1/webhook-deliveries/" + a.delivery, nullptr, true}},
       {"ReplayDelivery",
        {"/v1/webhook-deliveries/" + a.delivery + ":replay", nlohmann::json::object(), true}},
+      // WebhookEndpointService
+      {"CreateWebhookEndpoint",
+       {"/v1/webhook-endpoints",
+        {{"url", "http://127.0.0.1:9/b"}, {"event_types", {"ai_event.created"}}},
+        false}},
+      {"ListWebhookEndpoints", {"/v1/webhook-endpoints", nullptr, false}},
+      {"GetWebhookEndpoint", {endpoint, nullptr, true}},
+      {"UpdateWebhookEndpoint", {endpoint, {{"description", "B was here"}}, true}},
+      {"DeleteWebhookEndpoint", {endpoint, nullptr, true}},
+      {"RotateWebhookEndpointSecret",
+       {endpoint + ":rotate-secret", nlohmann::json::object(), true}},
+      {"ListWebhookAttempts", {endpoint + "/attempts", nullptr, true}},
+      {"RecoverWebhookEndpoint",
+       {endpoint + ":recover", {{"since", "2020-01-01T00:00:00Z"}}, true}},
   };
 }
 
@@ -144,6 +164,9 @@ TEST(CrossTenantMatrix, EveryEndpointAnswersBOnAsIdsWith404AndNoData) {
   EXPECT_TRUE(event["customer_id"].is_null());
   nlohmann::json sources = suite.Get(a.tenant.api_key, "/v1/webhook-sources").Json();
   EXPECT_TRUE(sources["webhook_sources"][0]["disabled_at"].is_null());
+  nlohmann::json endpoint =
+      suite.Get(a.tenant.api_key, "/v1/webhook-endpoints/" + a.endpoint).Json();
+  EXPECT_EQ(endpoint["description"], "") << "A's endpoint is as it was";
   HttpResult keys = suite.Get(a.tenant.api_key, "/v1/api-keys");
   EXPECT_NE(keys.body.find(a.key), std::string::npos) << "A's key is still active";
 }

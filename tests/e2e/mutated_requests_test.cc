@@ -157,6 +157,11 @@ TEST(MutatedRequests, NoneIsAnsweredWith5xx) {
           .Json()["delivery_id"];
   std::string other_key =
       suite.Post(key, "/v1/api-keys", {{"scopes", {"events:read"}}}).Json()["api_key"]["id"];
+  std::string endpoint =
+      suite
+          .Post(key, "/v1/webhook-endpoints",
+                {{"url", "http://127.0.0.1:9/fuzz"}, {"event_types", {"ai_event.created"}}})
+          .Json()["id"];
 
   // A valid request per endpoint, the start of its mutations.
   std::map<std::string, std::pair<std::string, std::string>> valid = {
@@ -175,6 +180,18 @@ TEST(MutatedRequests, NoneIsAnsweredWith5xx) {
       {"CreateApiKey", {"/v1/api-keys", R"({"label": "x", "scopes": ["events:read"]})"}},
       {"RevokeApiKey", {"/v1/api-keys/" + other_key + ":revoke", "{}"}},
       {"RotateApiKey", {"/v1/api-keys/" + other_key + ":rotate", R"({"overlap_seconds": 60})"}},
+      {"CreateWebhookEndpoint",
+       {"/v1/webhook-endpoints",
+        R"({"url": "http://127.0.0.1:9/x", "event_types": ["ai_event.created"],)"
+        R"( "description": "x"})"}},
+      {"UpdateWebhookEndpoint",
+       {"/v1/webhook-endpoints/" + endpoint,
+        R"({"url": "http://127.0.0.1:9/y", "event_types": ["ai_event.associated"],)"
+        R"( "status": "disabled"})"}},
+      {"RotateWebhookEndpointSecret",
+       {"/v1/webhook-endpoints/" + endpoint + ":rotate-secret", "{}"}},
+      {"RecoverWebhookEndpoint",
+       {"/v1/webhook-endpoints/" + endpoint + ":recover", R"({"since": "2020-01-01T00:00:00Z"})"}},
   };
   auto routes = gateway::RouteTable::Build(gateway::FrontedServices());
   ASSERT_TRUE(routes.ok());

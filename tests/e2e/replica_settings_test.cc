@@ -8,10 +8,10 @@
 
 #include "absl/synchronization/notification.h"
 #include "aievents/v1/timeline_service.grpc.pb.h"
+#include "common/auth/standard_webhooks.h"
 #include "common/pg/pg_pool.h"
 #include "common/runtime/metrics.h"
 #include "grpcpp/create_channel.h"
-#include "services/ingest/webhooks/standard_webhooks.h"
 #include "services/timeline/timeline_server.h"
 #include "tests/e2e/test_helpers.h"
 
@@ -49,13 +49,13 @@ TEST(ReplicaSettings, AWebhookLargerThanGrpcsDefaultLimitIsStored) {
   body["metadata"]["transcriptNotes"] = std::string(5 * 1024 * 1024, 'a');
   std::string text = body.dump();
   std::string timestamp = std::to_string(absl::ToUnixSeconds(absl::Now()));
-  std::string key = *ingest::DecodeSigningSecret(kSecret);
-  HttpResult delivered = HttpRequest(
-      gateway->port(), "POST", source.Json()["url_path"].get<std::string>(), text,
-      {{"content-type", "application/json"},
-       {"webhook-id", "msg_large"},
-       {"webhook-timestamp", timestamp},
-       {"webhook-signature", ingest::SignStandardWebhook(key, "msg_large", timestamp, text)}});
+  std::string key = *DecodeSigningSecret(kSecret);
+  HttpResult delivered =
+      HttpRequest(gateway->port(), "POST", source.Json()["url_path"].get<std::string>(), text,
+                  {{"content-type", "application/json"},
+                   {"webhook-id", "msg_large"},
+                   {"webhook-timestamp", timestamp},
+                   {"webhook-signature", SignStandardWebhook(key, "msg_large", timestamp, text)}});
   // Before the limits were raised this was RESOURCE_EXHAUSTED, answered 429: retried forever.
   EXPECT_EQ(delivered.status, 200) << delivered.body.substr(0, 500);
   gateway->Shutdown();
@@ -155,6 +155,8 @@ TEST(ReplicaSettings, TimelineReadsGoToTheReadDatabaseUrl) {
     config.service = suite.service_config(ServiceRole::kTimeline);
     config.service.grpc_address = "127.0.0.1:0";
     config.read_database_url = read_url;
+    config.secrets_keys = suite.secrets_keys();
+    config.run_outbound_workers = false;  // the suite's own timeline delivers
     return OrFail(timeline::TimelineServer::Start(config));
   };
   auto get = [&](int port) {

@@ -7,8 +7,8 @@
 
 #include "aievents/v1/webhook_service.grpc.pb.h"
 #include "common/auth/secret_box.h"
+#include "common/auth/standard_webhooks.h"
 #include "grpcpp/grpcpp.h"
-#include "services/ingest/webhooks/standard_webhooks.h"
 #include "tests/e2e/test_helpers.h"
 #include "tools/admin/admin_commands.h"
 
@@ -37,8 +37,8 @@ grpc::Status Deliver(int ingest_port, const std::string& token, const std::strin
   (*request.mutable_headers())["content-type"] = "application/json";
   (*request.mutable_headers())["webhook-id"] = message_id;
   (*request.mutable_headers())["webhook-timestamp"] = timestamp;
-  (*request.mutable_headers())["webhook-signature"] = ingest::SignStandardWebhook(
-      *ingest::DecodeSigningSecret(kSecret), message_id, timestamp, body);
+  (*request.mutable_headers())["webhook-signature"] =
+      SignStandardWebhook(*DecodeSigningSecret(kSecret), message_id, timestamp, body);
   grpc::ClientContext context;
   v1::ReceiveDeliveryResponse response;
   return stub->ReceiveDelivery(&context, request, &response);

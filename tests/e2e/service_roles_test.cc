@@ -29,6 +29,8 @@ const GrantMatrix& ExpectedGrants() {
         {"webhook_sources", "SELECT,INSERT,UPDATE"},
         {"webhook_deliveries", "SELECT,INSERT,UPDATE"},
         {"customers", "SELECT"},
+        // Its outbox, written by triggers on ai_events (pruned through prune_event_outbox).
+        {"event_outbox", "INSERT"},
         {"audit_events", "INSERT"}}},
       {"aievents_matching",
        {{"customers", "SELECT,INSERT,UPDATE"},
@@ -41,7 +43,14 @@ const GrantMatrix& ExpectedGrants() {
         {"ai_event_associations", "SELECT"},
         {"customers", "SELECT"},
         {"api_keys", "SELECT,INSERT,UPDATE(expires_at,revoked_at)"},
-        {"audit_events", "SELECT,INSERT"}}},
+        {"audit_events", "SELECT,INSERT"},
+        // The outbound webhooks it hosts: endpoints (deleted through the API; their messages
+        // and attempts go with them by cascade), messages, attempts (appended) and the relay's
+        // cursor.
+        {"webhook_endpoints", "SELECT,INSERT,UPDATE,DELETE"},
+        {"webhook_messages", "SELECT,INSERT,UPDATE"},
+        {"webhook_attempts", "SELECT,INSERT"},
+        {"outbound_relay", "SELECT,UPDATE"}}},
       // What all three share holds no table at all; the lookup functions own what they read.
       {"aievents_app", {}},
       {"public", {}},
@@ -136,6 +145,10 @@ TEST(ServiceRoles, OnlyTheirServicesMayRunTheCrossTenantLookups) {
       {"claim_webhook_deliveries(interval,integer,interval)", {"aievents_ingest"}},
       {"webhook_inbox_backlog()", {"aievents_ingest"}},
       {"claim_customer_changes(integer,interval)", {"aievents_matching"}},
+      {"event_outbox_after(xid8,bigint,integer)", {"aievents_timeline"}},
+      {"claim_webhook_messages(integer,integer,interval)", {"aievents_timeline"}},
+      {"outbound_backlog()", {"aievents_timeline"}},
+      {"prune_event_outbox(integer)", {"aievents_ingest"}},
   };
   pqxx::connection conn(SharedSuite().database_url());
   pqxx::work txn(conn);

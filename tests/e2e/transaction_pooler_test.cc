@@ -159,7 +159,8 @@ TEST(TransactionPooler, PipelinedTransactionsRunByText) {
 
 TEST(TransactionPooler, TimelineNeedsADirectListenUrlBehindATransactionPooler) {
   const std::vector<std::string> base = {"--database-url=postgresql://pooler/aievents",
-                                         "--internal-token=0123456789abcdef0123456789abcdef"};
+                                         "--internal-token=0123456789abcdef0123456789abcdef",
+                                         "--secrets-keys=" + SecretBox::NewBase64Key()};
   std::vector<std::string> args = base;
   args.push_back("--db-pooler-mode=transaction");
   ConfigSource missing(args, {});

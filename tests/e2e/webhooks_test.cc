@@ -8,10 +8,10 @@
 
 #include "absl/time/clock.h"
 #include "aievents/v1/webhook_service.grpc.pb.h"
+#include "common/auth/standard_webhooks.h"
 #include "common/runtime/metrics.h"
 #include "grpcpp/create_channel.h"
 #include "services/ingest/ingest_server.h"
-#include "services/ingest/webhooks/standard_webhooks.h"
 #include "tests/e2e/test_helpers.h"
 #include "tools/admin/admin_commands.h"
 
@@ -39,10 +39,10 @@ Source CreateSource(const std::string& key, const std::string& vendor,
 std::map<std::string, std::string> Signed(const std::string& secret, const std::string& id,
                                           const std::string& body, absl::Time when = absl::Now()) {
   std::string timestamp = std::to_string(absl::ToUnixSeconds(when));
-  std::string key = *ingest::DecodeSigningSecret(secret);
+  std::string key = *DecodeSigningSecret(secret);
   return {{"webhook-id", id},
           {"webhook-timestamp", timestamp},
-          {"webhook-signature", ingest::SignStandardWebhook(key, id, timestamp, body)}};
+          {"webhook-signature", SignStandardWebhook(key, id, timestamp, body)}};
 }
 
 HttpResult Deliver(const std::string& url, const std::string& body,

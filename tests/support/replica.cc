@@ -38,6 +38,7 @@ std::unique_ptr<Replica> Replica::Start(const Suite& suite,
 
   timeline::TimelineConfig timeline_config;
   timeline_config.service = service_config(ServiceRole::kTimeline);
+  timeline_config.secrets_keys = suite.secrets_keys();
   replica->timeline_ =
       StartedOrDie(timeline::TimelineServer::Start(timeline_config), "replica timeline");
 

@@ -96,6 +96,12 @@ std::unique_ptr<Suite> Suite::Start() {
 
   timeline::TimelineConfig timeline_config;
   timeline_config.service = suite->service_config(ServiceRole::kTimeline);
+  timeline_config.secrets_keys = SecretsKeys();
+  // Receivers in tests listen on 127.0.0.1 over plain http.
+  timeline_config.outbound.policy = {.allow_http = true, .allow_loopback = true};
+  timeline_config.outbound.relay_interval = absl::Milliseconds(50);
+  timeline_config.outbound.claim_interval = absl::Milliseconds(50);
+  timeline_config.outbound.attempt_timeout = absl::Seconds(2);
   suite->timeline_ = StartedOrDie(timeline::TimelineServer::Start(timeline_config), "timeline");
 
   gateway::GatewayConfig gateway_config;

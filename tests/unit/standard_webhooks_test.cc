@@ -1,10 +1,10 @@
 // Standard Webhooks verification, checked against the test vector published with the
 // specification (standard-webhooks/standard-webhooks, spec and reference libraries).
-#include "services/ingest/webhooks/standard_webhooks.h"
+#include "common/auth/standard_webhooks.h"
 
 #include <gtest/gtest.h>
 
-namespace aievents::ingest {
+namespace aievents {
 namespace {
 
 constexpr char kSecret[] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -78,4 +78,4 @@ TEST(StandardWebhooks, SecretFormat) {
 }
 
 }  // namespace
-}  // namespace aievents::ingest
+}  // namespace aievents

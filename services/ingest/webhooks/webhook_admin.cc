@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/auth/api_key.h"
+#include "common/auth/standard_webhooks.h"
 #include "common/rpc/grpc_status.h"
 #include "common/rpc/page_token.h"
 #include "common/runtime/status_macros.h"
@@ -14,7 +15,6 @@
 #include "common/text/proto_enum_names.h"
 #include "common/text/text.h"
 #include "google/protobuf/util/time_util.h"
-#include "services/ingest/webhooks/standard_webhooks.h"
 #include "services/ingest/webhooks/vendor_mapping.h"
 
 namespace aievents::ingest {

@@ -5,12 +5,12 @@
 #include "absl/strings/str_cat.h"
 #include "common/auth/api_key.h"
 #include "common/auth/authenticator.h"
+#include "common/auth/standard_webhooks.h"
 #include "common/runtime/log.h"
 #include "common/runtime/metrics.h"
 #include "common/text/crypto.h"
 #include "common/text/ids.h"
 #include "common/text/proto_enum_names.h"
-#include "services/ingest/webhooks/standard_webhooks.h"
 #include "services/ingest/webhooks/vendor_mapping.h"
 
 namespace aievents::ingest {

@@ -1,4 +1,4 @@
-#include "services/ingest/webhooks/standard_webhooks.h"
+#include "common/auth/standard_webhooks.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -11,7 +11,7 @@
 #include "common/text/base64.h"
 #include "common/text/text.h"
 
-namespace aievents::ingest {
+namespace aievents {
 namespace {
 
 std::string Header(const std::map<std::string, std::string>& headers, const char* standard,
@@ -83,4 +83,4 @@ absl::Status VerifyStandardWebhook(const std::map<std::string, std::string>& hea
   return absl::UnauthenticatedError("no valid signature for this source's signing secret");
 }
 
-}  // namespace aievents::ingest
+}  // namespace aievents

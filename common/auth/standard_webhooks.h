@@ -2,8 +2,8 @@
 // Agntix: HMAC-SHA256 over "{webhook-id}.{webhook-timestamp}.{body}" with the base64 secret
 // after "whsec_", sent as space-separated "v1,<base64>" signatures (several during a key
 // rotation). Headers may be named webhook-* or svix-*.
-#ifndef AIEVENTS_SERVICES_INGEST_WEBHOOKS_STANDARD_WEBHOOKS_H_
-#define AIEVENTS_SERVICES_INGEST_WEBHOOKS_STANDARD_WEBHOOKS_H_
+#ifndef AIEVENTS_COMMON_AUTH_STANDARD_WEBHOOKS_H_
+#define AIEVENTS_COMMON_AUTH_STANDARD_WEBHOOKS_H_
 
 #include <map>
 #include <string>
@@ -13,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace aievents::ingest {
+namespace aievents {
 
 // How far a signature's timestamp may be from now, either way (replay protection).
 constexpr absl::Duration kSignatureTolerance = absl::Minutes(5);
@@ -33,6 +33,6 @@ absl::Status VerifyStandardWebhook(const std::map<std::string, std::string>& hea
                                    std::string_view body, const std::vector<std::string>& keys,
                                    absl::Time now);
 
-}  // namespace aievents::ingest
+}  // namespace aievents
 
-#endif  // AIEVENTS_SERVICES_INGEST_WEBHOOKS_STANDARD_WEBHOOKS_H_
+#endif  // AIEVENTS_COMMON_AUTH_STANDARD_WEBHOOKS_H_

@@ -1,0 +1,173 @@
+#include "services/timeline/outbound/outbound_workers.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/auth/standard_webhooks.h"
+#include "common/net/outbound_post.h"
+#include "common/runtime/log.h"
+#include "common/runtime/metrics.h"
+#include "services/timeline/outbound/message_body.h"
+#include "services/timeline/outbound/pg_endpoint_store.h"
+
+namespace aievents::timeline {
+namespace {
+
+constexpr int kRelayBatch = 500;
+// Longer than an attempt can take with its bookkeeping, so no other replica takes a message in
+// hand; a worker that dies leaves its messages to be taken again when the lease ends.
+constexpr absl::Duration kLease = absl::Seconds(60);
+
+std::string StatusLabel(const AttemptResult& result) {
+  if (!result.status_code) return "no_answer";
+  return absl::StrCat(*result.status_code / 100, "xx");
+}
+
+}  // namespace
+
+OutboundWorkers::OutboundWorkers(PgOutboxRelay* relay, PgMessageQueue* queue,
+                                 const SecretBox* secrets, SubjectRenderer render,
+                                 OutboundOptions options)
+    : relay_(relay),
+      queue_(queue),
+      secrets_(secrets),
+      render_(std::move(render)),
+      options_(options),
+      rate_limiter_({options.endpoint_rate_limit, std::max(1.0, options.endpoint_rate_limit)},
+                    {0, 0}),
+      senders_(std::make_unique<WorkerPool>(options.delivery_threads)),
+      relay_thread_([this] { RelayLoop(); }),
+      dispatch_thread_([this] { DispatchLoop(); }) {}
+
+OutboundWorkers::~OutboundWorkers() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  relay_thread_.join();
+  dispatch_thread_.join();
+  senders_.reset();  // runs what was handed over, then joins
+}
+
+bool OutboundWorkers::Pause(absl::Duration interval) {
+  std::unique_lock lock(mutex_);
+  return !wake_.wait_for(lock, absl::ToChronoMilliseconds(interval), [this] { return stopping_; });
+}
+
+void OutboundWorkers::RelayLoop() {
+  absl::Duration wait = absl::ZeroDuration();
+  while (Pause(wait)) {
+    absl::StatusOr<int> relayed = relay_->RelayOnce(kRelayBatch);
+    if (!relayed.ok()) {
+      log::Warn("outbox_relay_failed", {{"error", relayed.status().ToString()}});
+      wait = options_.relay_interval * 5;
+      continue;
+    }
+    if (*relayed > 0) {
+      Metrics::Global().Increment("aievents_outbox_relayed_total", {}, *relayed);
+      wake_.notify_all();  // new messages: the dispatcher need not wait for its interval
+    }
+    wait = *relayed == kRelayBatch ? absl::ZeroDuration() : options_.relay_interval;
+  }
+}
+
+void OutboundWorkers::DispatchLoop() {
+  while (Pause(options_.claim_interval)) {
+    while (true) {
+      int free = options_.delivery_threads - in_hand_.load();
+      if (free <= 0) break;
+      absl::StatusOr<std::vector<ClaimedMessage>> claimed =
+          queue_->Claim(free, options_.per_endpoint, kLease);
+      if (!claimed.ok()) {
+        log::Warn("webhook_claim_failed", {{"error", claimed.status().ToString()}});
+        break;
+      }
+      for (const ClaimedMessage& message : *claimed) {
+        in_hand_.fetch_add(1);
+        senders_->Submit([this, message] {
+          Deliver(message);
+          in_hand_.fetch_sub(1);
+          wake_.notify_all();
+        });
+      }
+      if (static_cast<int>(claimed->size()) < free) break;
+    }
+  }
+}
+
+void OutboundWorkers::Deliver(const ClaimedMessage& message) {
+  absl::Status recorded = [&]() -> absl::Status {
+    absl::StatusOr<std::optional<EndpointTarget>> target =
+        queue_->Target(message.tenant_id, message.endpoint_id);
+    if (!target.ok()) return target.status();
+    if (!target->has_value()) return absl::OkStatus();  // deleted, with its messages
+    if (!(*target)->enabled) return queue_->Postpone(message, absl::Minutes(1));
+    RateLimiter::Decision decision =
+        rate_limiter_.Take(message.endpoint_id, message.tenant_id, 1, absl::Now());
+    if (decision.limited && decision.granted == 0) {
+      return queue_->Postpone(message, absl::Seconds(std::max(1, decision.retry_after_seconds)));
+    }
+    AttemptResult result = Attempt(message, **target);
+    Metrics::Global().Increment("aievents_webhook_attempts_total",
+                                {{"status", StatusLabel(result)}});
+    Metrics::Global().Observe("aievents_webhook_attempt_seconds", {},
+                              absl::ToDoubleSeconds(result.duration));
+    return queue_->Record(message, result);
+  }();
+  // Not recorded: the lease runs out and the message is taken again (same webhook-id).
+  if (!recorded.ok()) {
+    log::Warn("webhook_record_failed", {{"tenant", message.tenant_id},
+                                        {"endpoint_id", message.endpoint_id},
+                                        {"error", recorded.ToString()}});
+  }
+}
+
+AttemptResult OutboundWorkers::Attempt(const ClaimedMessage& message,
+                                       const EndpointTarget& target) {
+  absl::Time start = absl::Now();
+  auto failed = [&](std::string error, bool final = false) {
+    return AttemptResult{std::nullopt, std::move(error), absl::Now() - start, final};
+  };
+  nlohmann::ordered_json data;
+  if (message.type == "customer.erased") {
+    data = {{"customer_id", message.subject_id}};
+  } else {
+    absl::StatusOr<nlohmann::ordered_json> rendered =
+        render_(message.tenant_id, message.type, message.subject_id);
+    if (absl::IsNotFound(rendered.status())) {
+      return failed("the event no longer exists; nothing was sent", true);
+    }
+    if (!rendered.ok()) return failed(absl::StrCat("not sent: ", rendered.status().message()));
+    data = *std::move(rendered);
+  }
+  std::vector<std::string> keys;
+  for (const std::string& sealed : target.sealed_secrets) {
+    absl::StatusOr<std::string> secret =
+        secrets_->Open(sealed, EndpointSecretRow(message.tenant_id, message.endpoint_id));
+    if (!secret.ok()) return failed("not sent: the signing secret cannot be opened");
+    absl::StatusOr<std::string> key = DecodeSigningSecret(*secret);
+    if (!key.ok()) return failed("not sent: the signing secret is malformed");
+    keys.push_back(*std::move(key));
+  }
+  // The URL is checked again at every attempt: its name may resolve elsewhere by now, and
+  // the connection goes only to the addresses checked here.
+  absl::StatusOr<TargetUrl> url = ParseTargetUrl(target.url, options_.policy);
+  if (!url.ok()) return failed(std::string(url.status().message()));
+  absl::StatusOr<std::vector<IpAddress>> addresses = ResolveTarget(*url, options_.policy);
+  if (!addresses.ok()) return failed(std::string(addresses.status().message()));
+  std::string body = MessageBody(message.type, message.created_at, std::move(data));
+  OutboundPost post{*url, *addresses,
+                    SignedHeaders(WebhookMessageId(message.message_id), absl::Now(), body, keys),
+                    body, options_.attempt_timeout};
+  absl::StatusOr<int> status = Post(post);
+  if (!status.ok()) return failed(std::string(status.status().message()));
+  AttemptResult result{*status, "", absl::Now() - start, false};
+  if (Judge(*status) != Verdict::kDelivered) {
+    result.error = absl::StrCat("the endpoint answered ", *status);
+  }
+  return result;
+}
+
+}  // namespace aievents::timeline

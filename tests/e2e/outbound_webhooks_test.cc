@@ -1,0 +1,380 @@
+// Outbound webhooks (issue 23): endpoints through the HTTP API, the transactional outbox, and
+// signed deliveries to a real receiver on this machine (tests/support/webhook_receiver).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "absl/strings/str_split.h"
+#include "tests/e2e/test_helpers.h"
+#include "tests/support/webhook_receiver.h"
+
+namespace aievents::testing {
+namespace {
+
+nlohmann::json CreateEndpoint(Suite& suite, const std::string& key, const std::string& url,
+                              const std::vector<std::string>& types) {
+  HttpResult created =
+      suite.Post(key, "/v1/webhook-endpoints", {{"url", url}, {"event_types", types}});
+  EXPECT_EQ(created.status, 201) << created.body;
+  return created.Json();
+}
+
+// The delivered messages of `type` about `subject`, waiting up to 30 s for `count` of them.
+std::vector<WebhookReceiver::Received> Deliveries(WebhookReceiver& receiver,
+                                                  const std::string& type,
+                                                  const std::string& subject, size_t count,
+                                                  absl::Duration wait = absl::Seconds(30)) {
+  std::vector<WebhookReceiver::Received> found;
+  for (int i = 0; i < absl::ToInt64Milliseconds(wait) / 100; ++i) {
+    found.clear();
+    for (const WebhookReceiver::Received& message : receiver.received()) {
+      nlohmann::json body = message.Json();
+      if (body.value("type", "") == type && body["data"].value("id", "") == subject) {
+        found.push_back(message);
+      }
+    }
+    if (found.size() >= count) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return found;
+}
+
+nlohmann::json EndpointAfter(Suite& suite, const std::string& key, const std::string& id,
+                             const std::function<bool(const nlohmann::json&)>& done) {
+  nlohmann::json endpoint;
+  for (int i = 0; i < 300; ++i) {
+    endpoint = suite.Get(key, "/v1/webhook-endpoints/" + id).Json();
+    if (done(endpoint)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return endpoint;
+}
+
+TEST(OutboundWebhooks, TheSecretIsShownOnlyWhenCreated) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  HttpResult created = suite.Post(tenant.api_key, "/v1/webhook-endpoints",
+                                  {{"url", "http://127.0.0.1:9/hooks"},
+                                   {"event_types", {"ai_event.created"}},
+                                   {"description", "CRM tasks"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  nlohmann::json endpoint = created.Json();
+  std::string secret = endpoint["secret"];
+  ASSERT_EQ(secret.rfind("whsec_", 0), 0u) << secret;
+  EXPECT_GE(secret.size(), std::string("whsec_").size() + 32);  // base64 of 24-64 bytes
+  EXPECT_EQ(endpoint["url"], "http://127.0.0.1:9/hooks");
+  EXPECT_EQ(endpoint["event_types"], nlohmann::json::array({"ai_event.created"}));
+  EXPECT_EQ(endpoint["description"], "CRM tasks");
+  EXPECT_EQ(endpoint["status"], "enabled");
+  EXPECT_TRUE(endpoint["create_time"].is_string());
+
+  nlohmann::json listed = suite.Get(tenant.api_key, "/v1/webhook-endpoints").Json();
+  ASSERT_EQ(listed["webhook_endpoints"].size(), 1u);
+  EXPECT_EQ(listed["webhook_endpoints"][0]["id"], endpoint["id"]);
+  EXPECT_TRUE(listed["webhook_endpoints"][0]["secret"].is_null());
+  nlohmann::json shown =
+      suite.Get(tenant.api_key, "/v1/webhook-endpoints/" + endpoint["id"].get<std::string>())
+          .Json();
+  EXPECT_TRUE(shown["secret"].is_null());
+  EXPECT_EQ(shown["url"], endpoint["url"]);
+}
+
+TEST(OutboundWebhooks, BadEndpointsAreRefusedNamingTheField) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  HttpResult result = suite.Post(tenant.api_key, "/v1/webhook-endpoints",
+                                 {{"url", "ftp://example.com/x"}, {"event_types", {"nope"}}});
+  EXPECT_EQ(result.status, 400);
+  EXPECT_NE(ViolationFor(result, "url"), "") << result.body;
+  EXPECT_NE(ViolationFor(result, "event_types[0]"), "") << result.body;
+  result = suite.Post(tenant.api_key, "/v1/webhook-endpoints", {{"url", "https://example.com/"}});
+  EXPECT_EQ(result.status, 400);
+  EXPECT_NE(ViolationFor(result, "event_types"), "") << result.body;
+}
+
+// The suite allows loopback and plain http (as `make up` does); every other refused form is
+// still refused, and 169.254.169.254 (cloud metadata) even so.
+TEST(OutboundWebhooks, EachSsrfFormIsRefused) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  for (const char* url : {
+           "http://169.254.169.254/latest/meta-data/",  // link-local: cloud metadata
+           "https://10.0.0.1/hooks",                    // RFC 1918
+           "https://172.16.5.4/hooks",                  // RFC 1918
+           "https://192.168.1.1/hooks",                 // RFC 1918
+           "https://100.64.0.1/hooks",                  // CGNAT
+           "https://224.0.0.1/hooks",                   // multicast
+           "https://0.0.0.0/hooks",                     // unspecified
+           "https://192.0.2.10/hooks",                  // documentation
+           "https://[fd00::1]/hooks",                   // ULA
+           "https://[fe80::1]/hooks",                   // link-local
+           "https://[::ffff:10.0.0.1]/hooks",           // IPv4-mapped private
+           "https://[2002:a00:1::1]/hooks",             // 6to4 of 10.0.0.1
+           "https://[64:ff9b::a9fe:a9fe]/hooks",        // NAT64 of 169.254.169.254
+           "https://user:secret@example.com/hooks",     // credentials
+           "ftp://example.com/hooks",                   // scheme
+       }) {
+    HttpResult result = suite.Post(tenant.api_key, "/v1/webhook-endpoints",
+                                   {{"url", url}, {"event_types", {"ai_event.created"}}});
+    EXPECT_EQ(result.status, 400) << url << ": " << result.body;
+    EXPECT_NE(ViolationFor(result, "url"), "") << url << ": " << result.body;
+  }
+  EXPECT_TRUE(
+      suite.Get(tenant.api_key, "/v1/webhook-endpoints").Json()["webhook_endpoints"].empty());
+}
+
+TEST(OutboundWebhooks, EachTypeIsDeliveredSignedWithTheEventAsTheApiShowsIt) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  auto receiver = WebhookReceiver::Start();
+  nlohmann::json endpoint = CreateEndpoint(suite, tenant.api_key, receiver->url(),
+                                           {"ai_event.created", "ai_event.associated"});
+  std::string secret = endpoint["secret"];
+
+  std::string waiting = CreateEvent(suite, tenant.api_key, {{"email", "hook@example.com"}},
+                                    "2026-03-10T10:00:00Z", "hook-1")["id"];
+  auto created = Deliveries(*receiver, "ai_event.created", waiting, 1);
+  ASSERT_EQ(created.size(), 1u);
+  EXPECT_TRUE(created[0].VerifiedWith(secret).ok()) << created[0].VerifiedWith(secret);
+  EXPECT_EQ(created[0].Header("webhook-id").rfind("msg_", 0), 0u);
+  EXPECT_EQ(created[0].Header("content-type"), "application/json");
+  nlohmann::json body = created[0].Json();
+  EXPECT_TRUE(body["timestamp"].is_string());
+  nlohmann::json shown = suite.Get(tenant.api_key, "/v1/ai-events/" + waiting).Json();
+  EXPECT_EQ(body["data"], shown) << "data is the event exactly as GET returns it";
+  EXPECT_TRUE(body["data"]["customer_id"].is_null());
+
+  // Re-matching: the customer that now matches links it.
+  std::string customer = CreateCustomer(suite, tenant.api_key, {{"email", "hook@example.com"}});
+  auto associated = Deliveries(*receiver, "ai_event.associated", waiting, 1);
+  ASSERT_EQ(associated.size(), 1u);
+  EXPECT_TRUE(associated[0].VerifiedWith(secret).ok());
+  EXPECT_EQ(associated[0].Json()["data"]["customer_id"], customer);
+  EXPECT_NE(associated[0].Header("webhook-id"), created[0].Header("webhook-id"));
+
+  // By hand: another event associated through the API.
+  std::string other = CreateEvent(suite, tenant.api_key, {{"email", "nobody-else@example.com"}},
+                                  "2026-03-11T10:00:00Z", "hook-2")["id"];
+  HttpResult linked = suite.Post(tenant.api_key, "/v1/ai-events/" + other + ":associate",
+                                 {{"customer_id", customer}});
+  ASSERT_EQ(linked.status, 200) << linked.body;
+  auto by_hand = Deliveries(*receiver, "ai_event.associated", other, 1);
+  ASSERT_EQ(by_hand.size(), 1u);
+  EXPECT_EQ(by_hand[0].Json()["data"]["match_method"], "manual");
+
+  // A repeated event (same idempotency key) is stored once and announced once.
+  nlohmann::json again = ValidEvent({{"email", "hook@example.com"}});
+  again["ai_event"]["occurred_at"] = "2026-03-10T10:00:00Z";
+  again["ai_event"]["source_eid"] = "hook-1";
+  EXPECT_EQ(suite.Post(tenant.api_key, "/v1/ai-events", again).status, 200);
+  EXPECT_EQ(Deliveries(*receiver, "ai_event.created", waiting, 2, absl::Seconds(2)).size(), 1u);
+}
+
+TEST(OutboundWebhooks, AFailedAttemptIsRetriedWithTheSameWebhookId) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  auto receiver = WebhookReceiver::Start();
+  receiver->AnswerNext({503});
+  nlohmann::json endpoint =
+      CreateEndpoint(suite, tenant.api_key, receiver->url(), {"ai_event.created"});
+  std::string id = endpoint["id"];
+  std::string event = CreateEvent(suite, tenant.api_key, {{"email", "retry@example.com"}},
+                                  "2026-03-10T10:00:00Z", "retry")["id"];
+  auto tries = Deliveries(*receiver, "ai_event.created", event, 2);  // the retry comes after 5 s
+  ASSERT_EQ(tries.size(), 2u);
+  EXPECT_EQ(tries[0].Header("webhook-id"), tries[1].Header("webhook-id"));
+  EXPECT_TRUE(tries[1].VerifiedWith(endpoint["secret"]).ok());
+
+  nlohmann::json attempts;
+  for (int i = 0; i < 100; ++i) {
+    attempts = suite.Get(tenant.api_key, "/v1/webhook-endpoints/" + id + "/attempts").Json();
+    if (attempts["attempts"].size() >= 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(attempts["attempts"].size(), 2u) << attempts;
+  EXPECT_EQ(attempts["attempts"][0]["status_code"], 200) << "newest first";
+  EXPECT_EQ(attempts["attempts"][1]["status_code"], 503);
+  EXPECT_EQ(attempts["attempts"][1]["error"], "the endpoint answered 503");
+  EXPECT_TRUE(attempts["attempts"][1]["next_retry_time"].is_string());
+  EXPECT_TRUE(attempts["attempts"][0]["next_retry_time"].is_null());
+  EXPECT_EQ(attempts["attempts"][0]["event_type"], "ai_event.created");
+  EXPECT_EQ(attempts["attempts"][0]["message_id"], tries[0].Header("webhook-id"));
+  nlohmann::json shown = EndpointAfter(suite, tenant.api_key, id, [](const nlohmann::json& e) {
+    return e["failing_since"].is_null();
+  });
+  EXPECT_TRUE(shown["last_success_time"].is_string());
+}
+
+TEST(OutboundWebhooks, GoneDisablesTheEndpoint) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  auto receiver = WebhookReceiver::Start();
+  receiver->AnswerNext({410});
+  std::string id =
+      CreateEndpoint(suite, tenant.api_key, receiver->url(), {"ai_event.created"})["id"];
+  CreateEvent(suite, tenant.api_key, {{"email", "gone@example.com"}}, "2026-03-10T10:00:00Z",
+              "gone");
+  nlohmann::json endpoint = EndpointAfter(
+      suite, tenant.api_key, id, [](const nlohmann::json& e) { return e["status"] == "disabled"; });
+  EXPECT_EQ(endpoint["status"], "disabled");
+  EXPECT_EQ(endpoint["disabled_reason"], "gone");
+  // Nothing more is sent to it.
+  CreateEvent(suite, tenant.api_key, {{"email", "gone2@example.com"}}, "2026-03-10T11:00:00Z",
+              "gone2");
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_EQ(receiver->received().size(), 1u);
+}
+
+TEST(OutboundWebhooks, ARotatedSecretSignsBesideTheNewOne) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  auto receiver = WebhookReceiver::Start();
+  nlohmann::json endpoint =
+      CreateEndpoint(suite, tenant.api_key, receiver->url(), {"ai_event.created"});
+  std::string id = endpoint["id"];
+  HttpResult rotated = suite.Post(tenant.api_key, "/v1/webhook-endpoints/" + id + ":rotate-secret",
+                                  nlohmann::json::object());
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  std::string new_secret = rotated.Json()["secret"];
+  ASSERT_NE(new_secret, endpoint["secret"]);
+  std::string event = CreateEvent(suite, tenant.api_key, {{"email", "rotate@example.com"}},
+                                  "2026-03-10T10:00:00Z", "rotate")["id"];
+  auto delivered = Deliveries(*receiver, "ai_event.created", event, 1);
+  ASSERT_EQ(delivered.size(), 1u);
+  std::vector<std::string> signatures =
+      absl::StrSplit(delivered[0].Header("webhook-signature"), ' ');
+  ASSERT_EQ(signatures.size(), 2u) << delivered[0].Header("webhook-signature");
+  for (const std::string& signature : signatures) EXPECT_EQ(signature.rfind("v1,", 0), 0u);
+  EXPECT_TRUE(delivered[0].VerifiedWith(new_secret).ok());
+  EXPECT_TRUE(delivered[0].VerifiedWith(endpoint["secret"]).ok());
+  // Each secret verifies exactly one of the two signatures.
+  for (const std::string& secret : {new_secret, endpoint["secret"].get<std::string>()}) {
+    int verified = 0;
+    for (const std::string& signature : signatures) {
+      WebhookReceiver::Received single = delivered[0];
+      single.headers["webhook-signature"] = signature;
+      if (single.VerifiedWith(secret).ok()) ++verified;
+    }
+    EXPECT_EQ(verified, 1);
+  }
+}
+
+TEST(OutboundWebhooks, UpdateDisableDeleteAndRecover) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  auto receiver = WebhookReceiver::Start();
+  std::string id =
+      CreateEndpoint(suite, tenant.api_key, "http://127.0.0.1:9/none", {"ai_event.created"})["id"];
+  std::string path = "/v1/webhook-endpoints/" + id;
+  HttpResult patched = suite.Call(
+      tenant.api_key, "PATCH", path,
+      nlohmann::json{{"url", receiver->url()}, {"description", "moved"}, {"status", "disabled"}}
+          .dump());
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(patched.Json()["url"], receiver->url());
+  EXPECT_EQ(patched.Json()["status"], "disabled");
+  EXPECT_EQ(patched.Json()["disabled_reason"], "manual");
+  EXPECT_EQ(patched.Json()["event_types"], nlohmann::json::array({"ai_event.created"}));
+  std::string skipped = CreateEvent(suite, tenant.api_key, {{"email", "off@example.com"}},
+                                    "2026-03-10T10:00:00Z", "off")["id"];
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_TRUE(receiver->received().empty()) << "a disabled endpoint gets nothing";
+
+  patched = suite.Call(tenant.api_key, "PATCH", path, R"({"status": "enabled"})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(patched.Json()["disabled_reason"], "");
+  std::string sent = CreateEvent(suite, tenant.api_key, {{"email", "on@example.com"}},
+                                 "2026-03-10T11:00:00Z", "on")["id"];
+  ASSERT_EQ(Deliveries(*receiver, "ai_event.created", sent, 1).size(), 1u);
+
+  // Recover: a message whose retries are spent is failed; recover queues it again. (Spending
+  // eight attempts takes 27 hours, so the test marks it failed as the worker would.)
+  {
+    pqxx::connection conn(suite.database_url());
+    pqxx::work txn(conn);
+    txn.exec_params(
+        "UPDATE webhook_messages SET status = 'failed', attempts = 8"
+        " WHERE endpoint_id = $1",
+        id);
+    txn.commit();
+  }
+  HttpResult recovered =
+      suite.Post(tenant.api_key, path + ":recover", {{"since", "2020-01-01T00:00:00Z"}});
+  ASSERT_EQ(recovered.status, 202) << recovered.body;
+  EXPECT_EQ(recovered.Json()["recovered"], 1);
+  auto again = Deliveries(*receiver, "ai_event.created", sent, 2);
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(again[0].Header("webhook-id"), again[1].Header("webhook-id"));
+  EXPECT_EQ(
+      suite.Post(tenant.api_key, path + ":recover", {{"since", "2999-01-01T00:00:00Z"}}).status,
+      400);
+
+  HttpResult deleted = suite.Call(tenant.api_key, "DELETE", path);
+  EXPECT_EQ(deleted.status, 204) << deleted.body;
+  EXPECT_EQ(suite.Get(tenant.api_key, path).status, 404);
+  pqxx::connection conn(suite.database_url());
+  pqxx::work txn(conn);
+  EXPECT_EQ(txn.exec_params1("SELECT count(*) FROM webhook_messages WHERE endpoint_id = $1", id)[0]
+                .as<int>(),
+            0);
+  (void)skipped;
+}
+
+TEST(OutboundWebhooks, ATenantSeesAndHearsOnlyItsOwn) {
+  Suite& suite = SharedSuite();
+  auto alice = suite.NewTenant("alice");
+  auto bob = suite.NewTenant("bob");
+  auto receiver = WebhookReceiver::Start();
+  std::string id =
+      CreateEndpoint(suite, alice.api_key, receiver->url(), {"ai_event.created"})["id"];
+  std::string path = "/v1/webhook-endpoints/" + id;
+  EXPECT_EQ(suite.Get(bob.api_key, path).status, 404);
+  EXPECT_EQ(suite.Call(bob.api_key, "PATCH", path, R"({"description": "x"})").status, 404);
+  EXPECT_EQ(suite.Post(bob.api_key, path + ":rotate-secret", nlohmann::json::object()).status, 404);
+  EXPECT_EQ(suite.Get(bob.api_key, path + "/attempts").status, 404);
+  EXPECT_EQ(suite.Post(bob.api_key, path + ":recover", {{"since", "2020-01-01T00:00:00Z"}}).status,
+            404);
+  EXPECT_EQ(suite.Call(bob.api_key, "DELETE", path).status, 404);
+  EXPECT_TRUE(suite.Get(bob.api_key, "/v1/webhook-endpoints").Json()["webhook_endpoints"].empty());
+
+  std::string bobs = CreateEvent(suite, bob.api_key, {{"email", "bob@example.com"}},
+                                 "2026-03-10T10:00:00Z", "bob")["id"];
+  std::string alices = CreateEvent(suite, alice.api_key, {{"email", "alice@example.com"}},
+                                   "2026-03-10T10:00:00Z", "alice")["id"];
+  ASSERT_EQ(Deliveries(*receiver, "ai_event.created", alices, 1).size(), 1u);
+  EXPECT_TRUE(Deliveries(*receiver, "ai_event.created", bobs, 1, absl::Seconds(2)).empty());
+  EXPECT_EQ(suite.Get(alice.api_key, path).status, 200);
+}
+
+// The outbox is written in the change's own transaction, by ingest's role: inside it the row
+// is there, and a rollback takes it away with the event.
+TEST(OutboundWebhooks, OnlyACommittedChangeIsAnnounced) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  // The owner (a superuser here) acts as ingest for the insert, then looks as itself, inside
+  // the same transaction (ingest may only insert into the outbox).
+  pqxx::connection conn(suite.database_url());
+  pqxx::work txn(conn);
+  txn.exec("SET LOCAL ROLE aievents_ingest");
+  txn.exec_params("SELECT set_config('app.tenant_id', $1, true)", tenant.id);
+  std::string id = txn.exec_params1(
+                          "INSERT INTO ai_events (tenant_id, id, match_method, event_type, source,"
+                          " summary, raw_payload, idempotency_key, occurred_at) VALUES ($1,"
+                          " gen_random_uuid(), 'none', 'phone_call', 'test', 's', '{}',"
+                          " 'outbox-rollback', now()) RETURNING id::text",
+                          tenant.id)[0]
+                       .as<std::string>();
+  txn.exec("RESET ROLE");
+  const char* count_sql =
+      "SELECT count(*) FROM event_outbox WHERE subject_id = $1::uuid AND type = 'ai_event.created'";
+  EXPECT_EQ(txn.exec_params1(count_sql, id)[0].as<int>(), 1);
+  txn.abort();
+  pqxx::connection owner(suite.database_url());
+  pqxx::work read(owner);
+  EXPECT_EQ(read.exec_params1(count_sql, id)[0].as<int>(), 0);
+}
+
+}  // namespace
+}  // namespace aievents::testing
