@@ -59,7 +59,7 @@ TimelineConfig LoadTimelineConfig(ConfigSource& source) {
   config.outbound.per_endpoint = source.Int("webhook-endpoint-concurrency", 10, 1, 100,
                                             "outbound attempts in flight per endpoint");
   config.outbound.endpoint_rate_limit =
-      source.Int("webhook-endpoint-rate-limit", 50, 0, 100000,
+      source.Int("webhook-endpoint-rate-limit", 200, 0, 100000,
                  "outbound messages a second per endpoint and process (0: no limit)");
   config.outbound.relay_interval =
       absl::Milliseconds(source.Int("webhook-relay-interval-ms", 200, 10, 60000,

@@ -5,14 +5,16 @@ scripts/run-chaos.sh prepares a durable throwaway PostgreSQL, migrates it and cr
 and an API key, then runs this driver, which:
 
   1. starts the four real binaries from build/ on free loopback ports, each with its own log;
-  2. creates an Agntix webhook source through the HTTP API;
+  2. creates an Agntix webhook source and an outbound webhook endpoint (ai_event.created, to a
+     receiver in this driver that verifies signatures) through the HTTP API;
   3. runs two paced clients: event senders (unique idempotency keys, each retried with the same
      key and body until it gets a 2xx) and webhook senders (signed Agntix session.ended
      deliveries, each retried until 2xx), plus one readiness prober per /readyz endpoint;
   4. meanwhile injects the faults one after another, waiting after each until the suite has
      recovered (or the recovery bound has passed) and then letting it settle;
   5. checks the database as the owner (every acknowledged event exactly once, every
-     acknowledged delivery in the inbox and processed), the recovery bound and the readiness
+     acknowledged delivery in the inbox and processed, every acknowledged event announced to
+     the subscriber under one webhook-id), the recovery bound and the readiness
      transitions, and prints the table of what the clients and the probes saw.
 
 Python 3 standard library only (Debian's /usr/bin/python3): PyPI is not reachable from CI, and
@@ -26,6 +28,7 @@ import collections
 import hashlib
 import hmac
 import http.client
+import http.server
 import json
 import os
 import random
@@ -79,6 +82,11 @@ def parse_args():
     p.add_argument("--webhook-bound", type=float, default=env_number("CHAOS_WEBHOOK_BOUND", 90.0),
                    help="seconds after the last fault within which every acknowledged delivery "
                         "must be processed")
+    p.add_argument("--outbound-bound", type=float,
+                   default=env_number("CHAOS_OUTBOUND_BOUND", 150.0),
+                   help="seconds after the last fault within which every acknowledged event's "
+                        "ai_event.created must reach the subscriber (a message in hand when "
+                        "its process died waits for its 60 s lease)")
     p.add_argument("--settle", type=float, default=env_number("CHAOS_SETTLE_SECONDS", 3.0))
     p.add_argument("--restart-delay", type=float,
                    default=env_number("CHAOS_RESTART_DELAY", 1.0),
@@ -87,7 +95,7 @@ def parse_args():
                    help="PostgreSQL stays stopped this long between stop and start")
     p.add_argument("--freeze", type=float, default=env_number("CHAOS_FREEZE_SECONDS", 10.0),
                    help="how long matching is stopped with SIGSTOP")
-    p.add_argument("--time-limit", type=float, default=env_number("CHAOS_TIME_LIMIT", 240.0))
+    p.add_argument("--time-limit", type=float, default=env_number("CHAOS_TIME_LIMIT", 360.0))
     p.add_argument("--faults", default=os.environ.get("CHAOS_FAULTS", "") or ",".join(FAULTS),
                    help="comma-separated subset of: " + ", ".join(FAULTS))
     p.add_argument("--probe-interval", type=float,
@@ -502,6 +510,54 @@ class Prober:
 # Database checks (as the owner, scoped to the tenant: row-level security binds it too)
 
 
+class OutboundReceiver:
+    """A subscriber's endpoint on loopback: verifies each outbound webhook's Standard Webhooks
+    signature and records, per event, the webhook-ids it arrived with."""
+
+    def __init__(self):
+        self.secret = None  # set once the endpoint exists
+        self.lock = threading.Lock()
+        self.ids_by_event = collections.defaultdict(set)  # event id -> {webhook-id}
+        self.received = 0
+        self.unverified = []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                receiver.record({k.lower(): v for k, v in self.headers.items()}, body)
+                self.send_response(200)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *_):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def verified(self, headers, body):
+        key = base64.b64decode(self.secret[len("whsec_"):])
+        signed = f'{headers.get("webhook-id")}.{headers.get("webhook-timestamp")}.'.encode() + body
+        expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+        return any(hmac.compare_digest(entry.partition(",")[2], expected)
+                   for entry in headers.get("webhook-signature", "").split())
+
+    def record(self, headers, body):
+        with self.lock:
+            self.received += 1
+            if self.secret is None or not self.verified(headers, body):
+                self.unverified.append(headers.get("webhook-id"))
+                return
+            message = json.loads(body)
+            if message.get("type") == "ai_event.created":
+                self.ids_by_event[message["data"]["id"]].add(headers["webhook-id"])
+
+    def stop(self):
+        self.server.shutdown()
+
+
 def psql(url, tenant, query, timeout=60):
     out = subprocess.run(
         ["psql", "-X", "-q", "-tA", "-F", "\t", "-v", "ON_ERROR_STOP=1", url,
@@ -565,6 +621,8 @@ class Driver:
         matching_env = dict(shared, AIEVENTS_DATABASE_URL=a.matching_url)
         timeline_env = dict(shared, AIEVENTS_DATABASE_URL=a.timeline_url)
         timeline_env["AIEVENTS_SECRETS_KEY_FILE"] = a.secrets_keys_file
+        # Outbound webhooks go to the driver's receiver on loopback.
+        timeline_env["AIEVENTS_WEBHOOK_ALLOW"] = "http,loopback"
         b = a.build_dir
         addr = lambda p: f"127.0.0.1:{p}"  # noqa: E731
         specs = {
@@ -646,6 +704,19 @@ class Driver:
             raise RuntimeError(f"creating the webhook source answered {status}: {data[:300]!r}")
         created = json.loads(data)
         return created["source"]["id"], created["url_path"], secret
+
+    def create_endpoint(self):
+        """Subscribes the driver's receiver to ai_event.created."""
+        self.outbound = OutboundReceiver()
+        status, _, data = http_request(
+            "127.0.0.1", self.gateway_port, "POST", "/v1/webhook-endpoints",
+            body=json.dumps({"url": f"http://127.0.0.1:{self.outbound.port}/hooks",
+                             "event_types": ["ai_event.created"],
+                             "description": "chaos"}).encode(),
+            headers={"x-api-key": self.api_key, "content-type": "application/json"}, timeout=10)
+        if status != 201:
+            raise RuntimeError(f"creating the webhook endpoint answered {status}: {data[:300]!r}")
+        self.outbound.secret = json.loads(data)["secret"]
 
     # ---- faults
 
@@ -736,6 +807,7 @@ class Driver:
         self.start_services()
         source_id, url_path, secret = self.create_source()
         self.source_id = source_id
+        self.create_endpoint()
         with open(os.path.join(a.root, "tests/fixtures/agntix/session_ended.json")) as f:
             fixture = json.load(f)
 
@@ -895,6 +967,37 @@ class Driver:
         if calls_missing:
             self.fail(f"{len(calls_missing)} acknowledged calls do not have exactly one event, "
                       f"e.g. {calls_missing[:5]}")
+        self.check_outbound(acked)
+
+    def check_outbound(self, acked):
+        """Every acknowledged event's ai_event.created reaches the subscriber, signed; a
+        duplicate is allowed only with the same webhook-id (the receiver's idempotency key)."""
+        a = self.args
+        events = {v[0] for v in acked.values()}
+        # A message in hand when its process was killed waits for its lease (60 s) to end.
+        deadline = self.last_lifted + a.outbound_bound
+        while True:
+            with self.outbound.lock:
+                missing = sorted(e for e in events if e not in self.outbound.ids_by_event)
+            if not missing or now() > deadline:
+                break
+            time.sleep(0.5)
+        self.outbound_delivered_after = (now() - self.last_lifted) if not missing else None
+        with self.outbound.lock:
+            split = sorted(e for e in events if len(self.outbound.ids_by_event.get(e, ())) > 1)
+            received, unverified = self.outbound.received, list(self.outbound.unverified)
+        self.outbound.stop()
+        self.totals.update(outbound_events=len(events), outbound_missing=len(missing),
+                           outbound_received=received, outbound_unverified=len(unverified),
+                           outbound_split_ids=len(split))
+        if missing:
+            self.fail(f"{len(missing)} acknowledged events' ai_event.created never arrived "
+                      f"{a.outbound_bound:g} s after the last fault, e.g. {missing[:5]}")
+        if split:
+            self.fail(f"{len(split)} events arrived under more than one webhook-id, "
+                      f"e.g. {split[:5]}")
+        if unverified:
+            self.fail(f"{len(unverified)} outbound messages did not verify, e.g. {unverified[:5]}")
 
     def window_stats(self, records, fault):
         inside = [r for r in records if fault.injected <= r[1] < fault.window_end]
@@ -1022,6 +1125,14 @@ class Driver:
               f"{t['webhooks_lost']} lost; {t['webhooks_pending_when_load_ended']} still pending "
               f"when the load ended; all processed {processed_after} after the last fault was "
               f"lifted; {t['webhook_events']} call events")
+        if "outbound_events" in t:
+            delivered_after = ("-" if self.outbound_delivered_after is None
+                               else f"{self.outbound_delivered_after:.1f} s")
+            print(f"outbound: {t['outbound_events']} acknowledged events, "
+                  f"{t['outbound_missing']} never announced, {t['outbound_received']} messages "
+                  f"received ({t['outbound_unverified']} unverified), "
+                  f"{t['outbound_split_ids']} events under two webhook-ids; all announced "
+                  f"{delivered_after} after the last fault was lifted")
         counts = log_counts(self.log_dir)
         print("log lines: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
         print(f"load ran {self.load_ended - self.load_started:.0f} s; "

@@ -19,6 +19,28 @@ constexpr int kRelayBatch = 500;
 // hand; a worker that dies leaves its messages to be taken again when the lease ends.
 constexpr absl::Duration kLease = absl::Seconds(60);
 
+constexpr absl::Duration kBacklogReportInterval = absl::Seconds(5);
+
+void DescribeMetrics() {
+  Metrics& metrics = Metrics::Global();
+  metrics.DescribeGauge("aievents_outbox_pending",
+                        "Changes in ingest's outbox the relay has not fanned out yet.");
+  metrics.DescribeGauge("aievents_outbox_oldest_seconds",
+                        "Age of the oldest change the relay has not fanned out yet.");
+  metrics.DescribeGauge("aievents_webhook_messages_pending",
+                        "Outbound messages waiting for delivery, across tenants and endpoints.");
+  metrics.DescribeGauge("aievents_webhook_messages_oldest_seconds",
+                        "Age of the oldest outbound message waiting for delivery.");
+  metrics.DescribeGauge(
+      "aievents_webhook_endpoints_disabled",
+      "Outbound webhook endpoints disabled (by a person, a 410 or 5 days failing).");
+  metrics.DescribeCounter("aievents_outbox_relayed_total", "Outbox changes fanned out.");
+  metrics.DescribeCounter("aievents_webhook_attempts_total",
+                          "Outbound delivery attempts by result: 2xx, 4xx, 5xx, no_answer.");
+  metrics.DescribeHistogram("aievents_webhook_attempt_seconds",
+                            "Duration of outbound delivery attempts.");
+}
+
 std::string StatusLabel(const AttemptResult& result) {
   if (!result.status_code) return "no_answer";
   return absl::StrCat(*result.status_code / 100, "xx");
@@ -36,9 +58,11 @@ OutboundWorkers::OutboundWorkers(PgOutboxRelay* relay, PgMessageQueue* queue,
       options_(options),
       rate_limiter_({options.endpoint_rate_limit, std::max(1.0, options.endpoint_rate_limit)},
                     {0, 0}),
-      senders_(std::make_unique<WorkerPool>(options.delivery_threads)),
-      relay_thread_([this] { RelayLoop(); }),
-      dispatch_thread_([this] { DispatchLoop(); }) {}
+      senders_(std::make_unique<WorkerPool>(options.delivery_threads)) {
+  DescribeMetrics();  // before the threads' first use
+  relay_thread_ = std::thread([this] { RelayLoop(); });
+  dispatch_thread_ = std::thread([this] { DispatchLoop(); });
+}
 
 OutboundWorkers::~OutboundWorkers() {
   {
@@ -51,9 +75,20 @@ OutboundWorkers::~OutboundWorkers() {
   senders_.reset();  // runs what was handed over, then joins
 }
 
-bool OutboundWorkers::Pause(absl::Duration interval) {
+bool OutboundWorkers::Pause(absl::Duration interval, bool* woken) {
   std::unique_lock lock(mutex_);
-  return !wake_.wait_for(lock, absl::ToChronoMilliseconds(interval), [this] { return stopping_; });
+  wake_.wait_for(lock, absl::ToChronoMilliseconds(interval),
+                 [&] { return stopping_ || (woken != nullptr && *woken); });
+  if (woken != nullptr) *woken = false;
+  return !stopping_;
+}
+
+void OutboundWorkers::WakeDispatcher() {
+  {
+    std::lock_guard lock(mutex_);
+    dispatch_woken_ = true;
+  }
+  wake_.notify_all();
 }
 
 void OutboundWorkers::RelayLoop() {
@@ -67,14 +102,32 @@ void OutboundWorkers::RelayLoop() {
     }
     if (*relayed > 0) {
       Metrics::Global().Increment("aievents_outbox_relayed_total", {}, *relayed);
-      wake_.notify_all();  // new messages: the dispatcher need not wait for its interval
+      WakeDispatcher();  // new messages: the dispatcher need not wait for its interval
     }
     wait = *relayed == kRelayBatch ? absl::ZeroDuration() : options_.relay_interval;
   }
 }
 
+void OutboundWorkers::ReportBacklog() {
+  absl::StatusOr<OutboundBacklog> backlog = queue_->Backlog();
+  if (!backlog.ok()) return;  // the claim logs what is wrong with the database
+  Metrics& metrics = Metrics::Global();
+  metrics.SetGauge("aievents_outbox_pending", {}, static_cast<double>(backlog->outbox_rows));
+  metrics.SetGauge("aievents_outbox_oldest_seconds", {}, backlog->outbox_oldest_seconds);
+  metrics.SetGauge("aievents_webhook_messages_pending", {},
+                   static_cast<double>(backlog->pending_messages));
+  metrics.SetGauge("aievents_webhook_messages_oldest_seconds", {}, backlog->pending_oldest_seconds);
+  metrics.SetGauge("aievents_webhook_endpoints_disabled", {},
+                   static_cast<double>(backlog->disabled_endpoints));
+}
+
 void OutboundWorkers::DispatchLoop() {
-  while (Pause(options_.claim_interval)) {
+  absl::Time reported = absl::InfinitePast();
+  while (Pause(options_.claim_interval, &dispatch_woken_)) {
+    if (absl::Now() - reported >= kBacklogReportInterval) {
+      ReportBacklog();
+      reported = absl::Now();
+    }
     while (true) {
       int free = options_.delivery_threads - in_hand_.load();
       if (free <= 0) break;
@@ -89,7 +142,7 @@ void OutboundWorkers::DispatchLoop() {
         senders_->Submit([this, message] {
           Deliver(message);
           in_hand_.fetch_sub(1);
-          wake_.notify_all();
+          WakeDispatcher();  // a thread is free, and the endpoint's batch may be done
         });
       }
       if (static_cast<int>(claimed->size()) < free) break;

@@ -32,7 +32,7 @@ struct OutboundOptions {
   // Attempts in flight per endpoint at most.
   int per_endpoint = 10;
   // Messages a second per endpoint, per process (0: no limit).
-  double endpoint_rate_limit = 50;
+  double endpoint_rate_limit = 200;
   absl::Duration relay_interval = absl::Milliseconds(200);
   absl::Duration claim_interval = absl::Milliseconds(200);
   absl::Duration attempt_timeout = kAttemptTimeout;
@@ -55,11 +55,13 @@ class OutboundWorkers {
  private:
   void RelayLoop();
   void DispatchLoop();
+  void ReportBacklog();
   void Deliver(const ClaimedMessage& message);
   // Sends one message to its endpoint; what the attempt record says.
   AttemptResult Attempt(const ClaimedMessage& message, const EndpointTarget& target);
-  // Waits `interval` or until stopping; false when stopping.
-  bool Pause(absl::Duration interval);
+  // Waits `interval`, or until stopping or `*woken` (which it then clears); false when stopping.
+  bool Pause(absl::Duration interval, bool* woken = nullptr);
+  void WakeDispatcher();
 
   PgOutboxRelay* relay_;
   PgMessageQueue* queue_;
@@ -71,6 +73,7 @@ class OutboundWorkers {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool dispatch_woken_ = false;  // new messages or a free thread: claim now
   std::unique_ptr<WorkerPool> senders_;
   std::thread relay_thread_;  // last: start once everything above is set
   std::thread dispatch_thread_;

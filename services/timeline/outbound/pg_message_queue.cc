@@ -16,6 +16,7 @@ constexpr char kMessageFailed[] = "webhook_message_failed";
 constexpr char kEndpointSucceeded[] = "webhook_endpoint_succeeded";
 constexpr char kEndpointFailed[] = "webhook_endpoint_failed";
 constexpr char kEndpointReleased[] = "webhook_endpoint_released";
+constexpr char kBacklog[] = "outbound_backlog";
 
 int64_t Millis(absl::Duration duration) { return absl::ToInt64Milliseconds(duration); }
 
@@ -63,6 +64,11 @@ std::vector<PgStatement> PgMessageQueue::Statements() {
        " disabled_reason = CASE WHEN $4 = '' THEN disabled_reason ELSE $4 END,"
        " update_time = CASE WHEN $4 = '' THEN update_time ELSE now() END"
        " WHERE tenant_id = $1 AND id = $2"},
+      {kBacklog,
+       "SELECT outbox_rows, coalesce(extract(epoch FROM now() - oldest_outbox_at), 0)::float8"
+       " AS outbox_oldest, pending_messages,"
+       " coalesce(extract(epoch FROM now() - oldest_pending_at), 0)::float8 AS pending_oldest,"
+       " disabled_endpoints FROM outbound_backlog()"},
       {kEndpointReleased,
        "UPDATE webhook_endpoints SET in_flight = greatest(in_flight - 1, 0)"
        " WHERE tenant_id = $1 AND id = $2"},
@@ -141,6 +147,17 @@ absl::Status PgMessageQueue::Record(const ClaimedMessage& message, const Attempt
          Millis(RestAfterFailures(failures)), disable);
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<OutboundBacklog> PgMessageQueue::Backlog() {
+  return pool_->InSystemTransaction<OutboundBacklog>(
+      [&](pqxx::work& txn) -> absl::StatusOr<OutboundBacklog> {
+        pqxx::row row = Exec1(txn, kBacklog);
+        return OutboundBacklog{row["outbox_rows"].as<int64_t>(), row["outbox_oldest"].as<double>(),
+                               row["pending_messages"].as<int64_t>(),
+                               row["pending_oldest"].as<double>(),
+                               row["disabled_endpoints"].as<int64_t>()};
+      });
 }
 
 absl::Status PgMessageQueue::Postpone(const ClaimedMessage& message, absl::Duration delay) {

@@ -40,6 +40,15 @@ struct AttemptResult {
   bool final = false;
 };
 
+// What waits, across tenants (for metrics).
+struct OutboundBacklog {
+  int64_t outbox_rows = 0;  // changes the relay has not fanned out yet
+  double outbox_oldest_seconds = 0;
+  int64_t pending_messages = 0;
+  double pending_oldest_seconds = 0;
+  int64_t disabled_endpoints = 0;
+};
+
 class PgMessageQueue {
  public:
   explicit PgMessageQueue(PgPool* pool) : pool_(pool) { pool->Register(Statements()); }
@@ -55,6 +64,8 @@ class PgMessageQueue {
 
   // Records an attempt and what follows from it.
   absl::Status Record(const ClaimedMessage& message, const AttemptResult& result);
+
+  absl::StatusOr<OutboundBacklog> Backlog();
 
   // Gives the message back untried, due again after `delay` (the endpoint's rate limit, or an
   // endpoint disabled or deleted since the claim).
