@@ -5,7 +5,7 @@
 #
 #   bash bench/run-ingest-bench.sh [--duration=15] [--tenants=4] [--customers=100000]
 #                                  [--rate=5000]
-#                                  [--only=mix,wide,replay,open,grpc,pgbench,edge]
+#                                  [--only=mix,wide,replay,open,grpc,pgbench,edge,webhooks]
 #                                  [--fill-rows=N]
 #
 # --fill-rows=N bulk-loads the bench tenants' events up to N rows (straight SQL, like a
@@ -18,7 +18,7 @@ duration=15
 tenants=4
 customers=100000
 rate=5000
-only="mix,wide,replay,open,grpc,pgbench,edge"
+only="mix,wide,replay,open,grpc,pgbench,edge,webhooks"
 fill_rows=0
 for arg in "$@"; do
   case "$arg" in
@@ -204,6 +204,58 @@ if wants edge; then
   "$root/build/bench/edge_load" --host=127.0.0.1 --port="${AIEVENTS_LISTEN_PORT:-8080}" \
     --key="${api_keys[0]}" --idle=1100 --partial=200 --seconds="$duration" | sed 's/^/  /'
   report_cpu "$duration"
+fi
+if wants webhooks; then
+  # Outbound webhooks must cost ingestion nothing when subscribers are slow or dead: the same
+  # closed-loop mix without endpoints, then with 100 (25 per bench tenant, all event types),
+  # half answering 204 at once and half never answering (each attempt times out after 15 s).
+  timeline_metrics="http://127.0.0.1:${AIEVENTS_TIMELINE_ADMIN_PORT:-9093}/metrics"
+  metric() {  # $1 = name with labels; 0 when absent
+    curl -fsS "$timeline_metrics" | awk -v m="$1" '$1 == m {v = $2} END {print v + 0}'
+  }
+  echo "closed loop, event mix, no webhook endpoints (wrk -t2 -c64 -d${duration}s):"
+  snapshot
+  result="$(run_wrk mix "$duration")"
+  echo "$result"
+  base_rps="$(echo "$result" | grep -o 'rps=[0-9]*' | cut -d= -f2)"
+  report_cpu "$duration"
+  coproc SINKS { "$root/build/bench/webhook_sinks"; }
+  read -r -t 10 _ sinks_port <&"${SINKS[0]}"
+  endpoint_ids=()
+  for n in $(seq 0 99); do
+    kind=$([ "$n" -lt 50 ] && echo fast || echo slow)
+    key="${api_keys[$((n % ${#api_keys[@]}))]}"
+    id="$(curl -fsS -X POST "$GATEWAY/v1/webhook-endpoints" -H "x-api-key: $key" \
+      -H 'content-type: application/json' \
+      -d "{\"url\": \"http://127.0.0.1:$sinks_port/$kind/$n\", \"event_types\": [\"ai_event.created\", \"ai_event.associated\"]}" |
+      grep -o '"id":"[^"]*"' | head -n1 | cut -d'"' -f4)"
+    endpoint_ids+=("$key $id")
+  done
+  attempts_before=(); for s in 2xx no_answer; do
+    attempts_before+=("$(metric "aievents_webhook_attempts_total{status=\"$s\"}")"); done
+  echo "closed loop, event mix, 100 webhook endpoints, 50 of them never answering (wrk -t2 -c64 -d${duration}s):"
+  snapshot
+  result="$(run_wrk mix "$duration")"
+  echo "$result"
+  with_rps="$(echo "$result" | grep -o 'rps=[0-9]*' | cut -d= -f2)"
+  report_cpu "$duration"
+  delivered=$(( $(metric 'aievents_webhook_attempts_total{status="2xx"}') - attempts_before[0] ))
+  timed_out=$(( $(metric 'aievents_webhook_attempts_total{status="no_answer"}') - attempts_before[1] ))
+  echo "  webhooks during the run: $delivered delivered (2xx), $timed_out attempts without an answer;" \
+    "$(metric aievents_webhook_messages_pending) messages pending, outbox $(metric aievents_outbox_pending) changes behind"
+  if [ -n "$base_rps" ] && [ "$base_rps" -gt 0 ]; then
+    echo "  throughput with the endpoints: $(echo "scale=1; 100 * $with_rps / $base_rps" | bc) % of the run without them"
+  fi
+  # Outbound work runs at a lower priority (webhook-nice): it yields to ingestion and catches
+  # up once the load ends. What it delivered in the 20 s after:
+  sleep 20
+  after=$(( $(metric 'aievents_webhook_attempts_total{status="2xx"}') - attempts_before[0] - delivered ))
+  echo "  in the 20 s after the load: $after more delivered (2xx)"
+  for entry in "${endpoint_ids[@]}"; do  # their messages and attempts go with them
+    curl -fsS -o /dev/null -X DELETE "$GATEWAY/v1/webhook-endpoints/${entry#* }" -H "x-api-key: ${entry%% *}"
+  done
+  exec {SINKS[1]}>&-
+  wait "$SINKS_PID" 2>/dev/null || true
 fi
 if [ "$fill_rows" -gt 0 ]; then
   have="$(events_in_bench)"

@@ -173,7 +173,7 @@ case "${1:-}" in
   bench)
     step packages bash scripts/install-deps.sh --test
     step configure configure ON
-    step build cmake --build "$build_dir" --target open_loop grpc_ingest_load edge_load
+    step build cmake --build "$build_dir" --target open_loop grpc_ingest_load edge_load webhook_sinks
     ;;
   down)
     bash scripts/services.sh stop

@@ -3,14 +3,15 @@
 #include <openssl/ssl.h>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <memory>
-#include <optional>
 
 #include "absl/strings/str_cat.h"
 
@@ -78,95 +79,123 @@ absl::Status Failure(const beast::error_code& error, const char* step) {
 }
 
 // The steps of one attempt, each started when the previous one ends; the stream's deadline
-// (set once) bounds them all together.
+// (set once) bounds them all together. Owns its stream and keeps itself alive through the
+// handlers it hands out.
 template <typename Stream>
-class Attempt {
+class Attempt : public std::enable_shared_from_this<Attempt<Stream>> {
  public:
-  Attempt(Stream& stream, beast::tcp_stream& transport, const OutboundPost& post)
-      : stream_(stream), transport_(transport), post_(post), request_(Request(post)) {}
+  template <typename... StreamArgs>
+  Attempt(OutboundPost post, PostDone done, StreamArgs&&... stream_args)
+      : stream_(std::forward<StreamArgs>(stream_args)...),
+        post_(std::move(post)),
+        done_(std::move(done)),
+        request_(Request(post_)) {}
 
-  // Runs on `io` until the answer or the failure; the result is in result().
-  void Start(std::vector<tcp::endpoint> endpoints) {
-    transport_.async_connect(endpoints, [this](beast::error_code error, const tcp::endpoint&) {
-      if (error) return Finish(Failure(error, "connect"));
-      Handshake();
+  Stream& stream() { return stream_; }
+  const std::string& host() const { return post_.target.host; }
+  // Ends before starting (the done callback still runs once).
+  void Fail(absl::Status status) { done_(std::move(status)); }
+
+  void Start() {
+    beast::tcp_stream& transport = beast::get_lowest_layer(stream_);
+    transport.expires_after(absl::ToChronoMilliseconds(post_.timeout));
+    transport.async_connect(Endpoints(post_), [self = this->shared_from_this()](
+                                                  beast::error_code error, const tcp::endpoint&) {
+      if (error) return self->Finish(Failure(error, "connect"));
+      self->Handshake();
     });
   }
-
-  const absl::StatusOr<int>& result() const { return *result_; }
 
  private:
   void Handshake() {
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       Send();
     } else {
-      stream_.async_handshake(asio::ssl::stream_base::client, [this](beast::error_code error) {
-        if (error) return Finish(Failure(error, "TLS handshake"));
-        Send();
-      });
+      stream_.async_handshake(asio::ssl::stream_base::client,
+                              [self = this->shared_from_this()](beast::error_code error) {
+                                if (error) return self->Finish(Failure(error, "TLS handshake"));
+                                self->Send();
+                              });
     }
   }
 
   void Send() {
-    http::async_write(stream_, request_, [this](beast::error_code error, size_t) {
-      if (error) return Finish(Failure(error, "sending the request"));
-      Receive();
-    });
+    http::async_write(stream_, request_,
+                      [self = this->shared_from_this()](beast::error_code error, size_t) {
+                        if (error) return self->Finish(Failure(error, "sending the request"));
+                        self->Receive();
+                      });
   }
 
   void Receive() {
-    parser_.emplace();
-    http::async_read_header(stream_, buffer_, *parser_, [this](beast::error_code error, size_t) {
-      if (error) return Finish(Failure(error, "reading the answer"));
-      Finish(static_cast<int>(parser_->get().result_int()));
-    });
+    http::async_read_header(stream_, buffer_, parser_,
+                            [self = this->shared_from_this()](beast::error_code error, size_t) {
+                              if (error) return self->Finish(Failure(error, "reading the answer"));
+                              self->Finish(static_cast<int>(self->parser_.get().result_int()));
+                            });
   }
 
   void Finish(absl::StatusOr<int> result) {
-    result_ = std::move(result);
+    beast::tcp_stream& transport = beast::get_lowest_layer(stream_);
     beast::error_code ignored;
-    transport_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    transport_.close();
+    transport.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    transport.close();
+    done_(std::move(result));
   }
 
-  Stream& stream_;
-  beast::tcp_stream& transport_;
-  const OutboundPost& post_;
+  Stream stream_;
+  OutboundPost post_;
+  PostDone done_;
   http::request<http::string_body> request_;
   beast::flat_buffer buffer_;
-  std::optional<http::response_parser<http::empty_body>> parser_;
-  std::optional<absl::StatusOr<int>> result_;
+  http::response_parser<http::empty_body> parser_;
 };
 
 }  // namespace
 
-absl::StatusOr<int> Post(const OutboundPost& post) {
-  if (post.addresses.empty()) return absl::InvalidArgumentError("no address to connect to");
-  asio::io_context io;
-  std::vector<tcp::endpoint> endpoints = Endpoints(post);
-  std::optional<absl::StatusOr<int>> result;
-  if (post.target.scheme == "https") {
-    beast::ssl_stream<beast::tcp_stream> stream(io, ClientTlsContext());
-    // The certificate must name the host; SNI tells the server which one is asked for.
-    if (!SSL_set_tlsext_host_name(stream.native_handle(), post.target.host.c_str())) {
-      return absl::InternalError("cannot set the TLS server name");
-    }
-    stream.set_verify_callback(asio::ssl::host_name_verification(post.target.host));
-    beast::tcp_stream& transport = beast::get_lowest_layer(stream);
-    transport.expires_after(absl::ToChronoMilliseconds(post.timeout));
-    Attempt<beast::ssl_stream<beast::tcp_stream>> attempt(stream, transport, post);
-    attempt.Start(std::move(endpoints));
-    io.run();
-    result = attempt.result();
-  } else {
-    beast::tcp_stream stream(io);
-    stream.expires_after(absl::ToChronoMilliseconds(post.timeout));
-    Attempt<beast::tcp_stream> attempt(stream, stream, post);
-    attempt.Start(std::move(endpoints));
-    io.run();
-    result = attempt.result();
+struct OutboundClient::Io {
+  asio::io_context context;
+  asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(context);
+};
+
+OutboundClient::OutboundClient(int threads, std::function<void()> on_start)
+    : io_(std::make_unique<Io>()) {
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this, on_start] {
+      if (on_start) on_start();
+      io_->context.run();
+    });
   }
-  return *result;
+}
+
+OutboundClient::~OutboundClient() {
+  io_->work.reset();
+  io_->context.stop();
+  for (std::thread& thread : threads_) thread.join();
+}
+
+void OutboundClient::Post(OutboundPost post, PostDone done) {
+  if (post.addresses.empty()) {
+    done(absl::InvalidArgumentError("no address to connect to"));
+    return;
+  }
+  if (post.target.scheme == "https") {
+    auto attempt = std::make_shared<Attempt<beast::ssl_stream<beast::tcp_stream>>>(
+        std::move(post), std::move(done), io_->context, ClientTlsContext());
+    auto& stream = attempt->stream();
+    const std::string& host = attempt->host();
+    // The certificate must name the host; SNI tells the server which one is asked for.
+    if (!SSL_set_tlsext_host_name(stream.native_handle(), host.c_str())) {
+      attempt->Fail(absl::InternalError("cannot set the TLS server name"));
+      return;
+    }
+    stream.set_verify_callback(asio::ssl::host_name_verification(host));
+    asio::post(io_->context, [attempt] { attempt->Start(); });
+  } else {
+    auto attempt = std::make_shared<Attempt<beast::tcp_stream>>(std::move(post), std::move(done),
+                                                                io_->context);
+    asio::post(io_->context, [attempt] { attempt->Start(); });
+  }
 }
 
 }  // namespace aievents

@@ -1,12 +1,16 @@
-// One HTTP POST to a checked outbound target (an outbound webhook attempt): connects only to the
-// addresses ResolveTarget approved (never resolving the name again), speaks TLS for https with
-// the system's trust store, the host name checked and sent as SNI, follows no redirect, and
-// ends by one deadline for everything (connect, TLS, request, answer). Only the status line
-// and headers of the answer are read: the status is all an attempt records.
+// HTTP POSTs to checked outbound targets (outbound webhook attempts), asynchronous so that a
+// slow or silent target costs a socket, not a thread: connects only to the addresses
+// ResolveTarget approved (never resolving the name again), speaks TLS for https with the
+// system's trust store, the host name checked and sent as SNI, follows no redirect, and ends
+// each request by one deadline for everything (connect, TLS, request, answer). Only the status
+// line and headers of the answer are read: the status is all an attempt records.
 #ifndef AIEVENTS_COMMON_NET_OUTBOUND_POST_H_
 #define AIEVENTS_COMMON_NET_OUTBOUND_POST_H_
 
+#include <functional>
+#include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -24,10 +28,31 @@ struct OutboundPost {
   absl::Duration timeout = absl::Seconds(15);
 };
 
-// The HTTP status the target answered with, whatever it is. DEADLINE_EXCEEDED when no answer
-// came in time; UNAVAILABLE for a refused connection, a TLS failure (an untrusted certificate
-// among them) or a connection closed before an answer.
-absl::StatusOr<int> Post(const OutboundPost& post);
+// `done` gets the HTTP status the target answered with, whatever it is; DEADLINE_EXCEEDED when
+// no answer came in time; UNAVAILABLE for a refused connection, a TLS failure (an untrusted
+// certificate among them) or a connection closed before an answer.
+using PostDone = std::function<void(absl::StatusOr<int>)>;
+
+class OutboundClient {
+ public:
+  // `threads` run every request's I/O (one is plenty: the work per request is small);
+  // `on_start` runs first on each (e.g. to lower its priority).
+  explicit OutboundClient(int threads = 1, std::function<void()> on_start = nullptr);
+  // Stops at once: requests still in flight end without calling `done`.
+  ~OutboundClient();
+
+  OutboundClient(const OutboundClient&) = delete;
+  OutboundClient& operator=(const OutboundClient&) = delete;
+
+  // Starts the request; `done` is called once, on one of the client's threads (it must not
+  // block).
+  void Post(OutboundPost post, PostDone done);
+
+ private:
+  struct Io;
+  std::unique_ptr<Io> io_;
+  std::vector<std::thread> threads_;
+};
 
 }  // namespace aievents
 

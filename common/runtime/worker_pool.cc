@@ -2,8 +2,13 @@
 
 namespace aievents {
 
-WorkerPool::WorkerPool(int threads) {
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+WorkerPool::WorkerPool(int threads, std::function<void()> on_start) {
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this, on_start] {
+      if (on_start) on_start();
+      Run();
+    });
+  }
 }
 
 WorkerPool::~WorkerPool() {

@@ -16,7 +16,8 @@ namespace aievents {
 
 class WorkerPool {
  public:
-  explicit WorkerPool(int threads);
+  // `on_start` runs first on each thread (e.g. to lower its priority).
+  explicit WorkerPool(int threads, std::function<void()> on_start = nullptr);
   // Runs what was submitted, then joins the threads.
   ~WorkerPool();
 

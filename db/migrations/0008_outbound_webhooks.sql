@@ -12,8 +12,14 @@
 --    timeline's own row (outbound_relay); ingest prunes what the cursor has passed (through
 --    prune_event_outbox, as every cross-tenant job here runs). One writer per table holds:
 --    ingest writes event_outbox, the timeline everything below.
--- 3. The timeline's tables: the endpoints (API: /v1/webhook-endpoints), one message per
---    (endpoint, outbox row) it subscribes to, and every attempt.
+-- 3. The timeline's tables. The relay copies each change once per tenant that has a subscribed
+--    endpoint (webhook_events, numbered by the relay, which runs one transaction at a time, so
+--    the numbers follow commit order); each endpoint keeps a cursor into them. A delivery
+--    worker turns the next events after an endpoint's cursor into that endpoint's messages
+--    only when it is about to send them, so the rows written grow with what is delivered, not
+--    with events x endpoints: an endpoint that is down costs no writes while it rests.
+--    webhook_messages holds what is in flight, waiting for a retry, or failed (recover);
+--    webhook_attempts every attempt.
 CREATE TABLE event_outbox (
   id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   tenant_id   uuid NOT NULL,
@@ -93,8 +99,25 @@ CREATE TABLE webhook_endpoints (
   in_flight     integer NOT NULL DEFAULT 0,
   busy_until    timestamptz,
   last_attempt_at timestamptz,
+  -- The last webhook_events.seq turned into this endpoint's messages (or skipped: created or
+  -- enabled after it).
+  cursor_seq    bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (tenant_id, id)
 );
+
+-- What the relay fanned out, once per tenant with a subscribed enabled endpoint. Pruned (by the
+-- timeline) once every enabled endpoint's cursor has passed it.
+CREATE SEQUENCE webhook_events_seq;
+CREATE TABLE webhook_events (
+  tenant_id   uuid NOT NULL,
+  seq         bigint NOT NULL,
+  message_id  uuid NOT NULL,
+  type        text NOT NULL,
+  subject_id  uuid NOT NULL,
+  created_at  timestamptz NOT NULL,
+  PRIMARY KEY (tenant_id, seq)
+);
+CREATE INDEX webhook_events_by_type ON webhook_events (tenant_id, type, seq);
 
 CREATE TABLE webhook_messages (
   tenant_id     uuid NOT NULL,
@@ -103,7 +126,7 @@ CREATE TABLE webhook_messages (
   type          text NOT NULL,
   subject_id    uuid NOT NULL,
   created_at    timestamptz NOT NULL,  -- the change's time: the body's "timestamp"
-  status        text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+  status        text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'failed')),
   attempts      integer NOT NULL DEFAULT 0,
   next_attempt_at timestamptz NOT NULL DEFAULT now(),
   lease_until   timestamptz,
@@ -135,7 +158,8 @@ DO $$
 DECLARE
   t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['webhook_endpoints', 'webhook_messages', 'webhook_attempts'] LOOP
+  FOREACH t IN ARRAY ARRAY['webhook_endpoints', 'webhook_events', 'webhook_messages',
+                           'webhook_attempts'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
     EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = app_tenant())'
@@ -145,20 +169,27 @@ END
 $$;
 
 -- The timeline writes its endpoints (DELETE: the API removes an endpoint; its messages and
--- attempts go with it by the foreign keys' cascade, which needs no grant of its own), its
--- messages and its attempts (appended, never changed).
+-- attempts go with it by the foreign keys' cascade, which needs no grant of its own), the
+-- relay's events (deleted once every cursor passed them: through prune_webhook_events), its
+-- messages (a delivered one is deleted: its attempts keep the record) and its attempts
+-- (appended, never changed).
 GRANT SELECT, INSERT, UPDATE, DELETE ON webhook_endpoints TO aievents_timeline;
-GRANT SELECT, INSERT, UPDATE ON webhook_messages TO aievents_timeline;
-GRANT SELECT, INSERT ON webhook_attempts TO aievents_timeline;
+GRANT SELECT, INSERT, UPDATE, DELETE ON webhook_messages TO aievents_timeline;
+GRANT SELECT, INSERT ON webhook_events, webhook_attempts TO aievents_timeline;
+GRANT USAGE ON SEQUENCE webhook_events_seq TO aievents_timeline;
 
 -- Cross-tenant work, as the inbox's (0004) and matching's outbox (0007): functions owned by
 -- aievents_locator, run only by the timeline.
 GRANT SELECT, DELETE ON event_outbox TO aievents_locator;
 CREATE POLICY locator_read ON event_outbox FOR SELECT TO aievents_locator USING (true);
 CREATE POLICY locator_prune ON event_outbox FOR DELETE TO aievents_locator USING (true);
-GRANT SELECT, UPDATE (lease_until) ON webhook_messages TO aievents_locator;
-GRANT SELECT, UPDATE (in_flight, busy_until, last_attempt_at) ON webhook_endpoints
+GRANT SELECT, INSERT, UPDATE (lease_until) ON webhook_messages TO aievents_locator;
+GRANT SELECT, UPDATE (in_flight, busy_until, last_attempt_at, cursor_seq) ON webhook_endpoints
   TO aievents_locator;
+GRANT SELECT, DELETE ON webhook_events TO aievents_locator;
+CREATE POLICY locator_read ON webhook_events FOR SELECT TO aievents_locator USING (true);
+CREATE POLICY locator_prune ON webhook_events FOR DELETE TO aievents_locator USING (true);
+CREATE POLICY locator_add ON webhook_messages FOR INSERT TO aievents_locator WITH CHECK (true);
 CREATE POLICY locator_read ON webhook_messages FOR SELECT TO aievents_locator USING (true);
 CREATE POLICY locator_claim ON webhook_messages FOR UPDATE TO aievents_locator
   USING (true) WITH CHECK (true);
@@ -179,47 +210,99 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_te
    LIMIT p_limit
 $$;
 
--- The delivery workers' claim, across tenants. Endpoints take turns (the least recently
--- tried first); each enabled endpoint that is not resting and has no batch in flight gives up
--- to p_per_endpoint of its due messages, leased for p_lease, and is marked busy with that many
--- until the worker records each attempt (or the lease runs out: a worker that died). So a slow
--- endpoint holds at most p_per_endpoint workers, and the claim's cost grows with the number
--- of endpoints, not with the backlog.
+-- The delivery workers' claim, across tenants. Endpoints take turns (the least recently tried
+-- first). Each enabled endpoint that is not resting, has no batch in flight and has work gives
+-- up to p_per_endpoint messages (one while it has not succeeded lately: a new or failing
+-- endpoint is probed with one request before it gets more): the events after its cursor become its messages now (the
+-- cursor moves past them), then its due messages (new ones and retries) are leased for
+-- p_lease, and the endpoint is marked busy with that many until the worker records each
+-- attempt (or the lease runs out: a worker that died). A dead endpoint holds one request open
+-- per rest; the claim's cost grows with the number of endpoints, not with the
+-- backlog. Endpoint rows are locked FOR NO KEY UPDATE, which does not wait for the key-share
+-- locks that inserting their attempts takes.
 CREATE FUNCTION claim_webhook_messages(p_limit integer, p_per_endpoint integer, p_lease interval)
 RETURNS TABLE (tenant_id uuid, endpoint_id uuid, message_id uuid, type text, subject_id uuid,
                created_at timestamptz, attempts integer)
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-  WITH ready AS (
-    SELECT e.tenant_id, e.id FROM public.webhook_endpoints e
-     WHERE e.status = 'enabled' AND (e.retry_after IS NULL OR e.retry_after <= now())
-       AND (e.in_flight = 0 OR e.busy_until < now())
-       AND EXISTS (SELECT FROM public.webhook_messages d
-                    WHERE d.tenant_id = e.tenant_id AND d.endpoint_id = e.id
-                      AND d.status = 'pending' AND d.next_attempt_at <= now())
-     ORDER BY e.last_attempt_at NULLS FIRST
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  e record;
+  remaining integer := p_limit;
+  taken integer;
+  last_seq bigint;
+BEGIN
+  FOR e IN
+    SELECT w.tenant_id AS t, w.id AS id, w.event_types AS types, w.cursor_seq AS cursor_seq,
+           -- an endpoint that has not succeeded lately gets one message at a time
+           CASE WHEN w.consecutive_failures > 0 OR w.last_success_at IS NULL THEN 1
+                ELSE p_per_endpoint END AS batch
+      FROM public.webhook_endpoints w
+     WHERE w.status = 'enabled' AND (w.retry_after IS NULL OR w.retry_after <= now())
+       AND (w.in_flight = 0 OR w.busy_until < now())
+       AND (EXISTS (SELECT FROM public.webhook_messages d
+                     WHERE d.tenant_id = w.tenant_id AND d.endpoint_id = w.id
+                       AND d.status = 'pending' AND d.next_attempt_at <= now())
+            OR EXISTS (SELECT FROM public.webhook_events v
+                        WHERE v.tenant_id = w.tenant_id AND v.type = ANY (w.event_types)
+                          AND v.seq > w.cursor_seq))
+     ORDER BY w.last_attempt_at NULLS FIRST
      LIMIT p_limit
-     FOR UPDATE OF e SKIP LOCKED),
-  taken AS (
-    SELECT d.tenant_id, d.endpoint_id, d.message_id FROM ready r
-     CROSS JOIN LATERAL (
-       SELECT m.tenant_id, m.endpoint_id, m.message_id FROM public.webhook_messages m
-        WHERE m.tenant_id = r.tenant_id AND m.endpoint_id = r.id AND m.status = 'pending'
-          AND m.next_attempt_at <= now() AND (m.lease_until IS NULL OR m.lease_until < now())
-        ORDER BY m.next_attempt_at LIMIT p_per_endpoint
-        FOR UPDATE OF m SKIP LOCKED) d
+     FOR NO KEY UPDATE OF w SKIP LOCKED
+  LOOP
+    EXIT WHEN remaining <= 0;
+    WITH fresh AS (
+      SELECT v.seq, v.message_id, v.type, v.subject_id, v.created_at
+        FROM public.webhook_events v
+       WHERE v.tenant_id = e.t AND v.type = ANY (e.types) AND v.seq > e.cursor_seq
+       ORDER BY v.seq LIMIT least(e.batch, remaining)),
+    added AS (
+      INSERT INTO public.webhook_messages AS m (tenant_id, endpoint_id, message_id, type,
+                                              subject_id, created_at, next_attempt_at)
+      SELECT e.t, e.id, f.message_id, f.type, f.subject_id, f.created_at, now() FROM fresh f
+      ON CONFLICT DO NOTHING)
+    SELECT max(f.seq) INTO last_seq FROM fresh f;
+    IF last_seq IS NOT NULL THEN
+      UPDATE public.webhook_endpoints w SET cursor_seq = last_seq
+       WHERE w.tenant_id = e.t AND w.id = e.id;
+    END IF;
+    RETURN QUERY
+      WITH due AS (
+        SELECT d.message_id FROM public.webhook_messages d
+         WHERE d.tenant_id = e.t AND d.endpoint_id = e.id AND d.status = 'pending'
+           AND d.next_attempt_at <= now()
+           AND (d.lease_until IS NULL OR d.lease_until < now())
+         ORDER BY d.next_attempt_at LIMIT least(e.batch, remaining)
+         FOR UPDATE SKIP LOCKED)
+      UPDATE public.webhook_messages m SET lease_until = now() + p_lease
+        FROM due
+       WHERE m.tenant_id = e.t AND m.endpoint_id = e.id AND m.message_id = due.message_id
+      RETURNING m.tenant_id, m.endpoint_id, m.message_id, m.type, m.subject_id, m.created_at,
+                m.attempts;
+    GET DIAGNOSTICS taken = ROW_COUNT;
+    IF taken > 0 THEN
+      UPDATE public.webhook_endpoints w
+         SET in_flight = taken, busy_until = now() + p_lease, last_attempt_at = now()
+       WHERE w.tenant_id = e.t AND w.id = e.id;
+      remaining := remaining - taken;
+    END IF;
+  END LOOP;
+END
+$$;
+
+-- The relay's events every enabled endpoint of their tenant has passed (or of a tenant with
+-- none enabled); up to p_limit; how many.
+CREATE FUNCTION prune_webhook_events(p_limit integer) RETURNS integer
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+  WITH passed AS (
+    SELECT v.tenant_id, v.seq FROM public.webhook_events v
+     WHERE v.seq <= coalesce((SELECT min(e.cursor_seq) FROM public.webhook_endpoints e
+                               WHERE e.tenant_id = v.tenant_id AND e.status = 'enabled'),
+                             9223372036854775807)
      LIMIT p_limit),
-  busy AS (
-    UPDATE public.webhook_endpoints e
-       SET in_flight = c.n, busy_until = now() + p_lease, last_attempt_at = now()
-      FROM (SELECT t.tenant_id, t.endpoint_id, count(*)::integer AS n FROM taken t
-             GROUP BY t.tenant_id, t.endpoint_id) c
-     WHERE e.tenant_id = c.tenant_id AND e.id = c.endpoint_id)
-  UPDATE public.webhook_messages m SET lease_until = now() + p_lease
-    FROM taken t
-   WHERE m.tenant_id = t.tenant_id AND m.endpoint_id = t.endpoint_id
-     AND m.message_id = t.message_id
-  RETURNING m.tenant_id, m.endpoint_id, m.message_id, m.type, m.subject_id, m.created_at,
-            m.attempts
+  gone AS (
+    DELETE FROM public.webhook_events v USING passed p
+     WHERE v.tenant_id = p.tenant_id AND v.seq = p.seq RETURNING 1)
+  SELECT count(*)::integer FROM gone
 $$;
 
 -- ingest's pruner: removes up to p_limit rows the relay has passed; how many.
@@ -237,7 +320,8 @@ $$;
 -- How far the relay is behind and how many messages wait (metrics).
 CREATE FUNCTION outbound_backlog()
 RETURNS TABLE (outbox_rows bigint, oldest_outbox_at timestamptz, pending_messages bigint,
-               oldest_pending_at timestamptz, disabled_endpoints bigint)
+               oldest_pending_at timestamptz, disabled_endpoints bigint, retained_events bigint,
+               oldest_undelivered_at timestamptz)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   SELECT (SELECT count(*) FROM public.event_outbox o, public.outbound_relay r
            WHERE r.name = 'events' AND (o.xid, o.id) > (r.xid, r.id)),
@@ -245,7 +329,15 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_te
            WHERE r.name = 'events' AND (o.xid, o.id) > (r.xid, r.id)),
          (SELECT count(*) FROM public.webhook_messages WHERE status = 'pending'),
          (SELECT min(created_at) FROM public.webhook_messages WHERE status = 'pending'),
-         (SELECT count(*) FROM public.webhook_endpoints WHERE status = 'disabled')
+         (SELECT count(*) FROM public.webhook_endpoints WHERE status = 'disabled'),
+         (SELECT count(*) FROM public.webhook_events),
+         -- the oldest event some enabled endpoint has not reached yet
+         (SELECT min(v.created_at) FROM public.webhook_endpoints e
+            CROSS JOIN LATERAL (SELECT x.created_at FROM public.webhook_events x
+                                 WHERE x.tenant_id = e.tenant_id AND x.seq > e.cursor_seq
+                                   AND x.type = ANY (e.event_types)
+                                 ORDER BY x.seq LIMIT 1) v
+           WHERE e.status = 'enabled')
 $$;
 GRANT SELECT ON outbound_relay TO aievents_locator;
 
@@ -260,11 +352,13 @@ BEGIN
   END IF;
   FOREACH f IN ARRAY ARRAY['event_outbox_after(xid8, bigint, integer)',
                            'claim_webhook_messages(integer, integer, interval)',
-                           'outbound_backlog()', 'prune_event_outbox(integer)'] LOOP
+                           'outbound_backlog()', 'prune_event_outbox(integer)',
+                           'prune_webhook_events(integer)'] LOOP
     EXECUTE format('ALTER FUNCTION %s OWNER TO aievents_locator', f);
     EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
     EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', f,
-                   CASE WHEN f LIKE 'prune%' THEN 'aievents_ingest' ELSE 'aievents_timeline' END);
+                   CASE WHEN f LIKE 'prune_event_outbox%' THEN 'aievents_ingest'
+                        ELSE 'aievents_timeline' END);
   END LOOP;
   IF NOT was_member THEN
     EXECUTE format('REVOKE aievents_locator FROM %I', current_user);
@@ -272,7 +366,8 @@ BEGIN
   EXECUTE 'REVOKE CREATE ON SCHEMA public FROM aievents_locator';
   FOREACH f IN ARRAY ARRAY['event_outbox_after(xid8, bigint, integer)',
                            'claim_webhook_messages(integer, integer, interval)',
-                           'outbound_backlog()', 'prune_event_outbox(integer)'] LOOP
+                           'outbound_backlog()', 'prune_event_outbox(integer)',
+                           'prune_webhook_events(integer)'] LOOP
     IF has_function_privilege('public', f, 'EXECUTE') THEN
       RAISE EXCEPTION 'PUBLIC may still execute %', f;
     END IF;

@@ -12,8 +12,14 @@ function addApiKey(request, z, bundle) {
   return request;
 }
 
+// A request made with `skipThrowForStatus: true` (Zapier's own option) reads the status itself,
+// as unsubscribing does to accept a 404; it can still call throwApiError.
 function handleErrors(response, z) {
-  if (response.status < 400) return response;
+  if (response.status >= 400 && !response.skipThrowForStatus) throwApiError(response, z);
+  return response;
+}
+
+function throwApiError(response, z) {
   let error = {};
   try {
     error = JSON.parse(response.content).error || {};
@@ -31,4 +37,4 @@ function handleErrors(response, z) {
   throw new z.errors.Error(message, error.code || 'Error', response.status);
 }
 
-module.exports = { baseUrl, addApiKey, handleErrors };
+module.exports = { baseUrl, addApiKey, handleErrors, throwApiError };

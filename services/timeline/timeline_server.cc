@@ -53,9 +53,13 @@ TimelineConfig LoadTimelineConfig(ConfigSource& source) {
           absl::StrCat("setting --webhook-allow: \"", item, "\" is not one of http, loopback"));
     }
   }
-  config.outbound.delivery_threads =
-      source.Int("webhook-delivery-threads", 16, 1, 256,
-                 "threads sending outbound webhooks (each holds one attempt at a time)");
+  config.outbound.delivery_threads = source.Int(
+      "webhook-delivery-threads", 4, 1, 64,
+      "threads doing the database side of outbound webhooks (the requests are asynchronous)");
+  config.outbound.max_in_flight =
+      source.Int("webhook-max-in-flight", 256, 1, 10000,
+                 "outbound webhook messages in hand at once across endpoints (claimed, not yet "
+                 "recorded)");
   config.outbound.per_endpoint = source.Int("webhook-endpoint-concurrency", 10, 1, 100,
                                             "outbound attempts in flight per endpoint");
   config.outbound.endpoint_rate_limit =

@@ -285,20 +285,23 @@ TEST(OutboundWebhooks, UpdateDisableDeleteAndRecover) {
   patched = suite.Call(tenant.api_key, "PATCH", path, R"({"status": "enabled"})");
   ASSERT_EQ(patched.status, 200) << patched.body;
   EXPECT_EQ(patched.Json()["disabled_reason"], "");
+  // Recover: a message whose retries are spent is failed; recover queues it again. Spending
+  // eight attempts takes 27 hours, so after the first failed attempt (503) the test marks it
+  // failed as the worker would, well before its retry is due (5 s).
+  receiver->AnswerNext({503});
   std::string sent = CreateEvent(suite, tenant.api_key, {{"email", "on@example.com"}},
                                  "2026-03-10T11:00:00Z", "on")["id"];
   ASSERT_EQ(Deliveries(*receiver, "ai_event.created", sent, 1).size(), 1u);
-
-  // Recover: a message whose retries are spent is failed; recover queues it again. (Spending
-  // eight attempts takes 27 hours, so the test marks it failed as the worker would.)
-  {
+  for (int i = 0; i < 50; ++i) {  // the attempt is recorded just after the answer
     pqxx::connection conn(suite.database_url());
     pqxx::work txn(conn);
-    txn.exec_params(
+    pqxx::result marked = txn.exec_params(
         "UPDATE webhook_messages SET status = 'failed', attempts = 8"
-        " WHERE endpoint_id = $1",
+        " WHERE endpoint_id = $1 AND status = 'pending' AND attempts = 1",
         id);
     txn.commit();
+    if (marked.affected_rows() == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   HttpResult recovered =
       suite.Post(tenant.api_key, path + ":recover", {{"since", "2020-01-01T00:00:00Z"}});

@@ -27,6 +27,7 @@ const std::vector<std::string>& TenantTables() {
                                                   "customer_changes",
                                                   "event_outbox",
                                                   "webhook_endpoints",
+                                                  "webhook_events",
                                                   "webhook_messages",
                                                   "webhook_attempts"};
   return tables;
@@ -42,6 +43,8 @@ std::optional<ServiceRole> ReaderOf(const std::string& table) {
   // second here), so it keeps no row to count; ingest only inserts into it (its reads and
   // prunes go through SECURITY DEFINER functions). Its policy is checked above.
   if (table == "event_outbox") return std::nullopt;
+  // Likewise the relay's events, pruned once every endpoint's cursor has passed them.
+  if (table == "webhook_events") return std::nullopt;
   if (table == "webhook_endpoints" || table == "webhook_messages" || table == "webhook_attempts") {
     return ServiceRole::kTimeline;
   }

@@ -45,10 +45,12 @@ const GrantMatrix& ExpectedGrants() {
         {"api_keys", "SELECT,INSERT,UPDATE(expires_at,revoked_at)"},
         {"audit_events", "SELECT,INSERT"},
         // The outbound webhooks it hosts: endpoints (deleted through the API; their messages
-        // and attempts go with them by cascade), messages, attempts (appended) and the relay's
-        // cursor.
+        // and attempts go with them by cascade), the relay's events (pruned through
+        // prune_webhook_events), messages (a delivered one is deleted), attempts (appended)
+        // and the relay's cursor.
         {"webhook_endpoints", "SELECT,INSERT,UPDATE,DELETE"},
-        {"webhook_messages", "SELECT,INSERT,UPDATE"},
+        {"webhook_events", "SELECT,INSERT"},
+        {"webhook_messages", "SELECT,INSERT,UPDATE,DELETE"},
         {"webhook_attempts", "SELECT,INSERT"},
         {"outbound_relay", "SELECT,UPDATE"}}},
       // What all three share holds no table at all; the lookup functions own what they read.
@@ -149,6 +151,7 @@ TEST(ServiceRoles, OnlyTheirServicesMayRunTheCrossTenantLookups) {
       {"claim_webhook_messages(integer,integer,interval)", {"aievents_timeline"}},
       {"outbound_backlog()", {"aievents_timeline"}},
       {"prune_event_outbox(integer)", {"aievents_ingest"}},
+      {"prune_webhook_events(integer)", {"aievents_timeline"}},
   };
   pqxx::connection conn(SharedSuite().database_url());
   pqxx::work txn(conn);

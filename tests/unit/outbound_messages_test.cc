@@ -45,9 +45,8 @@ TEST(DeliverySchedule, AFailingEndpointRestsLongerUpToTenMinutes) {
 TEST(MessageBody, CarriesTypeTimestampAndData) {
   nlohmann::ordered_json data = {{"id", "e1"}, {"raw_payload", "{}"}};
   std::string body = MessageBody("ai_event.created", absl::FromUnixSeconds(1773153000), data);
-  EXPECT_EQ(body,
-            R"({"type":"ai_event.created","timestamp":"2026-03-10T14:30:00Z",)"
-            R"("data":{"id":"e1","raw_payload":"{}"}})");
+  EXPECT_EQ(body, R"({"type":"ai_event.created","timestamp":"2026-03-10T14:30:00Z",)"
+                  R"("data":{"id":"e1","raw_payload":"{}"}})");
 }
 
 TEST(MessageBody, ALargeEventLosesItsRawPayloadToStayUnder20KB) {
@@ -60,10 +59,10 @@ TEST(MessageBody, ALargeEventLosesItsRawPayloadToStayUnder20KB) {
   EXPECT_EQ(parsed["data"]["id"], "e1");
   // One just under the limit is left whole.
   data["raw_payload"] = std::string(19000, 'x');
-  EXPECT_EQ(nlohmann::json::parse(MessageBody("ai_event.created", absl::UnixEpoch(), data))
-                ["data"]["raw_payload"]
-                    .get<std::string>()
-                    .size(),
+  EXPECT_EQ(nlohmann::json::parse(
+                MessageBody("ai_event.created", absl::UnixEpoch(), data))["data"]["raw_payload"]
+                .get<std::string>()
+                .size(),
             19000u);
 }
 

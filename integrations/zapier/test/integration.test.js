@@ -99,17 +99,17 @@ test('a refused event names the field and the rule', async () => {
   );
 });
 
-test('New AI Event and New Unmatched AI Event poll newest first', async () => {
+test("New AI Event and New Unmatched AI Event list newest first (the Zap editor's samples)", async () => {
   const unmatched = await appTester(App.creates.ai_event.operation.perform, {
     authData,
     inputData: { customer_email: 'nobody@example.com', event_type: 'sms', source: 'zapier', summary: 'Unknown texter asked for hours.', raw_payload: '{}', occurred_at: '2026-03-11T09:00:00Z' },
   });
-  const all = await appTester(App.triggers.new_ai_event.operation.perform, { authData });
+  const all = await appTester(App.triggers.new_ai_event.operation.performList, { authData });
   assert.equal(all[0].id, unmatched.id, 'newest first');
   assert.ok(all.length >= 2);
   assert.equal(new Set(all.map((e) => e.id)).size, all.length, 'ids are unique (Zapier dedupes by id)');
-  const queue = await appTester(App.triggers.new_unmatched_ai_event.operation.perform, { authData });
+  const queue = await appTester(App.triggers.new_unmatched_ai_event.operation.performList, { authData });
   assert.deepEqual(queue.map((e) => e.id), [unmatched.id]);
-  const other = await appTester(App.triggers.new_ai_event.operation.perform, { authData: otherAuthData });
+  const other = await appTester(App.triggers.new_ai_event.operation.performList, { authData: otherAuthData });
   assert.deepEqual(other, []);
 });

@@ -90,8 +90,11 @@ std::string EndpointSecretRow(const std::string& tenant_id, const std::string& e
 std::vector<PgStatement> PgEndpointStore::Statements() {
   std::vector<PgStatement> statements = {
       {kEndpointInsert,
-       "INSERT INTO webhook_endpoints (tenant_id, id, url, event_types, description, secret)"
-       " VALUES ($1, $2, $3, $4::text[], $5, $6) RETURNING " AIEVENTS_ENDPOINT_COLUMNS},
+       // A new endpoint hears of changes from now on.
+       "INSERT INTO webhook_endpoints (tenant_id, id, url, event_types, description, secret,"
+       " cursor_seq) VALUES ($1, $2, $3, $4::text[], $5, $6,"
+       " (SELECT coalesce(max(seq), 0) FROM webhook_events WHERE tenant_id = $1))"
+       " RETURNING " AIEVENTS_ENDPOINT_COLUMNS},
       {kEndpointCount, "SELECT count(*) AS count FROM webhook_endpoints WHERE tenant_id = $1"},
       {kEndpointList, "SELECT " AIEVENTS_ENDPOINT_COLUMNS " FROM webhook_endpoints"
                       " WHERE tenant_id = $1 ORDER BY create_time DESC, id DESC"},
@@ -99,7 +102,8 @@ std::vector<PgStatement> PgEndpointStore::Statements() {
                      " FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2"},
       {kEndpointLock, "SELECT " AIEVENTS_ENDPOINT_COLUMNS
                       " FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2 FOR UPDATE"},
-      // Enabling clears the failure record and the breaker: pending messages go at once.
+      // Enabling clears the failure record and the breaker (pending messages go at once) and
+      // moves the cursor to now: a disabled endpoint gets nothing of what happened meanwhile.
       {kEndpointUpdate,
        "UPDATE webhook_endpoints SET url = $3, event_types = $4::text[], description = $5,"
        " status = $6,"
@@ -111,6 +115,9 @@ std::vector<PgStatement> PgEndpointStore::Statements() {
        "   ELSE consecutive_failures END,"
        " retry_after = CASE WHEN $6 = 'enabled' AND status = 'disabled' THEN NULL"
        "   ELSE retry_after END,"
+       " cursor_seq = CASE WHEN $6 = 'enabled' AND status = 'disabled' THEN"
+       "   (SELECT coalesce(max(seq), 0) FROM webhook_events WHERE tenant_id = $1)"
+       "   ELSE cursor_seq END,"
        " update_time = now() WHERE tenant_id = $1 AND id = $2 "
        "RETURNING " AIEVENTS_ENDPOINT_COLUMNS},
       {kEndpointDelete, "DELETE FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2"},

@@ -35,14 +35,16 @@ std::vector<PgStatement> PgMessageQueue::Statements() {
        " FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2"},
       {kEndpointHealth,
        "SELECT consecutive_failures, failing_since <= now() - $3::bigint * interval '1 ms'"
-       " AS failing_too_long FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2 FOR UPDATE"},
+       " AS failing_too_long FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2"
+       " FOR NO KEY UPDATE"},
       {kAttemptInsert,
        "INSERT INTO webhook_attempts (tenant_id, endpoint_id, message_id, type, status_code,"
        " duration_ms, error, next_retry_at) VALUES ($1, $2, $3, $4, $5, $6, $7,"
        " now() + $8::bigint * interval '1 ms')"},
+      // Delivered: its attempts keep the record; the queue keeps only what is left to do.
       {kMessageDelivered,
-       "UPDATE webhook_messages SET status = 'delivered', attempts = attempts + 1,"
-       " lease_until = NULL WHERE tenant_id = $1 AND endpoint_id = $2 AND message_id = $3"},
+       "DELETE FROM webhook_messages WHERE tenant_id = $1 AND endpoint_id = $2"
+       " AND message_id = $3"},
       {kMessageRetry,
        "UPDATE webhook_messages SET attempts = attempts + $4, lease_until = NULL,"
        " next_attempt_at = now() + $5::bigint * interval '1 ms'"
@@ -68,7 +70,9 @@ std::vector<PgStatement> PgMessageQueue::Statements() {
        "SELECT outbox_rows, coalesce(extract(epoch FROM now() - oldest_outbox_at), 0)::float8"
        " AS outbox_oldest, pending_messages,"
        " coalesce(extract(epoch FROM now() - oldest_pending_at), 0)::float8 AS pending_oldest,"
-       " disabled_endpoints FROM outbound_backlog()"},
+       " disabled_endpoints, retained_events,"
+       " coalesce(extract(epoch FROM now() - oldest_undelivered_at), 0)::float8"
+       " AS undelivered_oldest FROM outbound_backlog()"},
       {kEndpointReleased,
        "UPDATE webhook_endpoints SET in_flight = greatest(in_flight - 1, 0)"
        " WHERE tenant_id = $1 AND id = $2"},
@@ -153,10 +157,11 @@ absl::StatusOr<OutboundBacklog> PgMessageQueue::Backlog() {
   return pool_->InSystemTransaction<OutboundBacklog>(
       [&](pqxx::work& txn) -> absl::StatusOr<OutboundBacklog> {
         pqxx::row row = Exec1(txn, kBacklog);
-        return OutboundBacklog{row["outbox_rows"].as<int64_t>(), row["outbox_oldest"].as<double>(),
-                               row["pending_messages"].as<int64_t>(),
-                               row["pending_oldest"].as<double>(),
-                               row["disabled_endpoints"].as<int64_t>()};
+        return OutboundBacklog{
+            row["outbox_rows"].as<int64_t>(),        row["outbox_oldest"].as<double>(),
+            row["pending_messages"].as<int64_t>(),   row["pending_oldest"].as<double>(),
+            row["disabled_endpoints"].as<int64_t>(), row["retained_events"].as<int64_t>(),
+            row["undelivered_oldest"].as<double>()};
       });
 }
 

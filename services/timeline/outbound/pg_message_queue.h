@@ -47,6 +47,8 @@ struct OutboundBacklog {
   int64_t pending_messages = 0;
   double pending_oldest_seconds = 0;
   int64_t disabled_endpoints = 0;
+  int64_t retained_events = 0;  // relayed, not yet passed by every enabled endpoint
+  double undelivered_oldest_seconds = 0;
 };
 
 class PgMessageQueue {

@@ -11,6 +11,7 @@ constexpr char kRelayLock[] = "outbound_relay_lock";
 constexpr char kOutboxAfter[] = "event_outbox_after";
 constexpr char kFanOut[] = "webhook_messages_fan_out";
 constexpr char kRelayAdvance[] = "outbound_relay_advance";
+constexpr char kPrune[] = "webhook_events_prune";
 
 // One tenant's share of a batch, as arrays for unnest.
 struct TenantBatch {
@@ -28,21 +29,28 @@ std::vector<PgStatement> PgOutboxRelay::Statements() {
        "SELECT id, xid::text AS xid, tenant_id::text AS tenant_id, message_id::text AS message_id,"
        " type, subject_id::text AS subject_id, created_at::text AS created_at"
        " FROM event_outbox_after($1::xid8, $2::bigint, $3::integer)"},
-      // Enabled endpoints of the tenant that subscribe to the type; a disabled endpoint gets
-      // nothing while it is disabled.
+      // Once per tenant that has an enabled endpoint subscribed to the type, numbered in this
+      // transaction (relays take turns, so numbers follow commit order); each endpoint turns
+      // them into its own messages as it sends them (claim_webhook_messages).
       {kFanOut,
-       "INSERT INTO webhook_messages (tenant_id, endpoint_id, message_id, type, subject_id,"
-       " created_at)"
-       " SELECT $1::uuid, e.id, m.message_id, m.type, m.subject_id, m.created_at"
+       "INSERT INTO webhook_events (tenant_id, seq, message_id, type, subject_id, created_at)"
+       " SELECT $1::uuid, nextval('webhook_events_seq'), m.message_id, m.type, m.subject_id,"
+       " m.created_at"
        " FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::timestamptz[])"
        "   AS m(message_id, type, subject_id, created_at)"
-       " JOIN webhook_endpoints e ON e.tenant_id = $1::uuid AND e.status = 'enabled'"
-       "   AND m.type = ANY(e.event_types)"
-       " ON CONFLICT DO NOTHING"},
+       " WHERE EXISTS (SELECT FROM webhook_endpoints e WHERE e.tenant_id = $1::uuid"
+       "   AND e.status = 'enabled' AND m.type = ANY (e.event_types))"},
       {kRelayAdvance,
        "UPDATE outbound_relay SET xid = $1::xid8, id = $2, updated_at = now()"
        " WHERE name = 'events'"},
+      {kPrune, "SELECT prune_webhook_events($1::integer) AS pruned"},
   };
+}
+
+absl::StatusOr<int> PgOutboxRelay::PruneOnce(int limit) {
+  return pool_->InSystemTransaction<int>([&](pqxx::work& txn) -> absl::StatusOr<int> {
+    return Exec1(txn, kPrune, limit)["pruned"].as<int>();
+  });
 }
 
 absl::StatusOr<int> PgOutboxRelay::RelayOnce(int limit) {
