@@ -44,7 +44,8 @@ int main() {
   std::atomic<bool> done{false};
   std::thread reporter([&] {
     while (!done) {
-      for (int i = 0; i < 50 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      for (int i = 0; i < 50 && !done; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
       std::cout << "fast " << fast << " slow " << slow << std::endl;
     }
   });

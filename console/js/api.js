@@ -112,4 +112,18 @@ export const api = {
   getDelivery: (id) => request('GET', `/v1/webhook-deliveries/${encodeURIComponent(id)}`),
   replayDelivery: (id) =>
     request('POST', `/v1/webhook-deliveries/${encodeURIComponent(id)}:replay`, { body: {} }),
+
+  // Outbound: where the tenant's events are sent (not the inbox's vendor sources above).
+  listEndpoints: () => request('GET', '/v1/webhook-endpoints'),
+  getEndpoint: (id) => request('GET', `/v1/webhook-endpoints/${encodeURIComponent(id)}`),
+  createEndpoint: (fields) => request('POST', '/v1/webhook-endpoints', { body: fields }),
+  updateEndpoint: (id, fields) =>
+    request('PATCH', `/v1/webhook-endpoints/${encodeURIComponent(id)}`, { body: fields }),
+  deleteEndpoint: (id) => request('DELETE', `/v1/webhook-endpoints/${encodeURIComponent(id)}`),
+  rotateEndpointSecret: (id) =>
+    request('POST', `/v1/webhook-endpoints/${encodeURIComponent(id)}:rotate-secret`, { body: {} }),
+  endpointAttempts: (id, query) =>
+    request('GET', `/v1/webhook-endpoints/${encodeURIComponent(id)}/attempts`, { query }),
+  recoverEndpoint: (id, since) =>
+    request('POST', `/v1/webhook-endpoints/${encodeURIComponent(id)}:recover`, { body: { since } }),
 };

@@ -9,6 +9,8 @@ import { renderCustomers } from './views/customers.js';
 import { renderCustomerDetails } from './views/customer_details.js';
 import { renderWebhooks } from './views/webhooks.js';
 import { renderDelivery } from './views/delivery.js';
+import { renderWebhookEndpoints } from './views/webhook_endpoints.js';
+import { renderWebhookEndpointDetails } from './views/webhook_endpoint_details.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -20,6 +22,7 @@ function pick(route) {
   if (section === 'events') return id ? renderEventDetails : renderEvents;
   if (section === 'customers') return id ? renderCustomerDetails : renderCustomers;
   if (section === 'webhooks') return id === 'deliveries' && sub ? renderDelivery : renderWebhooks;
+  if (section === 'webhook-endpoints') return id ? renderWebhookEndpointDetails : renderWebhookEndpoints;
   return null;
 }
 

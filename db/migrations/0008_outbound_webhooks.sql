@@ -141,7 +141,7 @@ CREATE INDEX webhook_messages_failed ON webhook_messages (tenant_id, endpoint_id
 CREATE TABLE webhook_attempts (
   tenant_id     uuid NOT NULL,
   endpoint_id   uuid NOT NULL,
-  id            bigint GENERATED ALWAYS AS IDENTITY,
+  id            uuid NOT NULL DEFAULT gen_random_uuid(),  -- the attempts' page tokens' tie-breaker
   message_id    uuid NOT NULL,
   type          text NOT NULL,
   attempted_at  timestamptz NOT NULL DEFAULT now(),

@@ -3,6 +3,8 @@
 // in $AIEVENTS_SCREENSHOTS.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import http from 'node:http';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startStack } from '../support/console_stack.mjs';
@@ -58,6 +60,58 @@ async function signIn(page, key = config.api_key) {
 
 async function shot(page, name) {
   await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+}
+
+// Polls `check` until it returns something truthy (then returned), failing after `ms`.
+async function until(check, what, ms = 15000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// A webhook receiver on 127.0.0.1 for the outbound endpoints: keeps every request (headers and
+// raw body) and answers `receiver.status`. Closed when test `t` ends, passed or not (an open
+// server would keep node running).
+async function startReceiver(t) {
+  const receiver = { status: 200, requests: [] };
+  receiver.server = http.createServer((request, response) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      receiver.requests.push({ headers: request.headers, body: Buffer.concat(chunks) });
+      response.writeHead(receiver.status).end();
+    });
+  });
+  await new Promise((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+  t.after(() => receiver.server.close());
+  receiver.url = `http://127.0.0.1:${receiver.server.address().port}/hooks/aievents`;
+  // The delivery of one AI event, found by its id in the body.
+  receiver.delivery = (eventId) => until(() => receiver.requests.find(
+    (r) => JSON.parse(r.body).data?.id === eventId), `the delivery of event ${eventId}`);
+  return receiver;
+}
+
+// Whether one of the request's Standard Webhooks signatures is made with `secret`.
+function signedWith(secret, request) {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  const { 'webhook-id': id, 'webhook-timestamp': timestamp } = request.headers;
+  const expected = crypto.createHmac('sha256', key).update(`${id}.${timestamp}.`)
+    .update(request.body).digest('base64');
+  return request.headers['webhook-signature'].split(' ').some((s) => s.split(',')[1] === expected);
+}
+
+async function attempts(endpointId) {
+  return (await call('GET', `/v1/webhook-endpoints/${endpointId}/attempts`)).attempts;
+}
+
+// A time as a datetime-local input's value, in the page's time zone.
+function localTime(page, ms) {
+  return page.evaluate((t) => new Date(t - new Date(t).getTimezoneOffset() * 60000)
+    .toISOString().slice(0, 16), ms);
 }
 
 
@@ -298,6 +352,7 @@ describe('the console', () => {
         ['event details', `#/events/${unmatchedId}`],
         ['customer', `#/customers/${maria.id}`],
         ['webhook inbox', '#/webhooks'],
+        ['webhook endpoints', '#/webhook-endpoints'],
       ];
       for (const [name, hash] of pages) {
         await page.goto(`${base}/console/${hash}`);
@@ -318,5 +373,235 @@ describe('the console', () => {
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(background, 'rgb(13, 17, 23)', 'the dark palette follows the system setting');
     await shot(page, 'phone-dark');
+  });
+
+  // These create events, so they come after the tests that count them.
+  test('a webhook endpoint is added with its secret shown once, delivers, and is disabled, rotated, recovered and deleted', async (t) => {
+    const receiver = await startReceiver(t);
+    const page = await newPage();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await signIn(page);
+    await page.getByRole('link', { name: 'Webhook endpoints' }).click();
+    await page.getByRole('heading', { name: 'Webhook endpoints', level: 1 }).waitFor();
+    await page.getByText('No webhook endpoints yet.').waitFor();
+
+    // A refused address: the API's violation is shown at the URL field, which gets focus.
+    const url = page.getByLabel('URL', { exact: true });
+    const add = page.getByRole('button', { name: 'Add endpoint' });
+    await url.fill('http://169.254.169.254/latest/meta-data/');
+    await add.click();
+    await page.locator('#endpoint-url-error', { hasText: 'link-local' }).waitFor();
+    assert.equal(await url.getAttribute('aria-invalid'), 'true');
+    assert.equal(await url.getAttribute('aria-describedby'), 'endpoint-url-error');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'endpoint-url');
+    await shot(page, 'webhook-endpoint-refused');
+    // No event type: the violation is at the checkboxes.
+    await url.fill(receiver.url);
+    await page.getByLabel(/An AI event is stored/).uncheck();
+    await add.click();
+    await page.locator('#endpoint-types-error', { hasText: 'at least one' }).waitFor();
+    assert.equal(await url.getAttribute('aria-invalid'), null, 'the URL is no longer marked');
+
+    await page.getByLabel(/An AI event is stored/).check();
+    await page.getByLabel(/An AI event gets a customer later/).check();
+    await page.getByLabel('Description (optional)').fill('CRM follow-up tasks');
+    await add.click();
+    const shown = page.locator('.secret-notice code');
+    await shown.waitFor();
+    const secret = await shown.innerText();
+    assert.match(secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
+    await page.locator('.secret-notice', { hasText: 'it will not be shown again' }).waitFor();
+    await page.getByRole('button', { name: 'Copy secret' }).click();
+    await page.getByText('Copied.').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
+    const [endpoint] = (await call('GET', '/v1/webhook-endpoints')).webhook_endpoints;
+    assert.equal(endpoint.url, receiver.url);
+    assert.deepEqual(endpoint.event_types, ['ai_event.created', 'ai_event.associated']);
+    const card = page.locator(`[data-endpoint-id="${endpoint.id}"]`);
+    await card.locator('.badge-enabled', { hasText: 'Enabled' }).waitFor();
+    const listed = await card.innerText();
+    assert.match(listed, /ai_event\.created, ai_event\.associated/);
+    assert.match(listed, /CRM follow-up tasks/);
+    assert.match(listed, /Last success\s+Never/);
+    assert.doesNotMatch(listed, /whsec_/, 'the list never shows the secret');
+    await shot(page, 'webhook-endpoint-added');
+    // Shown once: after a reload it is nowhere on the page.
+    await page.reload();
+    await card.waitFor();
+    assert.doesNotMatch(await page.locator('main').innerText(), /whsec_/);
+
+    // An event is delivered, signed with the secret the page showed, and its attempt is
+    // listed with the receiver's 200.
+    const first = await call('POST', '/v1/ai-events', event({ email: 'outbound.one@example.com' },
+      'Caller asked for a callback about the new tariff.'));
+    const delivered = await receiver.delivery(first.id);
+    assert.ok(signedWith(secret, delivered), 'signed with the secret shown');
+    const firstId = delivered.headers['webhook-id'];
+    // The attempt is recorded just after the answer: wait for it before opening the page.
+    await until(async () => (await attempts(endpoint.id)).some((a) => a.message_id === firstId),
+      'the first attempt to be recorded');
+    await card.getByRole('link', { name: 'Attempts and recovery' }).click();
+    await page.waitForURL(new RegExp(`#/webhook-endpoints/${endpoint.id}$`));
+    const firstRow = page.locator(`tr[data-message-id="${firstId}"]`);
+    await firstRow.locator('.badge-delivered', { hasText: /^200$/ }).waitFor();
+    assert.match(await firstRow.innerText(), /ai_event\.created/);
+    assert.doesNotMatch(await page.locator('.endpoint').innerText(), /Never/, 'a last success');
+
+    // Rotate: a new secret, shown once; the next message is signed with both.
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.locator('.secret-notice', { hasText: 'previous one also signs' }).waitFor();
+    const rotated = await page.locator('.secret-notice code').innerText();
+    assert.match(rotated, /^whsec_/);
+    assert.notEqual(rotated, secret);
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'notice secret-notice');
+    const second = await call('POST', '/v1/ai-events', event({ email: 'outbound.two@example.com' },
+      'Caller confirmed the appointment for Tuesday.'));
+    const delivered2 = await receiver.delivery(second.id);
+    assert.ok(signedWith(rotated, delivered2), 'signed with the new secret');
+    assert.ok(signedWith(secret, delivered2), 'and, for 24 hours, with the previous one');
+    const secondId = delivered2.headers['webhook-id'];
+    await until(async () => (await attempts(endpoint.id)).some((a) => a.message_id === secondId),
+      'the second attempt to be recorded');
+
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator(`tr[data-message-id="${secondId}"]`).waitFor();
+    await shot(page, 'webhook-endpoint-attempts');
+
+    // Disable: the status and why, and focus stays on the button (now Enable).
+    await page.getByRole('button', { name: 'Disable' }).click();
+    await page.locator('.endpoint .badge-disabled', { hasText: 'Disabled' }).waitFor();
+    await page.getByText('it was disabled by hand').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Enable');
+    const disabled = await call('GET', `/v1/webhook-endpoints/${endpoint.id}`);
+    assert.equal(disabled.status, 'disabled');
+    assert.equal(disabled.disabled_reason, 'manual');
+    assert.equal(disabled.secret, null);
+
+    // Recover: a time in the future is refused at the field; an hour ago is sent as that
+    // instant (nothing has failed: a message fails only after 27.5 hours of retries).
+    const since = page.getByLabel('Failed since (your time zone)');
+    const recover = page.getByRole('button', { name: 'Recover failed messages' });
+    await since.fill(await localTime(page, Date.now() + 86400000));
+    await recover.click();
+    await page.locator('#recover-since-error', { hasText: 'must not be in the future' }).waitFor();
+    assert.equal(await since.getAttribute('aria-invalid'), 'true');
+    const hourAgo = await localTime(page, Date.now() - 3600000);
+    await since.fill(hourAgo);
+    const sent = page.waitForRequest((r) => r.url().endsWith(`/${endpoint.id}:recover`));
+    await recover.click();
+    const expected = await page.evaluate((v) => new Date(v).toISOString(), hourAgo);
+    assert.deepEqual(JSON.parse((await sent).postData()), { since: expected });
+    await page.getByText('No failed messages since').waitFor();
+    assert.equal(await since.getAttribute('aria-invalid'), null);
+
+    // Delete: nothing happens when the confirmation is dismissed; accepted, it is gone.
+    page.once('dialog', (dialog) => dialog.dismiss());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    assert.equal((await call('GET', `/v1/webhook-endpoints/${endpoint.id}`)).id, endpoint.id);
+    let question = '';
+    page.once('dialog', (dialog) => { question = dialog.message(); dialog.accept(); });
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForURL(/#\/webhook-endpoints$/);
+    await page.getByText('No webhook endpoints yet.').waitFor();
+    assert.match(question, new RegExp(`Delete the endpoint ${receiver.url}`));
+    const gone = await fetch(`${base}/v1/webhook-endpoints/${endpoint.id}`,
+      { headers: { 'x-api-key': config.api_key } });
+    assert.equal(gone.status, 404);
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('an endpoint that answers 410 shows as disabled and failing, and is enabled again', async (t) => {
+    const receiver = await startReceiver(t);
+    receiver.status = 410;
+    const endpoint = await call('POST', '/v1/webhook-endpoints',
+      { url: receiver.url, event_types: ['ai_event.created'], description: 'Removed Zap' });
+    const created = await call('POST', '/v1/ai-events', event({ email: 'outbound.gone@example.com' },
+      'Caller asked to cancel the subscription.'));
+    const refused = await receiver.delivery(created.id);
+    const messageId = refused.headers['webhook-id'];
+    await until(async () => (await call('GET', `/v1/webhook-endpoints/${endpoint.id}`)).status === 'disabled',
+      'the endpoint to be disabled by its 410');
+
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${base}/console/#/webhook-endpoints`);
+    const card = page.locator(`[data-endpoint-id="${endpoint.id}"]`);
+    await card.locator('.badge-disabled', { hasText: 'Disabled' }).waitFor();
+    const listed = await card.innerText();
+    assert.match(listed, /Disabled because\s+it answered 410 Gone/);
+    assert.match(listed, /Failing since\s+\S/);
+    assert.match(listed, /Last success\s+Never/);
+    for (const colorScheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme });
+      assert.deepEqual(await contrastFailures(page), [], `webhook endpoints (${colorScheme})`);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await shot(page, 'webhook-endpoint-gone');
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth),
+      false, 'nothing scrolls sideways at a phone width');
+    await page.setViewportSize({ width: 1280, height: 860 });
+
+    await card.getByRole('link', { name: 'Attempts and recovery' }).click();
+    const row = page.locator(`tr[data-message-id="${messageId}"]`);
+    await row.locator('.badge-failed', { hasText: /^410$/ }).waitFor();
+    const cells = await row.locator('td').allInnerTexts();
+    assert.match(cells[4], /the endpoint answered 410/);
+    assert.notEqual(cells[5], '—', 'a next retry');
+    for (const colorScheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme });
+      assert.deepEqual(await contrastFailures(page), [], `webhook endpoint (${colorScheme})`);
+    }
+
+    // Enabled again, it takes the pending message at its next retry (5 s after the 410).
+    receiver.status = 200;
+    await page.getByRole('button', { name: 'Enable' }).click();
+    await page.locator('.endpoint .badge-enabled', { hasText: 'Enabled' }).waitFor();
+    assert.doesNotMatch(await page.locator('.endpoint').innerText(), /Failing since|Disabled because/);
+    await until(async () => (await attempts(endpoint.id)).some((a) => a.status_code === 200),
+      'the retry to be delivered');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator(`tr[data-message-id="${messageId}"] .badge-delivered`, { hasText: /^200$/ }).waitFor();
+    assert.equal(await page.locator(`tr[data-message-id="${messageId}"]`).count(), 2, 'same webhook-id');
+    assert.deepEqual(page.errors, []);
+
+    // Another tenant neither lists it nor opens it.
+    const other = await newPage();
+    await signIn(other, config.other_api_key);
+    await other.goto(`${base}/console/#/webhook-endpoints`);
+    await other.getByText('No webhook endpoints yet.').waitFor();
+    await other.goto(`${base}/console/#/webhook-endpoints/${endpoint.id}`);
+    await other.getByText('This webhook endpoint does not exist.').waitFor();
+  });
+
+  test('the attempts are paged with Load more, newest first', async (t) => {
+    const receiver = await startReceiver(t);
+    const endpoint = await call('POST', '/v1/webhook-endpoints',
+      { url: receiver.url, event_types: ['ai_event.created'] });
+    const ids = [];
+    for (const summary of ['Caller asked about invoices.', 'Caller asked about refunds.']) {
+      const created = await call('POST', '/v1/ai-events', event({ email: 'outbound.pages@example.com' }, summary));
+      ids.unshift((await receiver.delivery(created.id)).headers['webhook-id']);
+    }
+    await until(async () => (await attempts(endpoint.id)).length === 2, 'both attempts recorded');
+    const page = await newPage();
+    await signIn(page);
+    // One attempt a page (the page asks for 50): the second comes only through "Load more".
+    await page.route(/\/attempts\?/, (route) => {
+      const target = new URL(route.request().url());
+      target.searchParams.set('page_size', '1');
+      route.continue({ url: target.toString() });
+    });
+    await page.goto(`${base}/console/#/webhook-endpoints/${endpoint.id}`);
+    await page.locator(`tr[data-message-id="${ids[0]}"]`).waitFor();
+    assert.equal(await page.locator('tbody tr').count(), 1);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    // The end of the list, or the error that stopped it (its text then fails the test).
+    const footer = page.locator('.list-footer');
+    await footer.locator('.help, .state-error').waitFor();
+    assert.equal(await footer.innerText(), 'That is all.');
+    assert.deepEqual(await page.locator('tbody tr').evaluateAll((rows) =>
+      rows.map((r) => r.dataset.messageId)), ids, 'newest first');
+    assert.deepEqual(page.errors, []);
   });
 });

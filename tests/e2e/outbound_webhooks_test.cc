@@ -201,6 +201,19 @@ TEST(OutboundWebhooks, AFailedAttemptIsRetriedWithTheSameWebhookId) {
   EXPECT_TRUE(attempts["attempts"][0]["next_retry_time"].is_null());
   EXPECT_EQ(attempts["attempts"][0]["event_type"], "ai_event.created");
   EXPECT_EQ(attempts["attempts"][0]["message_id"], tries[0].Header("webhook-id"));
+  // Paged one at a time: the same two, in the same order.
+  nlohmann::json first =
+      suite.Get(tenant.api_key, "/v1/webhook-endpoints/" + id + "/attempts?page_size=1").Json();
+  ASSERT_EQ(first["attempts"].size(), 1u) << first;
+  ASSERT_TRUE(first["next_page_token"].is_string() && first["next_page_token"] != "") << first;
+  HttpResult second = suite.Get(tenant.api_key, "/v1/webhook-endpoints/" + id +
+                                                    "/attempts?page_size=1&page_token=" +
+                                                    first["next_page_token"].get<std::string>());
+  ASSERT_EQ(second.status, 200) << second.body;
+  ASSERT_EQ(second.Json()["attempts"].size(), 1u);
+  EXPECT_EQ(first["attempts"][0], attempts["attempts"][0]);
+  EXPECT_EQ(second.Json()["attempts"][0], attempts["attempts"][1]);
+  EXPECT_EQ(second.Json()["next_page_token"], "");
   nlohmann::json shown = EndpointAfter(suite, tenant.api_key, id, [](const nlohmann::json& e) {
     return e["failing_since"].is_null();
   });

@@ -1,6 +1,5 @@
 #include "services/timeline/outbound/pg_endpoint_store.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_trail.h"
 #include "common/rpc/page_token.h"
@@ -127,18 +126,18 @@ std::vector<PgStatement> PgEndpointStore::Statements() {
        " update_time = now() WHERE tenant_id = $1 AND id = $2 "
        "RETURNING " AIEVENTS_ENDPOINT_COLUMNS},
       {kAttemptList,
-       "SELECT id, message_id::text AS message_id, type,"
+       "SELECT id::text AS id, message_id::text AS message_id, type,"
        " (extract(epoch FROM attempted_at) * 1000000)::bigint AS attempted_micros,"
        " status_code, duration_ms, error,"
        " (extract(epoch FROM next_retry_at) * 1000000)::bigint AS next_retry_micros"
        " FROM webhook_attempts WHERE tenant_id = $1 AND endpoint_id = $2"
        " AND ($3::bigint IS NULL OR (attempted_at, id) <"
-       "      (to_timestamp($3::bigint / 1000000.0), $4::bigint))"
+       "      ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::uuid))"
        " ORDER BY attempted_at DESC, id DESC LIMIT $5"},
       {kMessagesRecover,
        "UPDATE webhook_messages SET status = 'pending', attempts = 0, next_attempt_at = now(),"
        " lease_until = NULL WHERE tenant_id = $1 AND endpoint_id = $2 AND status = 'failed'"
-       " AND created_at >= to_timestamp($3::bigint / 1000000.0)"},
+       " AND created_at >= 'epoch'::timestamptz + $3::bigint * interval '1 microsecond'"},
   };
   for (const PgStatement& statement : AuditStatements()) statements.push_back(statement);
   return statements;
@@ -292,10 +291,6 @@ absl::StatusOr<v1::ListWebhookAttemptsResponse> PgEndpointStore::ListAttempts(
   if (!request.page_token().empty()) {
     absl::StatusOr<PagePosition> position = DecodePageToken(request.page_token(), fingerprint);
     if (!position.ok()) return position.status();
-    int64_t id;
-    if (!absl::SimpleAtoi(position->id, &id)) {
-      return InvalidArgumentWithViolations({{"page_token", "is not a token of this list"}});
-    }
     after = *position;
   }
   return pool_->InTenantTransaction<v1::ListWebhookAttemptsResponse>(
