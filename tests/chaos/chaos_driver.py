@@ -83,10 +83,10 @@ def parse_args():
                    help="seconds after the last fault within which every acknowledged delivery "
                         "must be processed")
     p.add_argument("--outbound-bound", type=float,
-                   default=env_number("CHAOS_OUTBOUND_BOUND", 150.0),
+                   default=env_number("CHAOS_OUTBOUND_BOUND", 180.0),
                    help="seconds after the last fault within which every acknowledged event's "
                         "ai_event.created must reach the subscriber (a message in hand when "
-                        "its process died waits for its 60 s lease)")
+                        "its process died waits for its 30 s lease)")
     p.add_argument("--settle", type=float, default=env_number("CHAOS_SETTLE_SECONDS", 3.0))
     p.add_argument("--restart-delay", type=float,
                    default=env_number("CHAOS_RESTART_DELAY", 1.0),
@@ -974,7 +974,7 @@ class Driver:
         duplicate is allowed only with the same webhook-id (the receiver's idempotency key)."""
         a = self.args
         events = {v[0] for v in acked.values()}
-        # A message in hand when its process was killed waits for its lease (60 s) to end.
+        # A message in hand when its process was killed waits for its lease (30 s) to end.
         deadline = self.last_lifted + a.outbound_bound
         while True:
             with self.outbound.lock:

@@ -20,7 +20,7 @@ constexpr int kPruneBatch = 10000;
 constexpr absl::Duration kPruneInterval = absl::Seconds(10);
 // Longer than an attempt can take with its bookkeeping, so no other replica takes a message in
 // hand; a worker that dies leaves its messages to be taken again when the lease ends.
-constexpr absl::Duration kLease = absl::Seconds(60);
+constexpr absl::Duration kLease = absl::Seconds(30);
 
 constexpr absl::Duration kBacklogReportInterval = absl::Seconds(5);
 
