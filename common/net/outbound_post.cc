@@ -2,6 +2,7 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -12,8 +13,12 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <memory>
+#include <string>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace aievents {
 namespace {
@@ -23,17 +28,24 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-// The trust store is read once; contexts are safe to share between threads once set up.
-asio::ssl::context& ClientTlsContext() {
-  static asio::ssl::context* context = [] {
-    auto* made = new asio::ssl::context(asio::ssl::context::tls_client);
-    made->set_default_verify_paths();
-    made->set_verify_mode(asio::ssl::verify_peer);
-    made->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
-                      asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-    return made;
-  }();
-  return *context;
+// The system's trust store (and a private CA when configured), read once per client; a context
+// is safe to share between threads once set up.
+absl::StatusOr<std::unique_ptr<asio::ssl::context>> ClientTlsContext(
+    const std::string& extra_ca_file) {
+  auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+  context->set_default_verify_paths();
+  if (!extra_ca_file.empty()) {
+    beast::error_code error;
+    context->load_verify_file(extra_ca_file, error);
+    if (error) {
+      return absl::InvalidArgumentError(absl::StrCat("cannot read the CA certificates in ",
+                                                     extra_ca_file, ": ", error.message()));
+    }
+  }
+  context->set_verify_mode(asio::ssl::verify_peer);
+  context->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                       asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+  return context;
 }
 
 std::vector<tcp::endpoint> Endpoints(const OutboundPost& post) {
@@ -131,11 +143,22 @@ class Attempt : public std::enable_shared_from_this<Attempt<Stream>> {
     http::async_read_header(stream_, buffer_, parser_,
                             [self = this->shared_from_this()](beast::error_code error, size_t) {
                               if (error) return self->Finish(Failure(error, "reading the answer"));
-                              self->Finish(static_cast<int>(self->parser_.get().result_int()));
+                              self->Finish(self->Answer());
                             });
   }
 
-  void Finish(absl::StatusOr<int> result) {
+  PostAnswer Answer() const {
+    const auto& header = parser_.get();
+    PostAnswer answer{static_cast<int>(header.result_int()), std::nullopt};
+    auto retry_after = header.find(http::field::retry_after);
+    if (retry_after != header.end()) {
+      answer.retry_after = ParseRetryAfter(
+          absl::string_view(retry_after->value().data(), retry_after->value().size()), absl::Now());
+    }
+    return answer;
+  }
+
+  void Finish(absl::StatusOr<PostAnswer> result) {
     beast::tcp_stream& transport = beast::get_lowest_layer(stream_);
     beast::error_code ignored;
     transport.socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -153,15 +176,42 @@ class Attempt : public std::enable_shared_from_this<Attempt<Stream>> {
 
 }  // namespace
 
+std::optional<absl::Duration> ParseRetryAfter(absl::string_view value, absl::Time now) {
+  value = absl::StripAsciiWhitespace(value);
+  int64_t seconds = 0;
+  if (!value.empty() && absl::ascii_isdigit(value[0])) {
+    if (!absl::SimpleAtoi(value, &seconds) || seconds < 0) return std::nullopt;
+    return absl::Seconds(seconds);
+  }
+  // An HTTP date (RFC 9110 IMF-fixdate), e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
+  absl::Time at;
+  std::string error;
+  if (!absl::ParseTime("%a, %d %b %Y %H:%M:%S GMT", std::string(value), absl::UTCTimeZone(), &at,
+                       &error)) {
+    return std::nullopt;
+  }
+  return std::max(at - now, absl::ZeroDuration());
+}
+
 struct OutboundClient::Io {
   asio::io_context context;
   asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(context);
+  std::unique_ptr<asio::ssl::context> tls;
 };
 
-OutboundClient::OutboundClient(int threads, std::function<void()> on_start)
-    : io_(std::make_unique<Io>()) {
-  for (int i = 0; i < threads; ++i) {
-    threads_.emplace_back([this, on_start] {
+absl::StatusOr<std::unique_ptr<OutboundClient>> OutboundClient::Create(
+    OutboundClientOptions options) {
+  auto io = std::make_unique<Io>();
+  absl::StatusOr<std::unique_ptr<asio::ssl::context>> tls = ClientTlsContext(options.extra_ca_file);
+  if (!tls.ok()) return tls.status();
+  io->tls = *std::move(tls);
+  return std::unique_ptr<OutboundClient>(new OutboundClient(std::move(io), options));
+}
+
+OutboundClient::OutboundClient(std::unique_ptr<Io> io, const OutboundClientOptions& options)
+    : io_(std::move(io)) {
+  for (int i = 0; i < std::max(1, options.threads); ++i) {
+    threads_.emplace_back([this, on_start = options.on_start] {
       if (on_start) on_start();
       io_->context.run();
     });
@@ -181,7 +231,7 @@ void OutboundClient::Post(OutboundPost post, PostDone done) {
   }
   if (post.target.scheme == "https") {
     auto attempt = std::make_shared<Attempt<beast::ssl_stream<beast::tcp_stream>>>(
-        std::move(post), std::move(done), io_->context, ClientTlsContext());
+        std::move(post), std::move(done), io_->context, *io_->tls);
     auto& stream = attempt->stream();
     const std::string& host = attempt->host();
     // The certificate must name the host; SNI tells the server which one is asked for.

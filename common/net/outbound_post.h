@@ -9,12 +9,15 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/net/outbound_target.h"
 
@@ -28,16 +31,35 @@ struct OutboundPost {
   absl::Duration timeout = absl::Seconds(15);
 };
 
-// `done` gets the HTTP status the target answered with, whatever it is; DEADLINE_EXCEEDED when
-// no answer came in time; UNAVAILABLE for a refused connection, a TLS failure (an untrusted
-// certificate among them) or a connection closed before an answer.
-using PostDone = std::function<void(absl::StatusOr<int>)>;
+struct PostAnswer {
+  int status = 0;
+  // The answer's Retry-After (delay-seconds or an HTTP date, as a delay from now; never
+  // negative), when it has a valid one.
+  std::optional<absl::Duration> retry_after;
+};
+
+// `done` gets the answer, whatever its status; DEADLINE_EXCEEDED when no answer came in time;
+// UNAVAILABLE for a refused connection, a TLS failure (an untrusted certificate among them) or
+// a connection closed before an answer.
+using PostDone = std::function<void(absl::StatusOr<PostAnswer>)>;
+
+// A Retry-After header's value as a delay from `now`; nullopt when it is neither a number of
+// seconds nor an HTTP date.
+std::optional<absl::Duration> ParseRetryAfter(absl::string_view value, absl::Time now);
+
+struct OutboundClientOptions {
+  // Threads that run every request's I/O (one is plenty: the work per request is small).
+  int threads = 1;
+  // Runs first on each thread (e.g. to lower its priority).
+  std::function<void()> on_start;
+  // PEM certificates trusted for https besides the system's store (a private CA); empty: none.
+  std::string extra_ca_file;
+};
 
 class OutboundClient {
  public:
-  // `threads` run every request's I/O (one is plenty: the work per request is small);
-  // `on_start` runs first on each (e.g. to lower its priority).
-  explicit OutboundClient(int threads = 1, std::function<void()> on_start = nullptr);
+  // Fails when extra_ca_file cannot be read.
+  static absl::StatusOr<std::unique_ptr<OutboundClient>> Create(OutboundClientOptions options);
   // Stops at once: requests still in flight end without calling `done`.
   ~OutboundClient();
 
@@ -50,6 +72,7 @@ class OutboundClient {
 
  private:
   struct Io;
+  explicit OutboundClient(std::unique_ptr<Io> io, const OutboundClientOptions& options);
   std::unique_ptr<Io> io_;
   std::vector<std::thread> threads_;
 };

@@ -103,6 +103,14 @@ namespace {
 
 constexpr char kEventById[] = "ai_event_by_id";
 constexpr char kEventHistory[] = "ai_event_history";
+constexpr char kEventsByIds[] = "ai_events_by_ids";
+constexpr char kEventsHistory[] = "ai_events_history";
+
+// The history columns; ai_event_associations.id, not id, orders (the bare name is the text).
+constexpr char kHistoryColumns[] =
+    "id::text AS id, event_id::text AS event_id, from_customer_id::text AS from_customer_id,"
+    " to_customer_id::text AS to_customer_id, method, actor_key_id::text AS actor_key_id,"
+    " actor, (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros";
 
 v1::Association AssociationFromRow(const pqxx::row& row) {
   v1::Association association;
@@ -125,17 +133,22 @@ v1::Association AssociationFromRow(const pqxx::row& row) {
 }  // namespace
 
 std::vector<PgStatement> EventWithHistoryStatements() {
-  static const std::string* by_id = new std::string(
-      absl::StrCat("SELECT ", kAiEventColumns, " FROM ai_events WHERE tenant_id = $1 AND id = $2"));
-  return {
-      {kEventById, by_id->c_str()},
-      {kEventHistory,
-       "SELECT id::text AS id, from_customer_id::text AS from_customer_id,"
-       " to_customer_id::text AS to_customer_id, method, actor_key_id::text AS actor_key_id,"
-       " actor, (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros"
-       " FROM ai_event_associations WHERE tenant_id = $1 AND event_id = $2"
-       " ORDER BY created_at, ai_event_associations.id"},
+  static const auto* texts = new std::vector<std::string>{
+      absl::StrCat("SELECT ", kAiEventColumns, " FROM ai_events WHERE tenant_id = $1 AND id = $2"),
+      absl::StrCat("SELECT ", kHistoryColumns,
+                   " FROM ai_event_associations WHERE tenant_id = $1 AND event_id = $2"
+                   " ORDER BY created_at, ai_event_associations.id"),
+      absl::StrCat("SELECT ", kAiEventColumns,
+                   " FROM ai_events WHERE tenant_id = $1 AND id = ANY ($2::uuid[])"),
+      absl::StrCat(
+          "SELECT ", kHistoryColumns,
+          " FROM ai_event_associations WHERE tenant_id = $1 AND event_id = ANY ($2::uuid[])"
+          " ORDER BY created_at, ai_event_associations.id"),
   };
+  return {{kEventById, (*texts)[0].c_str()},
+          {kEventHistory, (*texts)[1].c_str()},
+          {kEventsByIds, (*texts)[2].c_str()},
+          {kEventsHistory, (*texts)[3].c_str()}};
 }
 
 std::optional<v1::AiEvent> ReadEventWithHistory(pqxx::work& txn, const std::string& tenant_id,
@@ -147,6 +160,24 @@ std::optional<v1::AiEvent> ReadEventWithHistory(pqxx::work& txn, const std::stri
     *event.add_associations() = AssociationFromRow(row);
   }
   return event;
+}
+
+std::vector<v1::AiEvent> ReadEventsWithHistory(pqxx::work& txn, const std::string& tenant_id,
+                                               const std::vector<std::string>& ids) {
+  std::vector<std::optional<std::string>> values(ids.begin(), ids.end());
+  std::string id_array = PgArrayLiteral(values);
+  std::vector<v1::AiEvent> events;
+  std::map<std::string, size_t> position;  // event id -> index in events
+  for (const pqxx::row& row : Exec(txn, kEventsByIds, tenant_id, id_array)) {
+    events.push_back(AiEventFromRow(row));
+    position[events.back().id()] = events.size() - 1;
+  }
+  for (const pqxx::row& row : Exec(txn, kEventsHistory, tenant_id, id_array)) {
+    auto found = position.find(row["event_id"].as<std::string>());
+    if (found != position.end())
+      *events[found->second].add_associations() = AssociationFromRow(row);
+  }
+  return events;
 }
 
 }  // namespace aievents

@@ -25,12 +25,18 @@ v1::AiEvent AiEventFromRow(const pqxx::row& row);
 // The same for every row of a pipelined statement's result.
 std::vector<v1::AiEvent> AiEventsFromRows(const PgRows& rows);
 
-// The statements ReadEventWithHistory runs; a store that calls it lists these among its own.
+// The statements ReadEventWithHistory and ReadEventsWithHistory run; a store that calls them
+// lists these among its own.
 std::vector<PgStatement> EventWithHistoryStatements();
 
 // Event `id` of the tenant with its association history (oldest first), or nullopt.
 std::optional<v1::AiEvent> ReadEventWithHistory(pqxx::work& txn, const std::string& tenant_id,
                                                 const std::string& id);
+
+// The tenant's events among `ids` (UUIDs), each with its history, in no particular order; an
+// id the tenant has no event for is left out. Two statements whatever the number of ids.
+std::vector<v1::AiEvent> ReadEventsWithHistory(pqxx::work& txn, const std::string& tenant_id,
+                                               const std::vector<std::string>& ids);
 
 }  // namespace aievents
 

@@ -121,6 +121,12 @@ absl::StatusOr<std::optional<v1::AiEvent>> PgTimelineStore::Get(const std::strin
       tenant_id, [&](pqxx::work& txn) { return ReadEventWithHistory(txn, tenant_id, id); });
 }
 
+absl::StatusOr<std::vector<v1::AiEvent>> PgTimelineStore::GetMany(
+    const std::string& tenant_id, const std::vector<std::string>& ids) {
+  return pool_->InTenantTransaction<std::vector<v1::AiEvent>>(
+      tenant_id, [&](pqxx::work& txn) { return ReadEventsWithHistory(txn, tenant_id, ids); });
+}
+
 absl::StatusOr<std::vector<v1::AiEvent>> PgTimelineStore::List(const std::string& tenant_id,
                                                                const ListQuery& query) {
   // Typed statements exist for customer timelines only; other lists filter on the fly.

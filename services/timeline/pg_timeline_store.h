@@ -49,6 +49,11 @@ class PgTimelineStore {
   absl::StatusOr<std::optional<v1::AiEvent>> Get(const std::string& tenant_id,
                                                  const std::string& id);
 
+  // The tenant's events among `ids` (UUIDs) with their history, in no particular order; ids
+  // the tenant has no event for are left out. One transaction, two statements.
+  absl::StatusOr<std::vector<v1::AiEvent>> GetMany(const std::string& tenant_id,
+                                                   const std::vector<std::string>& ids);
+
   // Up to query.limit events in the list's order (history not included).
   absl::StatusOr<std::vector<v1::AiEvent>> List(const std::string& tenant_id,
                                                 const ListQuery& query);

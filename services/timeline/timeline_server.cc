@@ -54,8 +54,21 @@ TimelineConfig LoadTimelineConfig(ConfigSource& source) {
     }
   }
   config.outbound.delivery_threads = source.Int(
-      "webhook-delivery-threads", 4, 1, 64,
-      "threads doing the database side of outbound webhooks (the requests are asynchronous)");
+      "webhook-delivery-threads", 2, 1, 64,
+      "threads preparing outbound webhooks (reading endpoints and events, rendering, signing; "
+      "the requests are asynchronous)");
+  std::string schedule = source.String(
+      "webhook-retry-schedule", "5s,5m,30m,2h,5h,10h,10h",
+      "delays before the second, third, ... attempt of an outbound message (each within +-20 %)");
+  absl::StatusOr<RetrySchedule> retry_schedule = ParseRetrySchedule(schedule);
+  if (retry_schedule.ok()) {
+    config.retry_schedule = *std::move(retry_schedule);
+  } else {
+    source.AddProblem(absl::StrCat("setting --", retry_schedule.status().message()));
+  }
+  config.outbound.ca_file = source.String(
+      "webhook-ca-file", "",
+      "PEM file of CA certificates trusted for https webhook targets besides the system's");
   config.outbound.max_in_flight =
       source.Int("webhook-max-in-flight", 256, 1, 10000,
                  "outbound webhook messages in hand at once across endpoints (claimed, not yet "
@@ -106,7 +119,7 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
   server->webhook_endpoints_ = std::make_unique<WebhookEndpointGrpcService>(
       server->authenticator_.get(), server->endpoints_.get());
   server->relay_ = std::make_unique<PgOutboxRelay>(server->pool_.get());
-  server->messages_ = std::make_unique<PgMessageQueue>(server->pool_.get());
+  server->messages_ = std::make_unique<PgMessageQueue>(server->pool_.get(), config.retry_schedule);
   PgPool* pool = server->pool_.get();
   std::function<absl::Status()> readiness = [pool, read_pool]() -> absl::Status {
     AIEV_RETURN_IF_ERROR(pool->Ping());
@@ -128,19 +141,19 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
   if (config.run_outbound_workers) {
     // Messages about events carry the event as GET /v1/ai-events/{id} shows it, read from the
     // primary (a replica may not have the change yet).
-    EventTimeline* events = server->live_timeline_.get();
-    std::string token = config.service.internal_token;
-    SubjectRenderer render =
-        [events, token](const std::string& tenant_id, const std::string&,
-                        const std::string& subject_id) -> absl::StatusOr<nlohmann::ordered_json> {
-      RequestContext context = Authenticator::InternalContext(token, tenant_id, "webhooks");
-      absl::StatusOr<v1::AiEvent> event = events->GetEvent(context, subject_id);
-      if (!event.ok()) return event.status();
-      return MessageToJson(*event);
+    PgTimelineStore* events = server->primary_store_.get();
+    EventRenderer render = [events](const std::string& tenant_id,
+                                    const std::vector<std::string>& event_ids)
+        -> absl::StatusOr<std::map<std::string, nlohmann::ordered_json>> {
+      AIEV_ASSIGN_OR_RETURN(std::vector<v1::AiEvent> found, events->GetMany(tenant_id, event_ids));
+      std::map<std::string, nlohmann::ordered_json> rendered;
+      for (const v1::AiEvent& event : found) rendered[event.id()] = MessageToJson(event);
+      return rendered;
     };
-    server->outbound_ =
-        std::make_unique<OutboundWorkers>(server->relay_.get(), server->messages_.get(),
-                                          server->secrets_.get(), render, config.outbound);
+    AIEV_ASSIGN_OR_RETURN(
+        server->outbound_,
+        OutboundWorkers::Start(server->relay_.get(), server->messages_.get(),
+                               server->secrets_.get(), std::move(render), config.outbound));
   }
   log::Info("started", {{"service", "timeline"},
                         {"grpc_port", std::to_string(server->grpc_port())},

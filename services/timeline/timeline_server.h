@@ -36,6 +36,7 @@ struct TimelineConfig {
   std::string secrets_keys;
   // Outbound webhooks: who may be a target, and how delivery runs.
   OutboundOptions outbound;
+  RetrySchedule retry_schedule;  // of outbound messages
   // Off in tests that look at the outbox and messages without deliveries happening.
   bool run_outbound_workers = true;
 };

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/strings/str_split.h"
+#include "common/text/rfc3339.h"
 #include "tests/e2e/test_helpers.h"
 #include "tests/support/webhook_receiver.h"
 
@@ -220,6 +221,72 @@ TEST(OutboundWebhooks, AFailedAttemptIsRetriedWithTheSameWebhookId) {
   EXPECT_TRUE(shown["last_success_time"].is_string());
 }
 
+// The attempts of endpoint `id`, waiting up to 10 s for `count` of them.
+nlohmann::json Attempts(Suite& suite, const std::string& key, const std::string& id, size_t count) {
+  nlohmann::json attempts;
+  for (int i = 0; i < 100; ++i) {
+    attempts = suite.Get(key, "/v1/webhook-endpoints/" + id + "/attempts").Json();
+    if (attempts["attempts"].size() >= count) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return attempts;
+}
+
+TEST(OutboundWebhooks, RetryAfterOnA429IsHonoured) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  auto receiver = WebhookReceiver::Start();
+  receiver->AnswerNextWith(429, "120");
+  nlohmann::json endpoint =
+      CreateEndpoint(suite, tenant.api_key, receiver->url(), {"ai_event.created"});
+  std::string event = CreateEvent(suite, tenant.api_key, {{"email", "slow-down@example.com"}},
+                                  "2026-03-10T10:00:00Z", "retry-after")["id"];
+  ASSERT_EQ(Deliveries(*receiver, "ai_event.created", event, 1).size(), 1u);
+  nlohmann::json attempts = Attempts(suite, tenant.api_key, endpoint["id"], 1);
+  ASSERT_EQ(attempts["attempts"].size(), 1u) << attempts;
+  const nlohmann::json& attempt = attempts["attempts"][0];
+  EXPECT_EQ(attempt["status_code"], 429);
+  absl::StatusOr<absl::Time> at = ParseRfc3339(attempt["attempt_time"].get<std::string>());
+  absl::StatusOr<absl::Time> next = ParseRfc3339(attempt["next_retry_time"].get<std::string>());
+  ASSERT_TRUE(at.ok() && next.ok()) << attempt;
+  // 120 s as asked, not the schedule's 5 s (4 to 6 s with its jitter).
+  EXPECT_GT(*next - *at, absl::Seconds(115)) << attempt;
+  EXPECT_LT(*next - *at, absl::Seconds(125)) << attempt;
+  // The endpoint rests as long: nothing else goes to it meanwhile.
+  CreateEvent(suite, tenant.api_key, {{"email", "slow-down@example.com"}}, "2026-03-10T10:01:00Z",
+              "retry-after-2");
+  std::this_thread::sleep_for(std::chrono::seconds(7));
+  EXPECT_EQ(receiver->received().size(), 1u);
+}
+
+TEST(OutboundWebhooks, HttpsGoesOnlyToATrustedCertificate) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  // The suite's timeline trusts the test CA (webhook-ca-file), as an operator would a private
+  // one; the second receiver's certificate is self-signed.
+  auto trusted = WebhookReceiver::StartTls(AIEVENTS_FIXTURES_DIR "/tls/localhost.pem",
+                                           AIEVENTS_FIXTURES_DIR "/tls/localhost.key");
+  auto untrusted = WebhookReceiver::StartTls(AIEVENTS_FIXTURES_DIR "/tls/untrusted.pem",
+                                             AIEVENTS_FIXTURES_DIR "/tls/untrusted.key");
+  ASSERT_EQ(trusted->url().rfind("https://localhost:", 0), 0u) << trusted->url();
+  nlohmann::json good = CreateEndpoint(suite, tenant.api_key, trusted->url(), {"ai_event.created"});
+  nlohmann::json bad =
+      CreateEndpoint(suite, tenant.api_key, untrusted->url(), {"ai_event.created"});
+  std::string event = CreateEvent(suite, tenant.api_key, {{"email", "tls@example.com"}},
+                                  "2026-03-10T10:00:00Z", "tls")["id"];
+  auto delivered = Deliveries(*trusted, "ai_event.created", event, 1);
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_TRUE(delivered[0].VerifiedWith(good["secret"]).ok());
+
+  nlohmann::json attempts = Attempts(suite, tenant.api_key, bad["id"], 1);
+  ASSERT_EQ(attempts["attempts"].size(), 1u) << attempts;
+  EXPECT_EQ(attempts["attempts"][0]["status_code"], 0) << attempts;
+  EXPECT_NE(attempts["attempts"][0]["error"].get<std::string>().find("TLS"), std::string::npos)
+      << attempts;
+  EXPECT_TRUE(untrusted->received().empty()) << "nothing is sent over an unverified connection";
+  EXPECT_GE(untrusted->failed_handshakes(), 1);
+}
+
 TEST(OutboundWebhooks, GoneDisablesTheEndpoint) {
   Suite& suite = SharedSuite();
   auto tenant = suite.NewTenant();
@@ -390,6 +457,59 @@ TEST(OutboundWebhooks, OnlyACommittedChangeIsAnnounced) {
   pqxx::connection owner(suite.database_url());
   pqxx::work read(owner);
   EXPECT_EQ(read.exec_params1(count_sql, id)[0].as<int>(), 0);
+}
+
+// Relayed changes are kept until every enabled endpoint of their tenant has passed them
+// (prune_webhook_events, migration 0009), and no longer.
+TEST(OutboundWebhooks, RelayedChangesArePrunedOnceEveryEnabledEndpointPassedThem) {
+  Suite& suite = SharedSuite();
+  auto kept_for = suite.NewTenant();
+  auto unsubscribed = suite.NewTenant();
+  // Subscribed to associations only, so the claim leaves these ai_event.created rows alone
+  // and the cursors stay where this test puts them.
+  std::string slow = CreateEndpoint(suite, kept_for.api_key, "http://127.0.0.1:1/a",
+                                    {"ai_event.associated"})["id"];
+  std::string fast = CreateEndpoint(suite, kept_for.api_key, "http://127.0.0.1:1/b",
+                                    {"ai_event.associated"})["id"];
+  std::string off = CreateEndpoint(suite, unsubscribed.api_key, "http://127.0.0.1:1/c",
+                                   {"ai_event.associated"})["id"];
+  ASSERT_EQ(suite
+                .Call(unsubscribed.api_key, "PATCH", "/v1/webhook-endpoints/" + off,
+                      R"({"status": "disabled"})")
+                .status,
+            200);
+  pqxx::connection owner(suite.database_url());
+  pqxx::work txn(owner);
+  std::vector<long> seqs;
+  for (int i = 0; i < 6; ++i) {
+    seqs.push_back(txn.exec1("SELECT nextval('webhook_events_seq')")[0].as<long>());
+  }
+  auto add = [&](const std::string& tenant, long seq) {
+    txn.exec_params(
+        "INSERT INTO webhook_events (tenant_id, seq, message_id, type, subject_id,"
+        " created_at) VALUES ($1, $2, gen_random_uuid(), 'ai_event.created',"
+        " gen_random_uuid(), now())",
+        tenant, seq);
+  };
+  for (int i = 0; i < 4; ++i) add(kept_for.id, seqs[i]);
+  for (int i = 4; i < 6; ++i) add(unsubscribed.id, seqs[i]);
+  // The slower endpoint has passed the first two; the other all four.
+  txn.exec_params("UPDATE webhook_endpoints SET cursor_seq = $2 WHERE id = $1", slow, seqs[1]);
+  txn.exec_params("UPDATE webhook_endpoints SET cursor_seq = $2 WHERE id = $1", fast, seqs[3]);
+  txn.commit();
+
+  pqxx::work prune(owner);
+  prune.exec("SELECT prune_webhook_events(10000)");
+  std::vector<long> left;
+  for (const pqxx::row& row :
+       prune.exec_params("SELECT seq FROM webhook_events WHERE tenant_id IN ($1, $2) ORDER BY seq",
+                         kept_for.id, unsubscribed.id)) {
+    left.push_back(row[0].as<long>());
+  }
+  prune.commit();
+  EXPECT_EQ(left, (std::vector<long>{seqs[2], seqs[3]}))
+      << "kept: what the slower endpoint has not passed; gone: the rest, and everything of a "
+         "tenant whose only endpoint is disabled";
 }
 
 }  // namespace

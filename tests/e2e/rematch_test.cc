@@ -6,7 +6,10 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "aievents/v1/matching_service.grpc.pb.h"
+#include "services/matching/matching_server.h"
 #include "tests/e2e/test_helpers.h"
+#include "tests/support/started_or_die.h"
 
 namespace aievents::testing {
 namespace {
@@ -78,6 +81,48 @@ TEST(Rematch, ARematchThatCannotReachIngestIsCarriedOutLater) {
     if (left > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(left, 0) << "a change whose work is done is removed";
+}
+
+// Matching's outage: the matching process that committed a customer could not carry out the
+// re-match (ingest was out of its reach) and went away before its worker got a turn. The work
+// is in matching's outbox, committed with the customer, so the matching process that runs
+// afterwards (the suite's, standing in for the restarted one) carries it out.
+TEST(Rematch, ARematchSurvivesTheMatchingProcessThatCommittedIt) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  std::string waiting = CreateEvent(suite, tenant.api_key, {{"email", "outage@example.com"}},
+                                    "2026-03-10T10:00:00Z", "outage")["id"];
+  std::string customer;
+  {
+    matching::MatchingConfig config;
+    config.service = suite.service_config(ServiceRole::kMatching);
+    config.ingest_address = "127.0.0.1:1";     // nothing listens there
+    config.rematch_interval_ms = 3600 * 1000;  // its own worker never gets a turn
+    auto doomed = StartedOrDie(matching::MatchingServer::Start(config), "doomed matching");
+    auto stub = v1::MatchingService::NewStub(LocalChannel(doomed->grpc_port()));
+    grpc::ClientContext context;
+    context.AddMetadata("x-api-key", tenant.api_key);
+    v1::CreateCustomerRequest request;
+    request.set_email("outage@example.com");
+    v1::Customer created;
+    grpc::Status status = stub->CreateCustomer(&context, request, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    customer = created.id();
+    doomed->Shutdown();
+  }  // the process is gone, its re-match not done
+  EXPECT_TRUE(
+      suite.Get(tenant.api_key, "/v1/ai-events/" + waiting).Json()["customer_id"].is_null());
+
+  nlohmann::json event;
+  for (int i = 0; i < 300; ++i) {  // the worker waits 5 s before it takes a change
+    event = suite.Get(tenant.api_key, "/v1/ai-events/" + waiting).Json();
+    if (!event["customer_id"].is_null()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(event["customer_id"], customer);
+  ASSERT_EQ(event["associations"].size(), 1u);
+  EXPECT_EQ(event["associations"][0]["actor"], "auto-rematch by " + tenant.api_key.substr(0, 12))
+      << "carried out as the caller who made the change";
 }
 
 TEST(Rematch, ChangingACustomerLinksWaitingEventsButNeverManualOnes) {

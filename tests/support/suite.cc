@@ -102,6 +102,7 @@ std::unique_ptr<Suite> Suite::Start() {
   timeline_config.outbound.relay_interval = absl::Milliseconds(50);
   timeline_config.outbound.claim_interval = absl::Milliseconds(50);
   timeline_config.outbound.attempt_timeout = absl::Seconds(2);
+  timeline_config.outbound.ca_file = AIEVENTS_FIXTURES_DIR "/tls/ca.pem";
   suite->timeline_ = StartedOrDie(timeline::TimelineServer::Start(timeline_config), "timeline");
 
   gateway::GatewayConfig gateway_config;

@@ -1,6 +1,7 @@
 // A real receiver of outbound webhooks for tests: an HTTP server on 127.0.0.1, port 0, that
 // keeps every request it gets and answers with the statuses a test scripts (then 200), or not
-// at all (to make an attempt time out).
+// at all (to make an attempt time out). StartTls() serves https instead, with a certificate the
+// test chooses (one request per connection, answered in turn).
 #ifndef AIEVENTS_TESTS_SUPPORT_WEBHOOK_RECEIVER_H_
 #define AIEVENTS_TESTS_SUPPORT_WEBHOOK_RECEIVER_H_
 
@@ -10,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,14 +35,19 @@ class WebhookReceiver {
   };
 
   static std::unique_ptr<WebhookReceiver> Start();
+  // https://localhost:<port>/hooks with this certificate chain and key (PEM files).
+  static std::unique_ptr<WebhookReceiver> StartTls(const std::string& certificate_file,
+                                                   const std::string& key_file);
   ~WebhookReceiver();
 
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(server_->port()) + "/hooks";
-  }
+  std::string url() const;
 
   // The next requests get these statuses, in order; later ones get 200.
   void AnswerNext(std::vector<int> statuses);
+  // The next request gets `status` with this Retry-After header.
+  void AnswerNextWith(int status, std::string retry_after);
+  // TLS handshakes that failed (the sender refused the certificate, for one).
+  int failed_handshakes();
   // While set, requests get no answer at all.
   void SetHanging(bool hanging);
 
@@ -54,10 +61,21 @@ class WebhookReceiver {
   std::mutex mutex_;
   std::condition_variable arrived_;
   std::vector<Received> received_;
-  std::deque<int> scripted_;
+  struct Answer {
+    int status = 200;
+    std::string retry_after;  // empty: no header
+  };
+  // Keeps a request and says how to answer it (nullopt: not at all, while hanging).
+  std::optional<Answer> Take(std::map<std::string, std::string> headers, std::string body);
+
+  struct TlsListener;
+
+  std::deque<Answer> scripted_;
+  int failed_handshakes_ = 0;
   bool hanging_ = false;
   std::vector<HttpResponder> held_;  // answers never given (hanging)
   std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<TlsListener> tls_;
 };
 
 }  // namespace aievents::testing

@@ -22,16 +22,51 @@ TEST(DeliverySchedule, OnlyA2xxDeliversAnd410IsGone) {
   EXPECT_EQ(Judge(std::nullopt), Verdict::kRetry);
 }
 
-TEST(DeliverySchedule, EightAttemptsOnSvixsSchedule) {
-  EXPECT_EQ(RetryDelay(1), absl::Seconds(5));
-  EXPECT_EQ(RetryDelay(2), absl::Minutes(5));
-  EXPECT_EQ(RetryDelay(3), absl::Minutes(30));
-  EXPECT_EQ(RetryDelay(4), absl::Hours(2));
-  EXPECT_EQ(RetryDelay(5), absl::Hours(5));
-  EXPECT_EQ(RetryDelay(6), absl::Hours(10));
-  EXPECT_EQ(RetryDelay(7), absl::Hours(10));
-  EXPECT_EQ(RetryDelay(8), std::nullopt) << "the eighth attempt is the last";
-  EXPECT_EQ(RetryDelay(0), std::nullopt);
+TEST(DeliverySchedule, EightAttemptsOnSvixsScheduleWithinTwentyPercent) {
+  RetrySchedule schedule;
+  EXPECT_EQ(schedule.max_attempts(), 8);
+  const absl::Duration expected[] = {absl::Seconds(5), absl::Minutes(5), absl::Minutes(30),
+                                     absl::Hours(2),   absl::Hours(5),   absl::Hours(10),
+                                     absl::Hours(10)};
+  for (int attempt = 1; attempt <= 7; ++attempt) {
+    const absl::Duration delay = expected[attempt - 1];
+    EXPECT_EQ(RetryDelay(schedule, attempt, 0.5), delay) << "attempt " << attempt;
+    EXPECT_EQ(RetryDelay(schedule, attempt, 0.0), delay * 0.8) << "attempt " << attempt;
+    EXPECT_GT(*RetryDelay(schedule, attempt, 0.999), delay * 1.199) << "attempt " << attempt;
+    EXPECT_LT(*RetryDelay(schedule, attempt, 0.999), delay * 1.2) << "attempt " << attempt;
+  }
+  EXPECT_EQ(RetryDelay(schedule, 8, 0.5), std::nullopt) << "the eighth attempt is the last";
+  EXPECT_EQ(RetryDelay(schedule, 0, 0.5), std::nullopt);
+}
+
+TEST(DeliverySchedule, TheScheduleIsConfigurable) {
+  absl::StatusOr<RetrySchedule> schedule = ParseRetrySchedule("1s, 2m,2m,1h");
+  ASSERT_TRUE(schedule.ok()) << schedule.status();
+  EXPECT_EQ(schedule->max_attempts(), 5);
+  EXPECT_EQ(RetryDelay(*schedule, 2, 0.5), absl::Minutes(2));
+  EXPECT_EQ(RetryDelay(*schedule, 5, 0.5), std::nullopt);
+  for (const char* bad : {"", "5", "5s,,1m", "0s", "25h", "5m,1m", "soon"}) {
+    absl::StatusOr<RetrySchedule> refused = ParseRetrySchedule(bad);
+    EXPECT_TRUE(absl::IsInvalidArgument(refused.status())) << bad;
+    EXPECT_NE(refused.status().message().find("webhook-retry-schedule"), std::string::npos) << bad;
+  }
+}
+
+TEST(DeliverySchedule, RetryAfterOn429And503ReplacesTheDelayUpToTheLongest) {
+  RetrySchedule schedule;
+  EXPECT_TRUE(HonoursRetryAfter(429));
+  EXPECT_TRUE(HonoursRetryAfter(503));
+  for (std::optional<int> status : {std::optional<int>(500), std::optional<int>(200),
+                                    std::optional<int>(410), std::optional<int>()}) {
+    EXPECT_FALSE(HonoursRetryAfter(status));
+  }
+  EXPECT_EQ(RetryDelay(schedule, 1, 0.9, absl::Seconds(120)), absl::Seconds(120));
+  EXPECT_EQ(RetryDelay(schedule, 3, 0.9, absl::Seconds(0)), absl::Seconds(1));
+  EXPECT_EQ(RetryDelay(schedule, 1, 0.9, absl::Hours(48)), absl::Hours(10));
+  EXPECT_EQ(RetryDelay(schedule, 8, 0.9, absl::Seconds(5)), std::nullopt) << "still the last";
+  // The endpoint rests at least as long as it asked.
+  EXPECT_EQ(RestAfterFailures(1, absl::Seconds(120)), absl::Seconds(120));
+  EXPECT_EQ(RestAfterFailures(8, absl::Seconds(1)), absl::Minutes(10));
 }
 
 TEST(DeliverySchedule, AFailingEndpointRestsLongerUpToTenMinutes) {
@@ -40,6 +75,58 @@ TEST(DeliverySchedule, AFailingEndpointRestsLongerUpToTenMinutes) {
   EXPECT_EQ(RestAfterFailures(5), absl::Seconds(80));
   EXPECT_EQ(RestAfterFailures(8), absl::Minutes(10));
   EXPECT_EQ(RestAfterFailures(1000), absl::Minutes(10));
+}
+
+EndpointOutcome Attempt(Verdict verdict, std::optional<absl::Duration> retry_after = {}) {
+  return {EndpointOutcome::Kind::kAttempt, verdict, retry_after};
+}
+EndpointOutcome Untried() { return {EndpointOutcome::Kind::kUntried, Verdict::kRetry, {}}; }
+
+TEST(EndpointOutcomes, ASuccessEndsTheRest) {
+  EndpointAfter after = FoldEndpointOutcomes(
+      {3, false}, {Attempt(Verdict::kRetry), Attempt(Verdict::kDelivered)}, RetrySchedule{});
+  EXPECT_EQ(after.released, 2);
+  EXPECT_TRUE(after.succeeded);
+  EXPECT_FALSE(after.failing);
+  EXPECT_EQ(after.consecutive_failures, 0);
+  EXPECT_EQ(after.disable, "");
+}
+
+TEST(EndpointOutcomes, FailuresAddUpAndTheLastRetryAfterSetsTheRest) {
+  EndpointAfter after = FoldEndpointOutcomes(
+      {2, false}, {Attempt(Verdict::kRetry), Attempt(Verdict::kRetry, absl::Seconds(90))},
+      RetrySchedule{});
+  EXPECT_TRUE(after.failing);
+  EXPECT_FALSE(after.failing_restarted) << "still failing since before";
+  EXPECT_EQ(after.consecutive_failures, 4);
+  EXPECT_EQ(after.rest, absl::Seconds(90));
+}
+
+TEST(EndpointOutcomes, AFailureAfterASuccessFailsSinceNow) {
+  EndpointAfter after = FoldEndpointOutcomes(
+      {5, true}, {Attempt(Verdict::kDelivered), Attempt(Verdict::kRetry)}, RetrySchedule{});
+  EXPECT_TRUE(after.succeeded);
+  EXPECT_TRUE(after.failing);
+  EXPECT_TRUE(after.failing_restarted);
+  EXPECT_EQ(after.consecutive_failures, 1);
+  EXPECT_EQ(after.rest, absl::Seconds(5));
+  EXPECT_EQ(after.disable, "") << "the success restarted the five days";
+}
+
+TEST(EndpointOutcomes, GoneAndFiveDaysFailingDisable) {
+  EXPECT_EQ(FoldEndpointOutcomes({0, false}, {Attempt(Verdict::kGone)}, {}).disable, "gone");
+  EXPECT_EQ(FoldEndpointOutcomes({0, true}, {Attempt(Verdict::kGone)}, {}).disable, "gone");
+  EXPECT_EQ(FoldEndpointOutcomes({9, true}, {Attempt(Verdict::kRetry)}, {}).disable, "failing");
+  EXPECT_EQ(FoldEndpointOutcomes({9, false}, {Attempt(Verdict::kRetry)}, {}).disable, "");
+}
+
+TEST(EndpointOutcomes, UntriedMessagesOnlyReleaseTheirPlaces) {
+  EndpointAfter after = FoldEndpointOutcomes({4, true}, {Untried(), Untried()}, {});
+  EXPECT_EQ(after.released, 2);
+  EXPECT_FALSE(after.succeeded);
+  EXPECT_FALSE(after.failing);
+  EXPECT_EQ(after.consecutive_failures, 4) << "unchanged";
+  EXPECT_EQ(after.disable, "") << "an untried message proves nothing";
 }
 
 TEST(MessageBody, CarriesTypeTimestampAndData) {

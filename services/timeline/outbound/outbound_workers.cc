@@ -1,6 +1,7 @@
 #include "services/timeline/outbound/outbound_workers.h"
 
 #include <algorithm>
+#include <set>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -53,21 +54,40 @@ std::string StatusLabel(const AttemptResult& result) {
   return absl::StrCat(*result.status_code / 100, "xx");
 }
 
+constexpr absl::Duration kDisabledPostpone = absl::Minutes(1);
+
 }  // namespace
 
+absl::StatusOr<std::unique_ptr<OutboundWorkers>> OutboundWorkers::Start(PgOutboxRelay* relay,
+                                                                        PgMessageQueue* queue,
+                                                                        const SecretBox* secrets,
+                                                                        EventRenderer render,
+                                                                        OutboundOptions options) {
+  int nice = options.nice;
+  absl::StatusOr<std::unique_ptr<OutboundClient>> client =
+      OutboundClient::Create({1, [nice] { LowerCurrentThreadPriority(nice); }, options.ca_file});
+  if (!client.ok()) return client.status();
+  return std::unique_ptr<OutboundWorkers>(new OutboundWorkers(
+      relay, queue, secrets, std::move(render), std::move(options), *std::move(client)));
+}
+
 OutboundWorkers::OutboundWorkers(PgOutboxRelay* relay, PgMessageQueue* queue,
-                                 const SecretBox* secrets, SubjectRenderer render,
-                                 OutboundOptions options)
+                                 const SecretBox* secrets, EventRenderer render,
+                                 OutboundOptions options, std::unique_ptr<OutboundClient> client)
     : relay_(relay),
       queue_(queue),
       secrets_(secrets),
       render_(std::move(render)),
-      options_(options),
-      rate_limiter_({options.endpoint_rate_limit, std::max(1.0, options.endpoint_rate_limit)},
+      options_(std::move(options)),
+      rate_limiter_({options_.endpoint_rate_limit, std::max(1.0, options_.endpoint_rate_limit)},
                     {0, 0}),
-      client_(std::make_unique<OutboundClient>(1, Background())),
-      senders_(std::make_unique<WorkerPool>(options.delivery_threads, Background())) {
+      client_(std::move(client)),
+      senders_(std::make_unique<WorkerPool>(options_.delivery_threads, Background())) {
   DescribeMetrics();  // before the threads' first use
+  recorder_thread_ = std::thread([this] {
+    Background()();
+    RecordLoop();
+  });
   relay_thread_ = std::thread([this] {
     Background()();
     RelayLoop();
@@ -86,8 +106,14 @@ OutboundWorkers::~OutboundWorkers() {
   wake_.notify_all();
   relay_thread_.join();
   dispatch_thread_.join();
+  senders_.reset();  // prepares and starts what was handed over, then joins
   client_.reset();   // requests in flight end unrecorded: their leases run out
-  senders_.reset();  // runs what was handed over, then joins
+  {
+    std::lock_guard lock(outcomes_mutex_);
+    recorder_stopping_ = true;
+  }
+  outcomes_ready_.notify_all();
+  recorder_thread_.join();  // records every outcome already in
 }
 
 bool OutboundWorkers::Pause(absl::Duration interval, bool* woken) {
@@ -154,7 +180,11 @@ std::function<void()> OutboundWorkers::Background() const {
 
 void OutboundWorkers::DispatchLoop() {
   absl::Time reported = absl::InfinitePast();
+  absl::Time claimed_at = absl::InfinitePast();
   while (Pause(options_.claim_interval, &dispatch_woken_)) {
+    absl::Duration since = absl::Now() - claimed_at;
+    if (since < options_.claim_spacing && !Pause(options_.claim_spacing - since)) return;
+    claimed_at = absl::Now();
     if (absl::Now() - reported >= kBacklogReportInterval) {
       ReportBacklog();
       reported = absl::Now();
@@ -168,104 +198,194 @@ void OutboundWorkers::DispatchLoop() {
         log::Warn("webhook_claim_failed", {{"error", claimed.status().ToString()}});
         break;
       }
-      for (const ClaimedMessage& message : *claimed) {
-        in_hand_.fetch_add(1);
-        senders_->Submit([this, message] { Deliver(message); });
+      std::map<std::string, std::vector<ClaimedMessage>> by_tenant;
+      for (ClaimedMessage& message : *claimed) {
+        by_tenant[message.tenant_id].push_back(std::move(message));
+      }
+      for (auto& [tenant, messages] : by_tenant) {
+        in_hand_.fetch_add(static_cast<int>(messages.size()));
+        senders_->Submit(
+            [this, batch = std::move(messages)]() mutable { Deliver(std::move(batch)); });
       }
       if (static_cast<int>(claimed->size()) < free) break;
     }
   }
 }
 
-void OutboundWorkers::Finish(const ClaimedMessage& message, const absl::Status& recorded) {
-  // Not recorded: the lease runs out and the message is taken again (same webhook-id).
-  if (!recorded.ok()) {
-    log::Warn("webhook_record_failed", {{"tenant", message.tenant_id},
-                                        {"endpoint_id", message.endpoint_id},
-                                        {"error", recorded.ToString()}});
-  }
-  in_hand_.fetch_sub(1);
-  WakeDispatcher();  // room for another message, and the endpoint's batch may be done
+void OutboundWorkers::Release(int count, const absl::Status& why) {
+  if (!why.ok())
+    log::Warn("webhook_messages_released",
+              {{"count", std::to_string(count)}, {"error", why.ToString()}});
+  in_hand_.fetch_sub(count);
+  WakeDispatcher();  // room for more, and the endpoints' batches may be done
 }
 
-void OutboundWorkers::RecordAttempt(const ClaimedMessage& message, const AttemptResult& result) {
-  Metrics::Global().Increment("aievents_webhook_attempts_total", {{"status", StatusLabel(result)}});
-  Metrics::Global().Observe("aievents_webhook_attempt_seconds", {},
-                            absl::ToDoubleSeconds(result.duration));
-  Finish(message, queue_->Record(message, result));
+void OutboundWorkers::Outcome(MessageOutcome outcome) {
+  if (outcome.attempt) {
+    Metrics::Global().Increment("aievents_webhook_attempts_total",
+                                {{"status", StatusLabel(*outcome.attempt)}});
+    Metrics::Global().Observe("aievents_webhook_attempt_seconds", {},
+                              absl::ToDoubleSeconds(outcome.attempt->duration));
+  }
+  {
+    std::lock_guard lock(outcomes_mutex_);
+    outcomes_.push_back(std::move(outcome));
+  }
+  outcomes_ready_.notify_one();
 }
 
-void OutboundWorkers::Deliver(const ClaimedMessage& message) {
-  absl::StatusOr<std::optional<EndpointTarget>> target =
-      queue_->Target(message.tenant_id, message.endpoint_id);
-  if (!target.ok()) return Finish(message, target.status());
-  if (!target->has_value()) return Finish(message, absl::OkStatus());  // deleted, with its messages
-  if (!(*target)->enabled) return Finish(message, queue_->Postpone(message, absl::Minutes(1)));
-  RateLimiter::Decision decision =
-      rate_limiter_.Take(message.endpoint_id, message.tenant_id, 1, absl::Now());
-  if (decision.limited && decision.granted == 0) {
-    return Finish(message, queue_->Postpone(
-                               message, absl::Seconds(std::max(1, decision.retry_after_seconds))));
-  }
-  absl::Time start = absl::Now();
-  absl::StatusOr<OutboundPost> post = Prepare(message, **target);
-  if (!post.ok()) {
-    return RecordAttempt(message, {std::nullopt, std::string(post.status().message()),
-                                   absl::Now() - start, absl::IsNotFound(post.status())});
-  }
-  // The request runs on the client's I/O thread; its outcome is recorded back on a database
-  // thread, so neither kind of thread ever waits for the other.
-  client_->Post(*std::move(post), [this, message, start](absl::StatusOr<int> status) {
-    AttemptResult result{std::nullopt, "", absl::Now() - start, false};
-    if (!status.ok()) {
-      result.error = std::string(status.status().message());
-    } else {
-      result.status_code = *status;
-      if (Judge(*status) != Verdict::kDelivered) {
-        result.error = absl::StrCat("the endpoint answered ", *status);
-      }
+void OutboundWorkers::RecordLoop() {
+  while (true) {
+    std::vector<MessageOutcome> taken;
+    {
+      std::unique_lock lock(outcomes_mutex_);
+      outcomes_ready_.wait(lock, [&] { return recorder_stopping_ || !outcomes_.empty(); });
+      // Let more outcomes join this record (answers come in bursts).
+      outcomes_ready_.wait_for(lock, absl::ToChronoMilliseconds(options_.record_interval),
+                               [&] { return recorder_stopping_; });
+      if (outcomes_.empty() && recorder_stopping_) return;
+      taken.swap(outcomes_);
     }
-    senders_->Submit([this, message, result] { RecordAttempt(message, result); });
-  });
+    std::map<std::string, std::vector<MessageOutcome>> by_tenant;
+    for (MessageOutcome& outcome : taken) {
+      by_tenant[outcome.message.tenant_id].push_back(std::move(outcome));
+    }
+    for (const auto& [tenant, outcomes] : by_tenant) {
+      // Not recorded: the leases run out and the messages are taken again (same webhook-ids).
+      Release(static_cast<int>(outcomes.size()), queue_->Record(tenant, outcomes));
+    }
+  }
 }
 
-absl::StatusOr<OutboundPost> OutboundWorkers::Prepare(const ClaimedMessage& message,
-                                                      const EndpointTarget& target) {
-  nlohmann::ordered_json data;
-  if (message.type == "customer.erased") {
-    data = {{"customer_id", message.subject_id}};
-  } else {
-    absl::StatusOr<nlohmann::ordered_json> rendered =
-        render_(message.tenant_id, message.type, message.subject_id);
-    if (absl::IsNotFound(rendered.status())) {
-      return absl::NotFoundError("the event no longer exists; nothing was sent");
-    }
-    if (!rendered.ok()) {
-      return absl::UnavailableError(absl::StrCat("not sent: ", rendered.status().message()));
-    }
-    data = *std::move(rendered);
-  }
-  std::vector<std::string> keys;
+OutboundWorkers::Route OutboundWorkers::RouteTo(const std::string& tenant_id,
+                                                const std::string& endpoint_id,
+                                                const EndpointTarget& target) const {
+  Route route;
   for (const std::string& sealed : target.sealed_secrets) {
     absl::StatusOr<std::string> secret =
-        secrets_->Open(sealed, EndpointSecretRow(message.tenant_id, message.endpoint_id));
-    if (!secret.ok())
-      return absl::FailedPreconditionError("not sent: the signing secret cannot be opened");
+        secrets_->Open(sealed, EndpointSecretRow(tenant_id, endpoint_id));
+    if (!secret.ok()) {
+      route.usable = absl::FailedPreconditionError("not sent: the signing secret cannot be opened");
+      return route;
+    }
     absl::StatusOr<std::string> key = DecodeSigningSecret(*secret);
-    if (!key.ok())
-      return absl::FailedPreconditionError("not sent: the signing secret is malformed");
-    keys.push_back(*std::move(key));
+    if (!key.ok()) {
+      route.usable = absl::FailedPreconditionError("not sent: the signing secret is malformed");
+      return route;
+    }
+    route.keys.push_back(*std::move(key));
   }
-  // The URL is checked again at every attempt: its name may resolve elsewhere by now, and
-  // the connection goes only to the addresses checked here.
+  // The URL is checked again for every batch: its name may resolve elsewhere by now, and the
+  // connections go only to the addresses checked here.
   absl::StatusOr<TargetUrl> url = ParseTargetUrl(target.url, options_.policy);
-  if (!url.ok()) return url.status();
+  if (!url.ok()) {
+    route.usable = url.status();
+    return route;
+  }
   absl::StatusOr<std::vector<IpAddress>> addresses = ResolveTarget(*url, options_.policy);
-  if (!addresses.ok()) return addresses.status();
-  std::string body = MessageBody(message.type, message.created_at, std::move(data));
-  return OutboundPost{*url, *addresses,
-                      SignedHeaders(WebhookMessageId(message.message_id), absl::Now(), body, keys),
-                      body, options_.attempt_timeout};
+  if (!addresses.ok()) {
+    route.usable = addresses.status();
+    return route;
+  }
+  route.url = *std::move(url);
+  route.addresses = *std::move(addresses);
+  return route;
+}
+
+void OutboundWorkers::Deliver(std::vector<ClaimedMessage> messages) {
+  const std::string tenant_id = messages.front().tenant_id;
+  const int count = static_cast<int>(messages.size());
+  std::set<std::string> endpoint_ids, event_ids;
+  for (const ClaimedMessage& message : messages) {
+    endpoint_ids.insert(message.endpoint_id);
+    if (message.type != "customer.erased") event_ids.insert(message.subject_id);
+  }
+  absl::StatusOr<std::map<std::string, EndpointTarget>> targets =
+      queue_->Targets(tenant_id, {endpoint_ids.begin(), endpoint_ids.end()});
+  if (!targets.ok()) return Release(count, targets.status());
+  // Events are read from the primary once for all the endpoints they go to.
+  absl::StatusOr<std::map<std::string, nlohmann::ordered_json>> events;
+  if (!event_ids.empty()) {
+    events = render_(tenant_id, {event_ids.begin(), event_ids.end()});
+    if (!events.ok()) return Release(count, events.status());
+  }
+  std::map<std::string, Route> routes;
+  std::map<std::string, std::string> bodies;  // by message id: the same for every endpoint
+  int deleted = 0;
+  for (ClaimedMessage& message : messages) {
+    auto target = targets->find(message.endpoint_id);
+    if (target == targets->end()) {  // deleted meanwhile, with its messages
+      ++deleted;
+      continue;
+    }
+    if (!target->second.enabled) {
+      Outcome({std::move(message), std::nullopt, kDisabledPostpone});
+      continue;
+    }
+    RateLimiter::Decision decision =
+        rate_limiter_.Take(message.endpoint_id, tenant_id, 1, absl::Now());
+    if (decision.limited && decision.granted == 0) {
+      Outcome({std::move(message), std::nullopt,
+               absl::Seconds(std::max(1, decision.retry_after_seconds))});
+      continue;
+    }
+    absl::Time start = absl::Now();
+    auto route = routes.find(message.endpoint_id);
+    if (route == routes.end()) {
+      route =
+          routes
+              .emplace(message.endpoint_id, RouteTo(tenant_id, message.endpoint_id, target->second))
+              .first;
+    }
+    if (!route->second.usable.ok()) {
+      Outcome({std::move(message),
+               AttemptResult{std::nullopt, std::string(route->second.usable.message()), start,
+                             absl::ZeroDuration(), false, std::nullopt},
+               {}});
+      continue;
+    }
+    auto body = bodies.find(message.message_id);
+    if (body == bodies.end()) {
+      nlohmann::ordered_json data;
+      if (message.type == "customer.erased") {
+        data = {{"customer_id", message.subject_id}};
+      } else {
+        auto event = events->find(message.subject_id);
+        if (event == events->end()) {
+          Outcome({std::move(message),
+                   AttemptResult{std::nullopt, "the event no longer exists; nothing was sent",
+                                 start, absl::ZeroDuration(), true, std::nullopt},
+                   {}});
+          continue;
+        }
+        data = event->second;
+      }
+      body = bodies
+                 .emplace(message.message_id,
+                          MessageBody(message.type, message.created_at, std::move(data)))
+                 .first;
+    }
+    OutboundPost post{route->second.url, route->second.addresses,
+                      SignedHeaders(WebhookMessageId(message.message_id), absl::Now(), body->second,
+                                    route->second.keys),
+                      body->second, options_.attempt_timeout};
+    // The answer arrives on the client's I/O thread, which only hands it to the recorder.
+    client_->Post(std::move(post), [this, message = std::move(message),
+                                    start](absl::StatusOr<PostAnswer> answer) mutable {
+      AttemptResult result{std::nullopt, "", start, absl::Now() - start, false, std::nullopt};
+      if (!answer.ok()) {
+        result.error = std::string(answer.status().message());
+      } else {
+        result.status_code = answer->status;
+        if (Judge(answer->status) != Verdict::kDelivered) {
+          result.error = absl::StrCat("the endpoint answered ", answer->status);
+        }
+        if (HonoursRetryAfter(answer->status)) result.retry_after = answer->retry_after;
+      }
+      Outcome({std::move(message), std::move(result), {}});
+    });
+  }
+  if (deleted > 0) Release(deleted, absl::OkStatus());
 }
 
 }  // namespace aievents::timeline

@@ -1,24 +1,34 @@
 #include "services/timeline/outbound/pg_message_queue.h"
 
+#include <random>
+#include <set>
+
 #include "absl/strings/str_cat.h"
-#include "services/timeline/outbound/delivery_schedule.h"
 
 namespace aievents::timeline {
 namespace {
 
 constexpr char kClaim[] = "webhook_messages_claim";
-constexpr char kTarget[] = "webhook_endpoint_target";
-constexpr char kEndpointHealth[] = "webhook_endpoint_health";
-constexpr char kAttemptInsert[] = "webhook_attempt_insert";
-constexpr char kMessageDelivered[] = "webhook_message_delivered";
-constexpr char kMessageRetry[] = "webhook_message_retry";
-constexpr char kMessageFailed[] = "webhook_message_failed";
-constexpr char kEndpointSucceeded[] = "webhook_endpoint_succeeded";
-constexpr char kEndpointFailed[] = "webhook_endpoint_failed";
-constexpr char kEndpointReleased[] = "webhook_endpoint_released";
+constexpr char kTargets[] = "webhook_endpoint_targets";
+constexpr char kEndpointsHealth[] = "webhook_endpoints_health";
+constexpr char kAttemptsInsert[] = "webhook_attempts_insert";
+constexpr char kMessagesDelivered[] = "webhook_messages_delivered";
+constexpr char kMessagesRequeued[] = "webhook_messages_requeued";
+constexpr char kEndpointsAfter[] = "webhook_endpoints_after";
 constexpr char kBacklog[] = "outbound_backlog";
 
 int64_t Millis(absl::Duration duration) { return absl::ToInt64Milliseconds(duration); }
+
+std::optional<std::string> Text(int64_t value) { return std::to_string(value); }
+std::optional<std::string> Text(bool value) { return std::string(value ? "t" : "f"); }
+
+double UnitRandom() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
+}
+
+// One array per column, for the unnest of a batched statement.
+using Column = std::vector<std::optional<std::string>>;
 
 }  // namespace
 
@@ -29,43 +39,57 @@ std::vector<PgStatement> PgMessageQueue::Statements() {
        " message_id::text AS message_id, type, subject_id::text AS subject_id,"
        " (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros, attempts"
        " FROM claim_webhook_messages($1::integer, $2::integer, $3::bigint * interval '1 ms')"},
-      {kTarget,
-       "SELECT url, status, secret, CASE WHEN previous_secret_expires_at > now()"
+      {kTargets,
+       "SELECT id::text AS id, url, status, secret, CASE WHEN previous_secret_expires_at > now()"
        " THEN previous_secret END AS previous_secret"
-       " FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2"},
-      {kEndpointHealth,
-       "SELECT consecutive_failures, failing_since <= now() - $3::bigint * interval '1 ms'"
-       " AS failing_too_long FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2"
-       " FOR NO KEY UPDATE"},
-      {kAttemptInsert,
-       "INSERT INTO webhook_attempts (tenant_id, endpoint_id, message_id, type, status_code,"
-       " duration_ms, error, next_retry_at) VALUES ($1, $2, $3, $4, $5, $6, $7,"
-       " now() + $8::bigint * interval '1 ms')"},
+       " FROM webhook_endpoints WHERE tenant_id = $1 AND id = ANY ($2::uuid[])"},
+      // In id order, so that two recorders lock shared endpoints in the same order.
+      {kEndpointsHealth,
+       "SELECT id::text AS id, consecutive_failures,"
+       " failing_since <= now() - $3::bigint * interval '1 ms' AS failing_too_long"
+       " FROM webhook_endpoints WHERE tenant_id = $1 AND id = ANY ($2::uuid[])"
+       " ORDER BY id FOR NO KEY UPDATE"},
+      {kAttemptsInsert,
+       "INSERT INTO webhook_attempts (tenant_id, endpoint_id, message_id, type, attempted_at,"
+       " status_code, duration_ms, error, next_retry_at)"
+       " SELECT $1, a.endpoint_id, a.message_id, a.type,"
+       " timestamptz 'epoch' + a.at_micros * interval '1 microsecond', a.status_code,"
+       " a.duration_ms, a.error, now() + a.next_retry_ms * interval '1 ms'"
+       " FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::int[], $7::int[],"
+       " $8::text[], $9::bigint[]) AS a(endpoint_id, message_id, type, at_micros, status_code,"
+       " duration_ms, error, next_retry_ms)"},
       // Delivered: its attempts keep the record; the queue keeps only what is left to do.
-      {kMessageDelivered,
-       "DELETE FROM webhook_messages WHERE tenant_id = $1 AND endpoint_id = $2"
-       " AND message_id = $3"},
-      {kMessageRetry,
-       "UPDATE webhook_messages SET attempts = attempts + $4, lease_until = NULL,"
-       " next_attempt_at = now() + $5::bigint * interval '1 ms'"
-       " WHERE tenant_id = $1 AND endpoint_id = $2 AND message_id = $3"},
-      {kMessageFailed,
-       "UPDATE webhook_messages SET status = 'failed', attempts = attempts + 1,"
-       " lease_until = NULL WHERE tenant_id = $1 AND endpoint_id = $2 AND message_id = $3"},
-      {kEndpointSucceeded,
-       "UPDATE webhook_endpoints SET failing_since = NULL, consecutive_failures = 0,"
-       " retry_after = NULL, last_success_at = now(), in_flight = greatest(in_flight - 1, 0)"
-       " WHERE tenant_id = $1 AND id = $2"},
-      // $3: rest in ms; $4: disable with this reason ('' keeps it enabled).
-      {kEndpointFailed,
-       "UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, now()),"
-       " consecutive_failures = consecutive_failures + 1,"
-       " retry_after = now() + $3::bigint * interval '1 ms',"
-       " in_flight = greatest(in_flight - 1, 0),"
-       " status = CASE WHEN $4 = '' THEN status ELSE 'disabled' END,"
-       " disabled_reason = CASE WHEN $4 = '' THEN disabled_reason ELSE $4 END,"
-       " update_time = CASE WHEN $4 = '' THEN update_time ELSE now() END"
-       " WHERE tenant_id = $1 AND id = $2"},
+      {kMessagesDelivered,
+       "DELETE FROM webhook_messages m USING unnest($2::uuid[], $3::uuid[])"
+       " AS d(endpoint_id, message_id)"
+       " WHERE m.tenant_id = $1 AND m.endpoint_id = d.endpoint_id"
+       " AND m.message_id = d.message_id"},
+      {kMessagesRequeued,
+       "UPDATE webhook_messages m SET"
+       " status = CASE WHEN u.failed THEN 'failed' ELSE m.status END,"
+       " attempts = m.attempts + u.added, lease_until = NULL,"
+       " next_attempt_at = CASE WHEN u.failed THEN m.next_attempt_at"
+       "   ELSE now() + u.delay_ms * interval '1 ms' END"
+       " FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::bigint[], $6::bool[])"
+       " AS u(endpoint_id, message_id, added, delay_ms, failed)"
+       " WHERE m.tenant_id = $1 AND m.endpoint_id = u.endpoint_id"
+       " AND m.message_id = u.message_id"},
+      {kEndpointsAfter,
+       "UPDATE webhook_endpoints w SET in_flight = greatest(w.in_flight - u.released, 0),"
+       " last_success_at = CASE WHEN u.succeeded THEN now() ELSE w.last_success_at END,"
+       " failing_since = CASE WHEN NOT u.failing"
+       "   THEN CASE WHEN u.succeeded THEN NULL ELSE w.failing_since END"
+       "   WHEN u.restarted THEN now() ELSE coalesce(w.failing_since, now()) END,"
+       " consecutive_failures = u.failures,"
+       " retry_after = CASE WHEN u.failing THEN now() + u.rest_ms * interval '1 ms'"
+       "   WHEN u.succeeded THEN NULL ELSE w.retry_after END,"
+       " status = CASE WHEN u.disable = '' THEN w.status ELSE 'disabled' END,"
+       " disabled_reason = CASE WHEN u.disable = '' THEN w.disabled_reason ELSE u.disable END,"
+       " update_time = CASE WHEN u.disable = '' THEN w.update_time ELSE now() END"
+       " FROM unnest($2::uuid[], $3::int[], $4::bool[], $5::bool[], $6::bool[], $7::int[],"
+       " $8::bigint[], $9::text[])"
+       " AS u(id, released, succeeded, failing, restarted, failures, rest_ms, disable)"
+       " WHERE w.tenant_id = $1 AND w.id = u.id"},
       {kBacklog,
        "SELECT outbox_rows, coalesce(extract(epoch FROM now() - oldest_outbox_at), 0)::float8"
        " AS outbox_oldest, pending_messages,"
@@ -73,9 +97,6 @@ std::vector<PgStatement> PgMessageQueue::Statements() {
        " disabled_endpoints, retained_events,"
        " coalesce(extract(epoch FROM now() - oldest_undelivered_at), 0)::float8"
        " AS undelivered_oldest FROM outbound_backlog()"},
-      {kEndpointReleased,
-       "UPDATE webhook_endpoints SET in_flight = greatest(in_flight - 1, 0)"
-       " WHERE tenant_id = $1 AND id = $2"},
   };
 }
 
@@ -96,59 +117,116 @@ absl::StatusOr<std::vector<ClaimedMessage>> PgMessageQueue::Claim(int limit, int
       });
 }
 
-absl::StatusOr<std::optional<EndpointTarget>> PgMessageQueue::Target(
-    const std::string& tenant_id, const std::string& endpoint_id) {
-  return pool_->InTenantTransaction<std::optional<EndpointTarget>>(
-      tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<std::optional<EndpointTarget>> {
-        pqxx::result rows = Exec(txn, kTarget, tenant_id, endpoint_id);
-        if (rows.empty()) return std::nullopt;
-        EndpointTarget target;
-        target.url = rows[0]["url"].as<std::string>();
-        target.enabled = rows[0]["status"].as<std::string>() == "enabled";
-        target.sealed_secrets.push_back(rows[0]["secret"].as<std::string>());
-        if (!rows[0]["previous_secret"].is_null()) {
-          target.sealed_secrets.push_back(rows[0]["previous_secret"].as<std::string>());
+absl::StatusOr<std::map<std::string, EndpointTarget>> PgMessageQueue::Targets(
+    const std::string& tenant_id, const std::vector<std::string>& endpoint_ids) {
+  Column ids(endpoint_ids.begin(), endpoint_ids.end());
+  return pool_->InTenantTransaction<std::map<std::string, EndpointTarget>>(
+      tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<std::map<std::string, EndpointTarget>> {
+        std::map<std::string, EndpointTarget> targets;
+        for (const pqxx::row& row : Exec(txn, kTargets, tenant_id, PgArrayLiteral(ids))) {
+          EndpointTarget& target = targets[row["id"].as<std::string>()];
+          target.url = row["url"].as<std::string>();
+          target.enabled = row["status"].as<std::string>() == "enabled";
+          target.sealed_secrets.push_back(row["secret"].as<std::string>());
+          if (!row["previous_secret"].is_null()) {
+            target.sealed_secrets.push_back(row["previous_secret"].as<std::string>());
+          }
         }
-        return target;
+        return targets;
       });
 }
 
-absl::Status PgMessageQueue::Record(const ClaimedMessage& message, const AttemptResult& result) {
-  Verdict verdict = Judge(result.status_code);
-  int attempts_made = message.attempts + 1;
-  std::optional<absl::Duration> retry =
-      verdict == Verdict::kDelivered || result.final ? std::nullopt : RetryDelay(attempts_made);
-  return pool_->InTenantTransaction(message.tenant_id, [&](pqxx::work& txn) -> absl::Status {
-    pqxx::result health = Exec(txn, kEndpointHealth, message.tenant_id, message.endpoint_id,
-                               Millis(kDisableWhenFailingFor));
-    if (health.empty()) return absl::OkStatus();  // deleted meanwhile, with its messages
-    std::optional<int> status_code = result.status_code;
-    std::optional<int64_t> next_retry_ms;
-    if (retry) next_retry_ms = Millis(*retry);
-    Exec(txn, kAttemptInsert, message.tenant_id, message.endpoint_id, message.message_id,
-         message.type, status_code, static_cast<int>(Millis(result.duration)), result.error,
-         next_retry_ms);
-    if (verdict == Verdict::kDelivered) {
-      Exec(txn, kMessageDelivered, message.tenant_id, message.endpoint_id, message.message_id);
-      Exec(txn, kEndpointSucceeded, message.tenant_id, message.endpoint_id);
-      return absl::OkStatus();
+absl::Status PgMessageQueue::Record(const std::string& tenant_id,
+                                    const std::vector<MessageOutcome>& outcomes) {
+  std::map<std::string, std::vector<EndpointOutcome>> by_endpoint;  // in id order
+  for (const MessageOutcome& outcome : outcomes) by_endpoint[outcome.message.endpoint_id];
+  Column endpoint_ids;
+  for (const auto& [id, unused] : by_endpoint) endpoint_ids.emplace_back(id);
+
+  return pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) -> absl::Status {
+    std::map<std::string, EndpointBefore> before;  // locked until the commit
+    for (const pqxx::row& row : Exec(txn, kEndpointsHealth, tenant_id, PgArrayLiteral(endpoint_ids),
+                                     Millis(kDisableWhenFailingFor))) {
+      before[row["id"].as<std::string>()] = {
+          row["consecutive_failures"].as<int>(),
+          !row["failing_too_long"].is_null() && row["failing_too_long"].as<bool>()};
     }
-    if (retry) {
-      Exec(txn, kMessageRetry, message.tenant_id, message.endpoint_id, message.message_id, 1,
-           *next_retry_ms);
-    } else {
-      Exec(txn, kMessageFailed, message.tenant_id, message.endpoint_id, message.message_id);
+    Column a_endpoint, a_message, a_type, a_at, a_status, a_duration, a_error, a_retry;
+    Column d_endpoint, d_message;
+    Column r_endpoint, r_message, r_added, r_delay, r_failed;
+    for (const MessageOutcome& outcome : outcomes) {
+      const ClaimedMessage& message = outcome.message;
+      if (!before.contains(message.endpoint_id)) continue;  // deleted, with its messages
+      std::vector<EndpointOutcome>& endpoint = by_endpoint[message.endpoint_id];
+      if (!outcome.attempt) {
+        endpoint.push_back({EndpointOutcome::Kind::kUntried, Verdict::kRetry, std::nullopt});
+        r_endpoint.emplace_back(message.endpoint_id);
+        r_message.emplace_back(message.message_id);
+        r_added.push_back(Text(int64_t{0}));
+        r_delay.push_back(Text(Millis(outcome.postpone)));
+        r_failed.push_back(Text(false));
+        continue;
+      }
+      const AttemptResult& result = *outcome.attempt;
+      Verdict verdict = Judge(result.status_code);
+      endpoint.push_back(
+          {result.final ? EndpointOutcome::Kind::kUntried : EndpointOutcome::Kind::kAttempt,
+           verdict, result.retry_after});
+      std::optional<absl::Duration> retry =
+          verdict == Verdict::kDelivered || result.final
+              ? std::nullopt
+              : RetryDelay(schedule_, message.attempts + 1, UnitRandom(), result.retry_after);
+      a_endpoint.emplace_back(message.endpoint_id);
+      a_message.emplace_back(message.message_id);
+      a_type.emplace_back(message.type);
+      a_at.push_back(Text(absl::ToUnixMicros(result.started)));
+      a_status.push_back(result.status_code ? Text(int64_t{*result.status_code}) : std::nullopt);
+      a_duration.push_back(Text(Millis(result.duration)));
+      a_error.emplace_back(result.error);
+      a_retry.push_back(retry ? Text(Millis(*retry)) : std::nullopt);
+      if (verdict == Verdict::kDelivered) {
+        d_endpoint.emplace_back(message.endpoint_id);
+        d_message.emplace_back(message.message_id);
+        continue;
+      }
+      r_endpoint.emplace_back(message.endpoint_id);
+      r_message.emplace_back(message.message_id);
+      r_added.push_back(Text(int64_t{1}));
+      r_delay.push_back(Text(retry ? Millis(*retry) : int64_t{0}));
+      r_failed.push_back(Text(!retry.has_value()));
     }
-    if (result.final) {  // the message's fault, not the endpoint's
-      Exec(txn, kEndpointReleased, message.tenant_id, message.endpoint_id);
-      return absl::OkStatus();
+    Column e_id, e_released, e_succeeded, e_failing, e_restarted, e_failures, e_rest, e_disable;
+    for (const auto& [id, endpoint_outcomes] : by_endpoint) {
+      auto found = before.find(id);
+      if (found == before.end()) continue;
+      EndpointAfter after = FoldEndpointOutcomes(found->second, endpoint_outcomes, schedule_);
+      e_id.emplace_back(id);
+      e_released.push_back(Text(int64_t{after.released}));
+      e_succeeded.push_back(Text(after.succeeded));
+      e_failing.push_back(Text(after.failing));
+      e_restarted.push_back(Text(after.failing_restarted));
+      e_failures.push_back(Text(int64_t{after.consecutive_failures}));
+      e_rest.push_back(Text(Millis(after.rest)));
+      e_disable.emplace_back(after.disable);
     }
-    int failures = health[0]["consecutive_failures"].as<int>() + 1;
-    bool failing_too_long =
-        !health[0]["failing_too_long"].is_null() && health[0]["failing_too_long"].as<bool>();
-    std::string disable = verdict == Verdict::kGone ? "gone" : failing_too_long ? "failing" : "";
-    Exec(txn, kEndpointFailed, message.tenant_id, message.endpoint_id,
-         Millis(RestAfterFailures(failures)), disable);
+    if (!a_endpoint.empty()) {
+      Exec(txn, kAttemptsInsert, tenant_id, PgArrayLiteral(a_endpoint), PgArrayLiteral(a_message),
+           PgArrayLiteral(a_type), PgArrayLiteral(a_at), PgArrayLiteral(a_status),
+           PgArrayLiteral(a_duration), PgArrayLiteral(a_error), PgArrayLiteral(a_retry));
+    }
+    if (!d_endpoint.empty()) {
+      Exec(txn, kMessagesDelivered, tenant_id, PgArrayLiteral(d_endpoint),
+           PgArrayLiteral(d_message));
+    }
+    if (!r_endpoint.empty()) {
+      Exec(txn, kMessagesRequeued, tenant_id, PgArrayLiteral(r_endpoint), PgArrayLiteral(r_message),
+           PgArrayLiteral(r_added), PgArrayLiteral(r_delay), PgArrayLiteral(r_failed));
+    }
+    if (!e_id.empty()) {
+      Exec(txn, kEndpointsAfter, tenant_id, PgArrayLiteral(e_id), PgArrayLiteral(e_released),
+           PgArrayLiteral(e_succeeded), PgArrayLiteral(e_failing), PgArrayLiteral(e_restarted),
+           PgArrayLiteral(e_failures), PgArrayLiteral(e_rest), PgArrayLiteral(e_disable));
+    }
     return absl::OkStatus();
   });
 }
@@ -163,15 +241,6 @@ absl::StatusOr<OutboundBacklog> PgMessageQueue::Backlog() {
             row["disabled_endpoints"].as<int64_t>(), row["retained_events"].as<int64_t>(),
             row["undelivered_oldest"].as<double>()};
       });
-}
-
-absl::Status PgMessageQueue::Postpone(const ClaimedMessage& message, absl::Duration delay) {
-  return pool_->InTenantTransaction(message.tenant_id, [&](pqxx::work& txn) -> absl::Status {
-    Exec(txn, kMessageRetry, message.tenant_id, message.endpoint_id, message.message_id, 0,
-         Millis(delay));
-    Exec(txn, kEndpointReleased, message.tenant_id, message.endpoint_id);
-    return absl::OkStatus();
-  });
 }
 
 }  // namespace aievents::timeline

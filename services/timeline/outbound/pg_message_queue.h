@@ -1,10 +1,13 @@
 // The outbound messages as the delivery workers see them: claiming due ones across tenants
-// (claim_webhook_messages, migration 0008), the endpoint to send each to, and the record of
-// each attempt: the attempt row, the message's next try or end, and the endpoint's health
-// (rest, 410, five days failing), in one transaction per attempt.
+// (claim_webhook_messages, migration 0008), the endpoints to send them to, and the record of
+// what became of them: attempt rows, each message's next try or end, and each endpoint's health
+// (rest, 410, five days failing). Everything is batched: one transaction per tenant records
+// any number of outcomes with five statements, so the database's work per delivery stays small
+// (batch on the hot path).
 #ifndef AIEVENTS_SERVICES_TIMELINE_OUTBOUND_PG_MESSAGE_QUEUE_H_
 #define AIEVENTS_SERVICES_TIMELINE_OUTBOUND_PG_MESSAGE_QUEUE_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/pg/pg_pool.h"
+#include "services/timeline/outbound/delivery_schedule.h"
 
 namespace aievents::timeline {
 
@@ -35,9 +39,18 @@ struct EndpointTarget {
 struct AttemptResult {
   std::optional<int> status_code;  // nullopt: no answer
   std::string error;               // empty when delivered
+  absl::Time started;
   absl::Duration duration;
   // No retry whatever the answer: the message cannot be sent (its event is gone).
   bool final = false;
+  std::optional<absl::Duration> retry_after;  // the answer's, when it may be honoured
+};
+
+// What became of a claimed message: an attempt, or given back untried for `postpone`.
+struct MessageOutcome {
+  ClaimedMessage message;
+  std::optional<AttemptResult> attempt;
+  absl::Duration postpone;
 };
 
 // What waits, across tenants (for metrics).
@@ -53,28 +66,31 @@ struct OutboundBacklog {
 
 class PgMessageQueue {
  public:
-  explicit PgMessageQueue(PgPool* pool) : pool_(pool) { pool->Register(Statements()); }
+  PgMessageQueue(PgPool* pool, RetrySchedule schedule)
+      : pool_(pool), schedule_(std::move(schedule)) {
+    pool->Register(Statements());
+  }
 
   static std::vector<PgStatement> Statements();
+
+  const RetrySchedule& schedule() const { return schedule_; }
 
   absl::StatusOr<std::vector<ClaimedMessage>> Claim(int limit, int per_endpoint,
                                                     absl::Duration lease);
 
-  // nullopt when the endpoint was deleted meanwhile.
-  absl::StatusOr<std::optional<EndpointTarget>> Target(const std::string& tenant_id,
-                                                       const std::string& endpoint_id);
+  // The tenant's endpoints among `endpoint_ids`, by id; a deleted one is left out.
+  absl::StatusOr<std::map<std::string, EndpointTarget>> Targets(
+      const std::string& tenant_id, const std::vector<std::string>& endpoint_ids);
 
-  // Records an attempt and what follows from it.
-  absl::Status Record(const ClaimedMessage& message, const AttemptResult& result);
+  // Records the outcomes of the tenant's messages (in the order they came) and what follows
+  // from them, in one transaction. Outcomes for endpoints deleted meanwhile are dropped.
+  absl::Status Record(const std::string& tenant_id, const std::vector<MessageOutcome>& outcomes);
 
   absl::StatusOr<OutboundBacklog> Backlog();
 
-  // Gives the message back untried, due again after `delay` (the endpoint's rate limit, or an
-  // endpoint disabled or deleted since the claim).
-  absl::Status Postpone(const ClaimedMessage& message, absl::Duration delay);
-
  private:
   PgPool* pool_;
+  RetrySchedule schedule_;
 };
 
 }  // namespace aievents::timeline
