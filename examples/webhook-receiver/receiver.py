@@ -88,7 +88,12 @@ def main():
         def log_message(self, *_):  # the line above says it all
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    class Server(ThreadingHTTPServer):
+        # aievents opens up to 10 connections at once to an endpoint; Python's default listen
+        # backlog of 5 would drop some of them for a second.
+        request_queue_size = 128
+
+    server = Server(("127.0.0.1", args.port), Handler)
     print(f"listening on http://127.0.0.1:{server.server_address[1]}/hooks", flush=True)
     try:
         server.serve_forever()

@@ -533,7 +533,14 @@ class OutboundReceiver:
             def log_message(self, *_):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(http.server.ThreadingHTTPServer):
+            # A listen backlog as production servers have (nginx: 511). Python's default of 5
+            # overflows when the timeline opens an endpoint's 10 concurrent connections at once
+            # while handler threads hold the GIL: dropped SYNs come back a second later, and
+            # deliveries crawl at about 10 a second.
+            request_queue_size = 128
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 

@@ -9,6 +9,7 @@
 #include "common/auth/secret_box.h"
 #include "common/auth/standard_webhooks.h"
 #include "grpcpp/grpcpp.h"
+#include "services/timeline/outbound/pg_endpoint_store.h"
 #include "tests/e2e/test_helpers.h"
 #include "tools/admin/admin_commands.h"
 
@@ -64,11 +65,12 @@ TEST(SecretsAtRest, SigningSecretsAreStoredEncryptedAndTheKeyRotates) {
   auto resealed = admin::ResealSecrets(suite.database_url(), tenant.id, "",
                                        new_key + "," + suite.secrets_keys());
   ASSERT_TRUE(resealed.ok()) << resealed.status();
-  EXPECT_EQ(*resealed, 1);
+  EXPECT_EQ(resealed->sources, 1);
+  EXPECT_EQ(resealed->endpoints, 0);
   EXPECT_NE(StoredSecret(suite, source_id), stored);
   auto again = admin::ResealSecrets(suite.database_url(), tenant.id, "",
                                     new_key + "," + suite.secrets_keys());
-  EXPECT_EQ(*again, 0) << "nothing left to reseal";
+  EXPECT_EQ(again->sources, 0) << "nothing left to reseal";
 
   ingest::IngestConfig rotated = suite.ingest_config();
   rotated.secrets_keys = new_key;
@@ -86,6 +88,46 @@ TEST(SecretsAtRest, SigningSecretsAreStoredEncryptedAndTheKeyRotates) {
                                    suite.secrets_keys() + "," + new_key)
                   .ok());
   EXPECT_TRUE(Deliver(suite.ingest_port(), token, "msg_back").ok());
+}
+
+// Outbound endpoints' secrets are sealed with the same ring, and reseal-secrets covers them:
+// after it, the new key alone opens the same secret the API showed at creation.
+TEST(SecretsAtRest, EndpointSecretsAreResealedToo) {
+  Suite& suite = SharedSuite();
+  Suite::Tenant tenant = suite.NewTenant();
+  HttpResult created =
+      suite.Post(tenant.api_key, "/v1/webhook-endpoints",
+                 {{"url", "http://127.0.0.1:1/hooks"}, {"event_types", {"ai_event.created"}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string id = created.Json()["id"];
+  std::string shown = created.Json()["secret"];
+  auto stored = [&] {
+    pqxx::connection conn(suite.database_url());
+    pqxx::work txn(conn);
+    return txn.exec_params1("SELECT secret FROM webhook_endpoints WHERE id = $1", id)[0]
+        .as<std::string>();
+  };
+  std::string before = stored();
+  EXPECT_EQ(before.find(shown.substr(6)), std::string::npos) << "sealed, not in clear";
+
+  std::string new_key = SecretBox::NewBase64Key();
+  auto resealed = admin::ResealSecrets(suite.database_url(), tenant.id, "",
+                                       new_key + "," + suite.secrets_keys());
+  ASSERT_TRUE(resealed.ok()) << resealed.status();
+  EXPECT_EQ(resealed->endpoints, 1);
+  std::string after = stored();
+  EXPECT_NE(after, before);
+  auto only_new = SecretBox::Load("", new_key);
+  ASSERT_TRUE(only_new.ok());
+  auto opened = only_new->Open(after, timeline::EndpointSecretRow(tenant.id, id));
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(*opened, shown);
+
+  // And back, so that the suite's timeline (old key only) keeps signing for this tenant.
+  auto back = admin::ResealSecrets(suite.database_url(), tenant.id, "",
+                                   suite.secrets_keys() + "," + new_key);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->endpoints, 1);
 }
 
 TEST(SecretsAtRest, ResealingEveryTenantNeedsARoleThatSeesEveryTenant) {

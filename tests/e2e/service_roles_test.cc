@@ -149,6 +149,7 @@ TEST(ServiceRoles, OnlyTheirServicesMayRunTheCrossTenantLookups) {
       {"claim_customer_changes(integer,interval)", {"aievents_matching"}},
       {"event_outbox_after(xid8,bigint,integer)", {"aievents_timeline"}},
       {"claim_webhook_messages(integer,integer,interval)", {"aievents_timeline"}},
+      {"claim_webhook_batch(integer,integer,interval)", {"aievents_timeline"}},
       {"outbound_backlog()", {"aievents_timeline"}},
       {"prune_event_outbox(integer)", {"aievents_ingest"}},
       {"prune_webhook_events(integer)", {"aievents_timeline"}},

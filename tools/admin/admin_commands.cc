@@ -14,6 +14,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "services/ingest/webhooks/pg_webhook_store.h"
 #include "services/timeline/access/pg_key_store.h"
+#include "services/timeline/outbound/pg_endpoint_store.h"
 
 namespace aievents::admin {
 namespace {
@@ -156,11 +157,15 @@ absl::StatusOr<std::vector<std::string>> ListAudit(const std::string& database_u
   return lines;
 }
 
-absl::StatusOr<int> ResealSecrets(const std::string& database_url, const std::string& tenant_id,
-                                  const std::string& key_file, const std::string& keys) {
+absl::StatusOr<ResealCounts> ResealSecrets(const std::string& database_url,
+                                           const std::string& tenant_id,
+                                           const std::string& key_file, const std::string& keys) {
   if (!tenant_id.empty()) AIEV_RETURN_IF_ERROR(CheckTenant(tenant_id));
   AIEV_ASSIGN_OR_RETURN(SecretBox box, SecretBox::Load(key_file, keys));
   std::vector<PgStatement> statements = ingest::PgWebhookStore::Statements();
+  for (const PgStatement& statement : timeline::PgEndpointStore::Statements()) {
+    statements.push_back(statement);
+  }
   AIEV_ASSIGN_OR_RETURN(std::unique_ptr<PgPool> pool, OnePool(database_url, statements));
   if (tenant_id.empty()) {
     // Every tenant at once is only visible to a role that bypasses row-level security; any
@@ -176,8 +181,13 @@ absl::StatusOr<int> ResealSecrets(const std::string& database_url, const std::st
           "or run it once per tenant with --tenant");
     }
   }
-  return ingest::PgWebhookStore(pool.get(), &box)
-      .ResealSecrets(tenant_id.empty() ? std::nullopt : std::optional(tenant_id));
+  std::optional<std::string> tenant = tenant_id.empty() ? std::nullopt : std::optional(tenant_id);
+  AIEV_ASSIGN_OR_RETURN(int sources,
+                        ingest::PgWebhookStore(pool.get(), &box).ResealSecrets(tenant));
+  // Outbound endpoints' secrets are sealed with the same ring (the timeline's).
+  AIEV_ASSIGN_OR_RETURN(int endpoints,
+                        timeline::PgEndpointStore(pool.get(), &box, {}).ResealSecrets(tenant));
+  return ResealCounts{sources, endpoints};
 }
 
 absl::Status RequeueDelivery(const std::string& database_url, const std::string& tenant_id,

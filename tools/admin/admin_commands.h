@@ -49,12 +49,20 @@ absl::StatusOr<std::vector<std::string>> ListAudit(const std::string& database_u
                                                    const std::string& tenant_id,
                                                    const std::string& action, int limit);
 
+// How many webhook sources (inbound) and outbound webhook endpoints had a secret re-sealed.
+struct ResealCounts {
+  int sources = 0;
+  int endpoints = 0;
+};
+
 // Re-seals the webhook signing secrets of one tenant (or of every tenant when `tenant_id` is
 // empty, which needs a role that bypasses row-level security, such as a superuser) with the
-// first key of the ring in `key_file` or `keys` (see SecretBox::Load). Returns how many sources
-// changed. The step between adding a new key to the ring and removing the old one.
-absl::StatusOr<int> ResealSecrets(const std::string& database_url, const std::string& tenant_id,
-                                  const std::string& key_file, const std::string& keys);
+// first key of the ring in `key_file` or `keys` (see SecretBox::Load): the vendor webhook
+// sources' and the outbound endpoints'. The step between adding a new key to the ring and
+// removing the old one.
+absl::StatusOr<ResealCounts> ResealSecrets(const std::string& database_url,
+                                           const std::string& tenant_id,
+                                           const std::string& key_file, const std::string& keys);
 
 // Queues a webhook delivery for processing again (status pending); a running ingest service
 // picks it up within seconds. NOT_FOUND for an unknown id, FAILED_PRECONDITION for a rejected

@@ -142,7 +142,8 @@ const std::vector<Command>& Commands() {
          return [url, tenant, key_file, keys] {
            auto resealed = aievents::admin::ResealSecrets(url, tenant, key_file, keys);
            if (!resealed.ok()) return Fail(resealed.status());
-           std::cout << "resealed the secrets of " << *resealed << " webhook sources\n";
+           std::cout << "resealed the secrets of " << resealed->sources << " webhook sources and "
+                     << resealed->endpoints << " webhook endpoints\n";
            return 0;
          };
        }},

@@ -220,16 +220,25 @@ void OutboundWorkers::Release(int count, const absl::Status& why) {
   WakeDispatcher();  // room for more, and the endpoints' batches may be done
 }
 
-void OutboundWorkers::Outcome(MessageOutcome outcome) {
+void OutboundWorkers::Outcome(MessageOutcome outcome, const std::shared_ptr<Window>& window) {
   if (outcome.attempt) {
     Metrics::Global().Increment("aievents_webhook_attempts_total",
                                 {{"status", StatusLabel(*outcome.attempt)}});
     Metrics::Global().Observe("aievents_webhook_attempt_seconds", {},
                               absl::ToDoubleSeconds(outcome.attempt->duration));
   }
+  std::vector<MessageOutcome> ready;
+  if (window == nullptr) {
+    ready.push_back(std::move(outcome));
+  } else {
+    std::lock_guard lock(window->mutex);
+    window->outcomes.push_back(std::move(outcome));
+    if (--window->waiting > 0) return;
+    ready.swap(window->outcomes);
+  }
   {
     std::lock_guard lock(outcomes_mutex_);
-    outcomes_.push_back(std::move(outcome));
+    for (MessageOutcome& each : ready) outcomes_.push_back(std::move(each));
   }
   outcomes_ready_.notify_one();
 }
@@ -311,6 +320,13 @@ void OutboundWorkers::Deliver(std::vector<ClaimedMessage> messages) {
   }
   std::map<std::string, Route> routes;
   std::map<std::string, std::string> bodies;  // by message id: the same for every endpoint
+  std::map<std::string, std::shared_ptr<Window>> windows;  // by endpoint
+  for (const ClaimedMessage& message : messages) {
+    if (!message.seq) continue;
+    std::shared_ptr<Window>& window = windows[message.endpoint_id];
+    if (window == nullptr) window = std::make_shared<Window>();
+    ++window->waiting;
+  }
   int deleted = 0;
   for (ClaimedMessage& message : messages) {
     auto target = targets->find(message.endpoint_id);
@@ -318,15 +334,18 @@ void OutboundWorkers::Deliver(std::vector<ClaimedMessage> messages) {
       ++deleted;
       continue;
     }
+    std::shared_ptr<Window> window =
+        message.seq ? windows.at(message.endpoint_id) : std::shared_ptr<Window>();
     if (!target->second.enabled) {
-      Outcome({std::move(message), std::nullopt, kDisabledPostpone});
+      Outcome({std::move(message), std::nullopt, kDisabledPostpone}, window);
       continue;
     }
     RateLimiter::Decision decision =
         rate_limiter_.Take(message.endpoint_id, tenant_id, 1, absl::Now());
     if (decision.limited && decision.granted == 0) {
       Outcome({std::move(message), std::nullopt,
-               absl::Seconds(std::max(1, decision.retry_after_seconds))});
+               absl::Seconds(std::max(1, decision.retry_after_seconds))},
+              window);
       continue;
     }
     absl::Time start = absl::Now();
@@ -341,7 +360,8 @@ void OutboundWorkers::Deliver(std::vector<ClaimedMessage> messages) {
       Outcome({std::move(message),
                AttemptResult{std::nullopt, std::string(route->second.usable.message()), start,
                              absl::ZeroDuration(), false, std::nullopt},
-               {}});
+               {}},
+              window);
       continue;
     }
     auto body = bodies.find(message.message_id);
@@ -355,7 +375,8 @@ void OutboundWorkers::Deliver(std::vector<ClaimedMessage> messages) {
           Outcome({std::move(message),
                    AttemptResult{std::nullopt, "the event no longer exists; nothing was sent",
                                  start, absl::ZeroDuration(), true, std::nullopt},
-                   {}});
+                   {}},
+                  window);
           continue;
         }
         data = event->second;
@@ -370,8 +391,8 @@ void OutboundWorkers::Deliver(std::vector<ClaimedMessage> messages) {
                                     route->second.keys),
                       body->second, options_.attempt_timeout};
     // The answer arrives on the client's I/O thread, which only hands it to the recorder.
-    client_->Post(std::move(post), [this, message = std::move(message),
-                                    start](absl::StatusOr<PostAnswer> answer) mutable {
+    client_->Post(std::move(post), [this, message = std::move(message), start,
+                                    window](absl::StatusOr<PostAnswer> answer) mutable {
       AttemptResult result{std::nullopt, "", start, absl::Now() - start, false, std::nullopt};
       if (!answer.ok()) {
         result.error = std::string(answer.status().message());
@@ -382,7 +403,7 @@ void OutboundWorkers::Deliver(std::vector<ClaimedMessage> messages) {
         }
         if (HonoursRetryAfter(answer->status)) result.retry_after = answer->retry_after;
       }
-      Outcome({std::move(message), std::move(result), {}});
+      Outcome({std::move(message), std::move(result), {}}, window);
     });
   }
   if (deleted > 0) Release(deleted, absl::OkStatus());

@@ -101,8 +101,16 @@ class OutboundWorkers {
   void Deliver(std::vector<ClaimedMessage> messages);
   Route RouteTo(const std::string& tenant_id, const std::string& endpoint_id,
                 const EndpointTarget& target) const;
-  // Queues an outcome for the recorder.
-  void Outcome(MessageOutcome outcome);
+  // The fresh messages of one endpoint in one claim: recorded together, since the cursor
+  // moves past the last of them.
+  struct Window {
+    std::mutex mutex;
+    int waiting = 0;
+    std::vector<MessageOutcome> outcomes;
+  };
+  // Counts the outcome in the metrics and queues it for the recorder; one of a window waits
+  // there until the window is complete.
+  void Outcome(MessageOutcome outcome, const std::shared_ptr<Window>& window);
   // Messages off our hands without a record (their leases bring them back).
   void Release(int count, const absl::Status& why);
   // Waits `interval`, or until stopping or `*woken` (which it then clears); false when stopping.

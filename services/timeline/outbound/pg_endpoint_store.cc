@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_trail.h"
 #include "common/rpc/page_token.h"
+#include "common/runtime/status_macros.h"
 #include "common/status/status_details.h"
 #include "common/text/ids.h"
 #include "common/text/proto_enum_names.h"
@@ -25,6 +26,8 @@ constexpr char kEndpointDelete[] = "webhook_endpoint_delete";
 constexpr char kEndpointRotate[] = "webhook_endpoint_rotate";
 constexpr char kAttemptList[] = "webhook_attempt_list";
 constexpr char kMessagesRecover[] = "webhook_messages_recover";
+constexpr char kEndpointSecrets[] = "webhook_endpoint_secrets";
+constexpr char kEndpointReseal[] = "webhook_endpoint_reseal";
 constexpr int kDefaultAttemptsPage = 50;
 constexpr int kMaxAttemptsPage = 100;
 
@@ -88,6 +91,12 @@ std::string EndpointSecretRow(const std::string& tenant_id, const std::string& e
 
 std::vector<PgStatement> PgEndpointStore::Statements() {
   std::vector<PgStatement> statements = {
+      {kEndpointSecrets,
+       "SELECT tenant_id::text AS tenant_id, id::text AS id, secret, previous_secret"
+       " FROM webhook_endpoints WHERE ($1::uuid IS NULL OR tenant_id = $1) FOR UPDATE"},
+      {kEndpointReseal,
+       "UPDATE webhook_endpoints SET secret = $3, previous_secret = $4"
+       " WHERE tenant_id = $1 AND id = $2"},
       {kEndpointInsert,
        // A new endpoint hears of changes from now on.
        "INSERT INTO webhook_endpoints (tenant_id, id, url, event_types, description, secret,"
@@ -348,6 +357,37 @@ absl::StatusOr<v1::RecoverWebhookEndpointResponse> PgEndpointStore::Recover(
                      AuditJson(response)});
         return response;
       });
+}
+
+absl::StatusOr<int> PgEndpointStore::ResealSecrets(const std::optional<std::string>& tenant_id) {
+  if (secrets_ == nullptr) return absl::FailedPreconditionError("no key ring given");
+  auto reseal = [&](pqxx::work& txn) -> absl::StatusOr<int> {
+    int resealed = 0;
+    pqxx::result rows =
+        Exec(txn, kEndpointSecrets, tenant_id.has_value() ? tenant_id->c_str() : nullptr);
+    for (const pqxx::row& row : rows) {
+      std::string tenant = row["tenant_id"].as<std::string>();
+      std::string id = row["id"].as<std::string>();
+      std::vector<std::optional<std::string>> values;
+      bool changed = false;
+      for (const char* column : {"secret", "previous_secret"}) {
+        std::optional<std::string> stored = OptionalText(row[column]);
+        if (stored.has_value() && secrets_->NeedsResealing(*stored)) {
+          AIEV_ASSIGN_OR_RETURN(std::string plain,
+                                secrets_->Open(*stored, EndpointSecretRow(tenant, id)));
+          stored = secrets_->Seal(plain, EndpointSecretRow(tenant, id));
+          changed = true;
+        }
+        values.push_back(stored);
+      }
+      if (!changed) continue;
+      Exec(txn, kEndpointReseal, tenant, id, NullableParam(values[0]), NullableParam(values[1]));
+      ++resealed;
+    }
+    return resealed;
+  };
+  if (tenant_id.has_value()) return pool_->InTenantTransaction<int>(*tenant_id, reseal);
+  return pool_->InSystemTransaction<int>(reseal);
 }
 
 }  // namespace aievents::timeline

@@ -45,6 +45,11 @@ class PgEndpointStore {
   absl::StatusOr<v1::RecoverWebhookEndpointResponse> Recover(
       const RequestContext& actor, const v1::RecoverWebhookEndpointRequest& request);
 
+  // Re-seals with the ring's sealing key every endpoint secret (current and previous) sealed
+  // with another key, for one tenant or, with nullopt, all (which needs a role that bypasses
+  // row-level security). How many endpoints changed. For the operator tool.
+  absl::StatusOr<int> ResealSecrets(const std::optional<std::string>& tenant_id);
+
  private:
   PgPool* pool_;
   const SecretBox* secrets_;

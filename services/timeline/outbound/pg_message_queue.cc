@@ -1,5 +1,6 @@
 #include "services/timeline/outbound/pg_message_queue.h"
 
+#include <algorithm>
 #include <random>
 #include <set>
 
@@ -14,6 +15,7 @@ constexpr char kEndpointsHealth[] = "webhook_endpoints_health";
 constexpr char kAttemptsInsert[] = "webhook_attempts_insert";
 constexpr char kMessagesDelivered[] = "webhook_messages_delivered";
 constexpr char kMessagesRequeued[] = "webhook_messages_requeued";
+constexpr char kMessagesAdded[] = "webhook_messages_added";
 constexpr char kEndpointsAfter[] = "webhook_endpoints_after";
 constexpr char kBacklog[] = "outbound_backlog";
 
@@ -37,8 +39,8 @@ std::vector<PgStatement> PgMessageQueue::Statements() {
       {kClaim,
        "SELECT tenant_id::text AS tenant_id, endpoint_id::text AS endpoint_id,"
        " message_id::text AS message_id, type, subject_id::text AS subject_id,"
-       " (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros, attempts"
-       " FROM claim_webhook_messages($1::integer, $2::integer, $3::bigint * interval '1 ms')"},
+       " (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros, attempts, seq"
+       " FROM claim_webhook_batch($1::integer, $2::integer, $3::bigint * interval '1 ms')"},
       {kTargets,
        "SELECT id::text AS id, url, status, secret, CASE WHEN previous_secret_expires_at > now()"
        " THEN previous_secret END AS previous_secret"
@@ -74,6 +76,19 @@ std::vector<PgStatement> PgMessageQueue::Statements() {
        " AS u(endpoint_id, message_id, added, delay_ms, failed)"
        " WHERE m.tenant_id = $1 AND m.endpoint_id = u.endpoint_id"
        " AND m.message_id = u.message_id"},
+      // A fresh message that failed (or was put off) becomes a row; a duplicate of one already
+      // there (its window handed out twice after a lost lease) changes nothing.
+      {kMessagesAdded,
+       "INSERT INTO webhook_messages (tenant_id, endpoint_id, message_id, type, subject_id,"
+       " created_at, status, attempts, next_attempt_at)"
+       " SELECT $1, u.endpoint_id, u.message_id, u.type, u.subject_id,"
+       " timestamptz 'epoch' + u.created_micros * interval '1 microsecond',"
+       " CASE WHEN u.failed THEN 'failed' ELSE 'pending' END, u.attempts,"
+       " now() + u.delay_ms * interval '1 ms'"
+       " FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::bigint[], $7::int[],"
+       " $8::bigint[], $9::bool[]) AS u(endpoint_id, message_id, type, subject_id,"
+       " created_micros, attempts, delay_ms, failed)"
+       " ON CONFLICT DO NOTHING"},
       {kEndpointsAfter,
        "UPDATE webhook_endpoints w SET in_flight = greatest(w.in_flight - u.released, 0),"
        " last_success_at = CASE WHEN u.succeeded THEN now() ELSE w.last_success_at END,"
@@ -85,10 +100,11 @@ std::vector<PgStatement> PgMessageQueue::Statements() {
        "   WHEN u.succeeded THEN NULL ELSE w.retry_after END,"
        " status = CASE WHEN u.disable = '' THEN w.status ELSE 'disabled' END,"
        " disabled_reason = CASE WHEN u.disable = '' THEN w.disabled_reason ELSE u.disable END,"
-       " update_time = CASE WHEN u.disable = '' THEN w.update_time ELSE now() END"
+       " update_time = CASE WHEN u.disable = '' THEN w.update_time ELSE now() END,"
+       " cursor_seq = greatest(w.cursor_seq, coalesce(u.passed, 0))"
        " FROM unnest($2::uuid[], $3::int[], $4::bool[], $5::bool[], $6::bool[], $7::int[],"
-       " $8::bigint[], $9::text[])"
-       " AS u(id, released, succeeded, failing, restarted, failures, rest_ms, disable)"
+       " $8::bigint[], $9::text[], $10::bigint[])"
+       " AS u(id, released, succeeded, failing, restarted, failures, rest_ms, disable, passed)"
        " WHERE w.tenant_id = $1 AND w.id = u.id"},
       {kBacklog,
        "SELECT outbox_rows, coalesce(extract(epoch FROM now() - oldest_outbox_at), 0)::float8"
@@ -106,12 +122,13 @@ absl::StatusOr<std::vector<ClaimedMessage>> PgMessageQueue::Claim(int limit, int
       [&](pqxx::work& txn) -> absl::StatusOr<std::vector<ClaimedMessage>> {
         std::vector<ClaimedMessage> claimed;
         for (const pqxx::row& row : Exec(txn, kClaim, limit, per_endpoint, Millis(lease))) {
-          claimed.push_back({row["tenant_id"].as<std::string>(),
-                             row["endpoint_id"].as<std::string>(),
-                             row["message_id"].as<std::string>(), row["type"].as<std::string>(),
-                             row["subject_id"].as<std::string>(),
-                             absl::FromUnixMicros(row["created_micros"].as<int64_t>()),
-                             row["attempts"].as<int>()});
+          claimed.push_back(
+              {row["tenant_id"].as<std::string>(), row["endpoint_id"].as<std::string>(),
+               row["message_id"].as<std::string>(), row["type"].as<std::string>(),
+               row["subject_id"].as<std::string>(),
+               absl::FromUnixMicros(row["created_micros"].as<int64_t>()), row["attempts"].as<int>(),
+               row["seq"].is_null() ? std::nullopt
+                                    : std::optional<int64_t>(row["seq"].as<int64_t>())});
         }
         return claimed;
       });
@@ -154,12 +171,33 @@ absl::Status PgMessageQueue::Record(const std::string& tenant_id,
     Column a_endpoint, a_message, a_type, a_at, a_status, a_duration, a_error, a_retry;
     Column d_endpoint, d_message;
     Column r_endpoint, r_message, r_added, r_delay, r_failed;
+    Column n_endpoint, n_message, n_type, n_subject, n_created, n_attempts, n_delay, n_failed;
+    std::map<std::string, int64_t> passed_by_endpoint;  // the last fresh seq recorded
     for (const MessageOutcome& outcome : outcomes) {
       const ClaimedMessage& message = outcome.message;
       if (!before.contains(message.endpoint_id)) continue;  // deleted, with its messages
       std::vector<EndpointOutcome>& endpoint = by_endpoint[message.endpoint_id];
+      if (message.seq) {
+        int64_t& passed = passed_by_endpoint[message.endpoint_id];
+        passed = std::max(passed, *message.seq);
+      }
+      // A fresh message that is not done becomes a row (`attempts` made, due after `delay`).
+      auto add = [&](int attempts, absl::Duration delay, bool failed) {
+        n_endpoint.emplace_back(message.endpoint_id);
+        n_message.emplace_back(message.message_id);
+        n_type.emplace_back(message.type);
+        n_subject.emplace_back(message.subject_id);
+        n_created.push_back(Text(absl::ToUnixMicros(message.created_at)));
+        n_attempts.push_back(Text(int64_t{attempts}));
+        n_delay.push_back(Text(Millis(delay)));
+        n_failed.push_back(Text(failed));
+      };
       if (!outcome.attempt) {
         endpoint.push_back({EndpointOutcome::Kind::kUntried, Verdict::kRetry, std::nullopt});
+        if (message.seq) {
+          add(0, outcome.postpone, false);
+          continue;
+        }
         r_endpoint.emplace_back(message.endpoint_id);
         r_message.emplace_back(message.message_id);
         r_added.push_back(Text(int64_t{0}));
@@ -184,6 +222,12 @@ absl::Status PgMessageQueue::Record(const std::string& tenant_id,
       a_duration.push_back(Text(Millis(result.duration)));
       a_error.emplace_back(result.error);
       a_retry.push_back(retry ? Text(Millis(*retry)) : std::nullopt);
+      if (message.seq) {  // no row yet: one only if it is not done
+        if (verdict != Verdict::kDelivered && !result.final) {
+          add(1, retry.value_or(absl::ZeroDuration()), !retry.has_value());
+        }
+        continue;
+      }
       if (verdict == Verdict::kDelivered) {
         d_endpoint.emplace_back(message.endpoint_id);
         d_message.emplace_back(message.message_id);
@@ -195,7 +239,8 @@ absl::Status PgMessageQueue::Record(const std::string& tenant_id,
       r_delay.push_back(Text(retry ? Millis(*retry) : int64_t{0}));
       r_failed.push_back(Text(!retry.has_value()));
     }
-    Column e_id, e_released, e_succeeded, e_failing, e_restarted, e_failures, e_rest, e_disable;
+    Column e_id, e_released, e_succeeded, e_failing, e_restarted, e_failures, e_rest, e_disable,
+        e_passed;
     for (const auto& [id, endpoint_outcomes] : by_endpoint) {
       auto found = before.find(id);
       if (found == before.end()) continue;
@@ -208,6 +253,8 @@ absl::Status PgMessageQueue::Record(const std::string& tenant_id,
       e_failures.push_back(Text(int64_t{after.consecutive_failures}));
       e_rest.push_back(Text(Millis(after.rest)));
       e_disable.emplace_back(after.disable);
+      auto passed = passed_by_endpoint.find(id);
+      e_passed.push_back(passed == passed_by_endpoint.end() ? std::nullopt : Text(passed->second));
     }
     if (!a_endpoint.empty()) {
       Exec(txn, kAttemptsInsert, tenant_id, PgArrayLiteral(a_endpoint), PgArrayLiteral(a_message),
@@ -222,10 +269,16 @@ absl::Status PgMessageQueue::Record(const std::string& tenant_id,
       Exec(txn, kMessagesRequeued, tenant_id, PgArrayLiteral(r_endpoint), PgArrayLiteral(r_message),
            PgArrayLiteral(r_added), PgArrayLiteral(r_delay), PgArrayLiteral(r_failed));
     }
+    if (!n_endpoint.empty()) {
+      Exec(txn, kMessagesAdded, tenant_id, PgArrayLiteral(n_endpoint), PgArrayLiteral(n_message),
+           PgArrayLiteral(n_type), PgArrayLiteral(n_subject), PgArrayLiteral(n_created),
+           PgArrayLiteral(n_attempts), PgArrayLiteral(n_delay), PgArrayLiteral(n_failed));
+    }
     if (!e_id.empty()) {
       Exec(txn, kEndpointsAfter, tenant_id, PgArrayLiteral(e_id), PgArrayLiteral(e_released),
            PgArrayLiteral(e_succeeded), PgArrayLiteral(e_failing), PgArrayLiteral(e_restarted),
-           PgArrayLiteral(e_failures), PgArrayLiteral(e_rest), PgArrayLiteral(e_disable));
+           PgArrayLiteral(e_failures), PgArrayLiteral(e_rest), PgArrayLiteral(e_disable),
+           PgArrayLiteral(e_passed));
     }
     return absl::OkStatus();
   });

@@ -1,9 +1,10 @@
 // The outbound messages as the delivery workers see them: claiming due ones across tenants
-// (claim_webhook_messages, migration 0008), the endpoints to send them to, and the record of
-// what became of them: attempt rows, each message's next try or end, and each endpoint's health
-// (rest, 410, five days failing). Everything is batched: one transaction per tenant records
-// any number of outcomes with five statements, so the database's work per delivery stays small
-// (batch on the hot path).
+// (claim_webhook_batch, migration 0009), the endpoints to send them to, and the record of what
+// became of them: attempt rows, each message's next try or end, each endpoint's cursor and
+// health (rest, 410, five days failing). A first attempt writes no message row: the claim hands
+// out the events after the cursor, and the record moves the cursor past them, making a row
+// only of a message that failed or waits. Everything is batched: one transaction per tenant
+// records any number of outcomes with at most six statements (batch on the hot path).
 #ifndef AIEVENTS_SERVICES_TIMELINE_OUTBOUND_PG_MESSAGE_QUEUE_H_
 #define AIEVENTS_SERVICES_TIMELINE_OUTBOUND_PG_MESSAGE_QUEUE_H_
 
@@ -27,6 +28,9 @@ struct ClaimedMessage {
   std::string subject_id;
   absl::Time created_at;
   int attempts = 0;  // made before this one
+  // Set for an event handed out after the endpoint's cursor (no row yet): the cursor moves
+  // past it when its outcome is recorded. Unset for a retry (a webhook_messages row).
+  std::optional<int64_t> seq;
 };
 
 struct EndpointTarget {
@@ -83,7 +87,9 @@ class PgMessageQueue {
       const std::string& tenant_id, const std::vector<std::string>& endpoint_ids);
 
   // Records the outcomes of the tenant's messages (in the order they came) and what follows
-  // from them, in one transaction. Outcomes for endpoints deleted meanwhile are dropped.
+  // from them, in one transaction. Outcomes for endpoints deleted meanwhile are dropped. The
+  // outcomes of an endpoint's fresh messages of one claim must all be in the same call: the
+  // cursor moves past the last of them.
   absl::Status Record(const std::string& tenant_id, const std::vector<MessageOutcome>& outcomes);
 
   absl::StatusOr<OutboundBacklog> Backlog();
