@@ -9,16 +9,21 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
+#include <type_traits>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/net/idle_connections.h"
 
 namespace aievents {
 namespace {
@@ -76,7 +81,6 @@ http::request<http::string_body> Request(const OutboundPost& post) {
   request.set(http::field::host, default_port ? host : absl::StrCat(host, ":", post.target.port));
   request.set(http::field::user_agent, "aievents-webhooks/1");
   request.set(http::field::content_type, "application/json");
-  request.set(http::field::connection, "close");
   for (const auto& [name, value] : post.headers) request.set(name, value);
   request.body() = post.body;
   request.prepare_payload();
@@ -90,65 +94,153 @@ absl::Status Failure(const beast::error_code& error, const char* step) {
   return absl::UnavailableError(absl::StrCat(step, " failed: ", error.message()));
 }
 
-// The steps of one attempt, each started when the previous one ends; the stream's deadline
-// (set once) bounds them all together. Owns its stream and keeps itself alive through the
-// handlers it hands out.
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+}  // namespace
+
+// What every attempt of one client shares (named, as OutboundClient::Io derives from it).
+namespace outbound_internal {
+struct OutboundIo {
+  asio::io_context context;
+  asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(context);
+  std::unique_ptr<asio::ssl::context> tls;
+  // Declared after the context, so destroyed before it (their sockets belong to it).
+  IdleConnections<PlainStream> idle_plain;
+  IdleConnections<TlsStream> idle_tls;
+  asio::steady_timer sweep_timer{context};
+
+  void SweepEverySecond() {
+    sweep_timer.expires_after(std::chrono::seconds(1));
+    sweep_timer.async_wait([this](beast::error_code error) {
+      if (error) return;
+      idle_plain.Sweep();
+      idle_tls.Sweep();
+      SweepEverySecond();
+    });
+  }
+
+  template <typename Stream>
+  IdleConnections<Stream>& Idle() {
+    if constexpr (std::is_same_v<Stream, PlainStream>) {
+      return idle_plain;
+    } else {
+      return idle_tls;
+    }
+  }
+};
+}  // namespace outbound_internal
+
+namespace {
+using outbound_internal::OutboundIo;
+
+// How long an answer's body may take to arrive after its headers before the connection is
+// closed rather than kept (the attempt's outcome is known by then), and how much of it is read.
+constexpr auto kDrainTimeout = std::chrono::seconds(5);
+constexpr uint64_t kDrainLimit = 64 * 1024;
+
+// The steps of one attempt, each started when the previous one ends; one deadline (set at the
+// start) bounds them all together. Sends on an idle connection to the same target when there
+// is one, and on a new one when that fails before an answer (the server may have closed it as
+// it was taken: the message may then arrive twice, which at-least-once delivery allows). Keeps
+// itself alive through the handlers it hands out.
 template <typename Stream>
 class Attempt : public std::enable_shared_from_this<Attempt<Stream>> {
  public:
-  template <typename... StreamArgs>
-  Attempt(OutboundPost post, PostDone done, StreamArgs&&... stream_args)
-      : stream_(std::forward<StreamArgs>(stream_args)...),
+  Attempt(OutboundPost post, PostDone done, OutboundIo& io)
+      : io_(io),
         post_(std::move(post)),
         done_(std::move(done)),
-        request_(Request(post_)) {}
-
-  Stream& stream() { return stream_; }
-  const std::string& host() const { return post_.target.host; }
-  // Ends before starting (the done callback still runs once).
-  void Fail(absl::Status status) { done_(std::move(status)); }
+        request_(Request(post_)),
+        endpoints_(Endpoints(post_)),
+        target_(
+            absl::StrCat(post_.target.scheme, "://", post_.target.host, ":", post_.target.port)) {}
 
   void Start() {
-    beast::tcp_stream& transport = beast::get_lowest_layer(stream_);
-    transport.expires_after(absl::ToChronoMilliseconds(post_.timeout));
-    transport.async_connect(Endpoints(post_), [self = this->shared_from_this()](
-                                                  beast::error_code error, const tcp::endpoint&) {
+    deadline_ = std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(post_.timeout);
+    stream_ = io_.Idle<Stream>().Take(target_, endpoints_, &remote_);
+    if (stream_ == nullptr) return Connect();
+    reused_ = true;
+    Transport().expires_at(deadline_);
+    Send();
+  }
+
+ private:
+  beast::tcp_stream& Transport() { return beast::get_lowest_layer(*stream_); }
+
+  absl::StatusOr<std::unique_ptr<Stream>> NewStream() {
+    if constexpr (std::is_same_v<Stream, PlainStream>) {
+      return std::make_unique<Stream>(io_.context);
+    } else {
+      auto stream = std::make_unique<Stream>(io_.context, *io_.tls);
+      const std::string& host = post_.target.host;
+      // The certificate must name the host; SNI tells the server which one is asked for.
+      if (!SSL_set_tlsext_host_name(stream->native_handle(), host.c_str())) {
+        return absl::InternalError("cannot set the TLS server name");
+      }
+      stream->set_verify_callback(asio::ssl::host_name_verification(host));
+      return stream;
+    }
+  }
+
+  void Connect() {
+    reused_ = false;
+    absl::StatusOr<std::unique_ptr<Stream>> stream = NewStream();
+    if (!stream.ok()) return Finish(stream.status());
+    stream_ = *std::move(stream);
+    Transport().expires_at(deadline_);
+    Transport().async_connect(endpoints_, [self = this->shared_from_this()](
+                                              beast::error_code error, const tcp::endpoint& to) {
       if (error) return self->Finish(Failure(error, "connect"));
+      self->remote_ = to;
       self->Handshake();
     });
   }
 
- private:
   void Handshake() {
-    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    if constexpr (std::is_same_v<Stream, PlainStream>) {
       Send();
     } else {
-      stream_.async_handshake(asio::ssl::stream_base::client,
-                              [self = this->shared_from_this()](beast::error_code error) {
-                                if (error) return self->Finish(Failure(error, "TLS handshake"));
-                                self->Send();
-                              });
+      stream_->async_handshake(asio::ssl::stream_base::client,
+                               [self = this->shared_from_this()](beast::error_code error) {
+                                 if (error) return self->Finish(Failure(error, "TLS handshake"));
+                                 self->Send();
+                               });
     }
   }
 
+  // A kept connection that fails before an answer is tried once more, on a new connection.
+  bool RetryOnNewConnection(const beast::error_code& error) {
+    if (!reused_ || error == beast::error::timeout) return false;
+    stream_.reset();
+    buffer_.clear();
+    Connect();
+    return true;
+  }
+
   void Send() {
-    http::async_write(stream_, request_,
+    http::async_write(*stream_, request_,
                       [self = this->shared_from_this()](beast::error_code error, size_t) {
+                        if (error && self->RetryOnNewConnection(error)) return;
                         if (error) return self->Finish(Failure(error, "sending the request"));
                         self->Receive();
                       });
   }
 
   void Receive() {
-    http::async_read_header(stream_, buffer_, parser_,
+    parser_.emplace();
+    parser_->body_limit(kDrainLimit);
+    http::async_read_header(*stream_, buffer_, *parser_,
                             [self = this->shared_from_this()](beast::error_code error, size_t) {
+                              if (error && self->RetryOnNewConnection(error)) return;
                               if (error) return self->Finish(Failure(error, "reading the answer"));
-                              self->Finish(self->Answer());
+                              self->done_(self->Answer());
+                              self->Drain();
                             });
   }
 
   PostAnswer Answer() const {
-    const auto& header = parser_.get();
+    const auto& header = parser_->get();
     PostAnswer answer{static_cast<int>(header.result_int()), std::nullopt};
     auto retry_after = header.find(http::field::retry_after);
     if (retry_after != header.end()) {
@@ -158,20 +250,49 @@ class Attempt : public std::enable_shared_from_this<Attempt<Stream>> {
     return answer;
   }
 
-  void Finish(absl::StatusOr<PostAnswer> result) {
-    beast::tcp_stream& transport = beast::get_lowest_layer(stream_);
-    beast::error_code ignored;
-    transport.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    transport.close();
-    done_(std::move(result));
+  // Reads the rest of the answer so that the connection can carry the next request.
+  void Drain() {
+    if (!parser_->keep_alive()) return Close();
+    if (parser_->is_done()) return Keep();
+    Transport().expires_after(kDrainTimeout);
+    http::async_read(*stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code error, size_t) {
+                       if (error) return self->Close();
+                       self->Keep();
+                     });
   }
 
-  Stream stream_;
+  void Keep() {
+    // Bytes past the answer were not asked for: such a connection is not trusted again.
+    if (!parser_->keep_alive() || buffer_.size() > 0) return Close();
+    Transport().expires_never();
+    io_.Idle<Stream>().Give(target_, std::move(stream_), remote_);
+  }
+
+  void Close() {
+    if (stream_ == nullptr) return;
+    beast::error_code ignored;
+    Transport().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Transport().close();
+  }
+
+  void Finish(absl::Status failure) {
+    Close();
+    done_(std::move(failure));
+  }
+
+  OutboundIo& io_;
   OutboundPost post_;
   PostDone done_;
   http::request<http::string_body> request_;
+  const std::vector<tcp::endpoint> endpoints_;
+  const std::string target_;  // the key of the idle connections this one may use
+  std::chrono::steady_clock::time_point deadline_;
+  std::unique_ptr<Stream> stream_;
+  tcp::endpoint remote_;
+  bool reused_ = false;
   beast::flat_buffer buffer_;
-  http::response_parser<http::empty_body> parser_;
+  std::optional<http::response_parser<http::string_body>> parser_;
 };
 
 }  // namespace
@@ -193,11 +314,7 @@ std::optional<absl::Duration> ParseRetryAfter(absl::string_view value, absl::Tim
   return std::max(at - now, absl::ZeroDuration());
 }
 
-struct OutboundClient::Io {
-  asio::io_context context;
-  asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(context);
-  std::unique_ptr<asio::ssl::context> tls;
-};
+struct OutboundClient::Io : outbound_internal::OutboundIo {};
 
 absl::StatusOr<std::unique_ptr<OutboundClient>> OutboundClient::Create(
     OutboundClientOptions options) {
@@ -205,6 +322,7 @@ absl::StatusOr<std::unique_ptr<OutboundClient>> OutboundClient::Create(
   absl::StatusOr<std::unique_ptr<asio::ssl::context>> tls = ClientTlsContext(options.extra_ca_file);
   if (!tls.ok()) return tls.status();
   io->tls = *std::move(tls);
+  io->SweepEverySecond();
   return std::unique_ptr<OutboundClient>(new OutboundClient(std::move(io), options));
 }
 
@@ -230,22 +348,16 @@ void OutboundClient::Post(OutboundPost post, PostDone done) {
     return;
   }
   if (post.target.scheme == "https") {
-    auto attempt = std::make_shared<Attempt<beast::ssl_stream<beast::tcp_stream>>>(
-        std::move(post), std::move(done), io_->context, *io_->tls);
-    auto& stream = attempt->stream();
-    const std::string& host = attempt->host();
-    // The certificate must name the host; SNI tells the server which one is asked for.
-    if (!SSL_set_tlsext_host_name(stream.native_handle(), host.c_str())) {
-      attempt->Fail(absl::InternalError("cannot set the TLS server name"));
-      return;
-    }
-    stream.set_verify_callback(asio::ssl::host_name_verification(host));
+    auto attempt = std::make_shared<Attempt<TlsStream>>(std::move(post), std::move(done), *io_);
     asio::post(io_->context, [attempt] { attempt->Start(); });
   } else {
-    auto attempt = std::make_shared<Attempt<beast::tcp_stream>>(std::move(post), std::move(done),
-                                                                io_->context);
+    auto attempt = std::make_shared<Attempt<PlainStream>>(std::move(post), std::move(done), *io_);
     asio::post(io_->context, [attempt] { attempt->Start(); });
   }
+}
+
+size_t OutboundClient::idle_connections() const {
+  return io_->idle_plain.size() + io_->idle_tls.size();
 }
 
 }  // namespace aievents

@@ -2,8 +2,10 @@
 // slow or silent target costs a socket, not a thread: connects only to the addresses
 // ResolveTarget approved (never resolving the name again), speaks TLS for https with the
 // system's trust store, the host name checked and sent as SNI, follows no redirect, and ends
-// each request by one deadline for everything (connect, TLS, request, answer). Only the status
-// line and headers of the answer are read: the status is all an attempt records.
+// each request by one deadline for everything (connect, TLS, request, answer). The status line
+// and headers of the answer are the outcome; its body (up to 64 KiB) is read afterwards only so
+// that the connection can be kept for the target's next request (HTTP/1.1 keep-alive, see
+// idle_connections.h).
 #ifndef AIEVENTS_COMMON_NET_OUTBOUND_POST_H_
 #define AIEVENTS_COMMON_NET_OUTBOUND_POST_H_
 
@@ -69,6 +71,9 @@ class OutboundClient {
   // Starts the request; `done` is called once, on one of the client's threads (it must not
   // block).
   void Post(OutboundPost post, PostDone done);
+
+  // Connections kept open for later requests (for tests and metrics).
+  size_t idle_connections() const;
 
  private:
   struct Io;

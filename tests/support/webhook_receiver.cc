@@ -57,6 +57,7 @@ struct WebhookReceiver::TlsListener {
         response.set(http::field::retry_after, answer->retry_after);
       }
       response.body() = "ok";
+      response.keep_alive(false);  // one request per connection, and the client is told so
       response.prepare_payload();
       http::write(stream, response, error);
       stream.shutdown(error);
