@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <pqxx/pqxx>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_split.h"
 #include "common/text/rfc3339.h"
@@ -510,6 +514,45 @@ TEST(OutboundWebhooks, RelayedChangesArePrunedOnceEveryEnabledEndpointPassedThem
   EXPECT_EQ(left, (std::vector<long>{seqs[2], seqs[3]}))
       << "kept: what the slower endpoint has not passed; gone: the rest, and everything of a "
          "tenant whose only endpoint is disabled";
+}
+
+// Each tenant's newest relayed change per type is its head (webhook_event_heads, migration
+// 0010): the claim picks an endpoint only when a subscribed type's head is past its cursor. A
+// trigger keeps the heads whoever inserts, never moves one back, and pruning leaves them.
+TEST(OutboundWebhooks, EachTypesNewestRelayedChangeIsItsHead) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  auto other = suite.NewTenant();
+  pqxx::connection owner(suite.database_url());
+  pqxx::work txn(owner);
+  std::vector<long> seqs;
+  for (int i = 0; i < 5; ++i) {
+    seqs.push_back(txn.exec1("SELECT nextval('webhook_events_seq')")[0].as<long>());
+  }
+  auto add = [&](const std::string& tenant_id, std::vector<std::pair<long, std::string>> rows) {
+    std::string values;
+    for (const auto& [seq, type] : rows) {
+      values += (values.empty() ? "" : ", ") + std::string("('") + tenant_id + "'::uuid, " +
+                std::to_string(seq) + ", gen_random_uuid(), '" + type +
+                "', gen_random_uuid(), now())";
+    }
+    txn.exec("INSERT INTO webhook_events (tenant_id, seq, message_id, type, subject_id,"
+             " created_at) VALUES " +
+             values);
+  };
+  add(tenant.id, {{seqs[0], "ai_event.created"}, {seqs[1], "ai_event.associated"}});
+  add(tenant.id, {{seqs[3], "ai_event.created"}});
+  add(other.id, {{seqs[4], "ai_event.created"}});
+  add(tenant.id, {{seqs[2], "ai_event.created"}});  // out of order: the head stays
+  txn.exec_params("DELETE FROM webhook_events WHERE tenant_id = $1", tenant.id);
+  std::map<std::string, long> heads;
+  for (const pqxx::row& row : txn.exec_params(
+           "SELECT type, last_seq FROM webhook_event_heads WHERE tenant_id = $1", tenant.id)) {
+    heads[row[0].as<std::string>()] = row[1].as<long>();
+  }
+  txn.abort();
+  EXPECT_EQ(heads, (std::map<std::string, long>{{"ai_event.associated", seqs[1]},
+                                                {"ai_event.created", seqs[3]}}));
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ const std::vector<std::string>& TenantTables() {
                                                   "event_outbox",
                                                   "webhook_endpoints",
                                                   "webhook_events",
+                                                  "webhook_event_heads",
                                                   "webhook_messages",
                                                   "webhook_attempts"};
   return tables;
@@ -45,7 +46,8 @@ std::optional<ServiceRole> ReaderOf(const std::string& table) {
   if (table == "event_outbox") return std::nullopt;
   // Likewise the relay's events, pruned once every endpoint's cursor has passed them.
   if (table == "webhook_events") return std::nullopt;
-  if (table == "webhook_endpoints" || table == "webhook_messages" || table == "webhook_attempts") {
+  if (table == "webhook_endpoints" || table == "webhook_messages" || table == "webhook_attempts" ||
+      table == "webhook_event_heads") {
     return ServiceRole::kTimeline;
   }
   return ServiceRole::kIngest;

@@ -46,10 +46,11 @@ const GrantMatrix& ExpectedGrants() {
         {"audit_events", "SELECT,INSERT"},
         // The outbound webhooks it hosts: endpoints (deleted through the API; their messages
         // and attempts go with them by cascade), the relay's events (pruned through
-        // prune_webhook_events), messages (a delivered one is deleted), attempts (appended)
-        // and the relay's cursor.
+        // prune_webhook_events) and their heads (kept by a trigger on them), messages (a
+        // delivered one is deleted), attempts (appended) and the relay's cursor.
         {"webhook_endpoints", "SELECT,INSERT,UPDATE,DELETE"},
         {"webhook_events", "SELECT,INSERT"},
+        {"webhook_event_heads", "SELECT,INSERT,UPDATE"},
         {"webhook_messages", "SELECT,INSERT,UPDATE,DELETE"},
         {"webhook_attempts", "SELECT,INSERT"},
         {"outbound_relay", "SELECT,UPDATE"}}},
@@ -148,7 +149,6 @@ TEST(ServiceRoles, OnlyTheirServicesMayRunTheCrossTenantLookups) {
       {"webhook_inbox_backlog()", {"aievents_ingest"}},
       {"claim_customer_changes(integer,interval)", {"aievents_matching"}},
       {"event_outbox_after(xid8,bigint,integer)", {"aievents_timeline"}},
-      {"claim_webhook_messages(integer,integer,interval)", {"aievents_timeline"}},
       {"claim_webhook_batch(integer,integer,interval)", {"aievents_timeline"}},
       {"outbound_backlog()", {"aievents_timeline"}},
       {"prune_event_outbox(integer)", {"aievents_ingest"}},

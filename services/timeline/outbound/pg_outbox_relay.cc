@@ -30,8 +30,9 @@ std::vector<PgStatement> PgOutboxRelay::Statements() {
        " type, subject_id::text AS subject_id, created_at::text AS created_at"
        " FROM event_outbox_after($1::xid8, $2::bigint, $3::integer)"},
       // Once per tenant that has an enabled endpoint subscribed to the type, numbered in this
-      // transaction (relays take turns, so numbers follow commit order); each endpoint turns
-      // them into its own messages as it sends them (claim_webhook_messages).
+      // transaction (relays take turns, so numbers follow commit order); each endpoint takes
+      // them after its cursor as it sends them (claim_webhook_batch). A trigger keeps each
+      // type's newest number in webhook_event_heads (migration 0010).
       {kFanOut,
        "INSERT INTO webhook_events (tenant_id, seq, message_id, type, subject_id, created_at)"
        " SELECT $1::uuid, nextval('webhook_events_seq'), m.message_id, m.type, m.subject_id,"
