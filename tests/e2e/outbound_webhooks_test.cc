@@ -536,9 +536,10 @@ TEST(OutboundWebhooks, EachTypesNewestRelayedChangeIsItsHead) {
                 std::to_string(seq) + ", gen_random_uuid(), '" + type +
                 "', gen_random_uuid(), now())";
     }
-    txn.exec("INSERT INTO webhook_events (tenant_id, seq, message_id, type, subject_id,"
-             " created_at) VALUES " +
-             values);
+    txn.exec(
+        "INSERT INTO webhook_events (tenant_id, seq, message_id, type, subject_id,"
+        " created_at) VALUES " +
+        values);
   };
   add(tenant.id, {{seqs[0], "ai_event.created"}, {seqs[1], "ai_event.associated"}});
   add(tenant.id, {{seqs[3], "ai_event.created"}});
