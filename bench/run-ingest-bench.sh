@@ -214,6 +214,9 @@ if wants webhooks; then
   metric() {  # $1 = name with labels; 0 when absent
     curl -fsS "$timeline_metrics" | awk -v m="$1" '$1 == m {v = $2} END {print v + 0}'
   }
+  # Discarded: right after a restart the database's caches are cold, and the first run without
+  # endpoints came out a third slower than the same run at the end (docs/performance.md).
+  run_wrk mix 10 >/dev/null
   echo "closed loop, event mix, no webhook endpoints (wrk -t2 -c64 -d${duration}s):"
   snapshot
   result="$(run_wrk mix "$duration")"
