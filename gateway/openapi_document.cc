@@ -295,6 +295,11 @@ OrderedJson Operation(Builder& builder, const Route& route) {
     success["content"] = {{"application/json", {{"schema", schema}}}};
   }
   OrderedJson responses = {{status, success}};
+  for (int32_t other : rule.other_success_statuses()) {
+    OrderedJson also = success;
+    also["description"] = "Success, as the operation's description says when.";
+    responses[std::to_string(other)] = also;
+  }
   responses["400"] = ErrorResponse("A field or parameter breaks a rule; every violation is named.");
   if (!rule.public_())
     responses["401"] = ErrorResponse("The API key is missing, unknown or revoked.");

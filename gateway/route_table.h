@@ -28,6 +28,9 @@ class RouteRule {
   const std::string& body() const { return binding_.body(); }
   const std::string& response_body() const { return binding_.response_body(); }
   int32_t success_status() const { return extras_.success_status(); }
+  const google::protobuf::RepeatedField<int32_t>& other_success_statuses() const {
+    return extras_.other_success_statuses();
+  }
   const std::string& raw_body() const { return extras_.raw_body(); }
   const std::string& headers() const { return extras_.headers(); }
   bool public_() const { return extras_.public_(); }

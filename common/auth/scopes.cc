@@ -10,7 +10,7 @@ namespace aievents {
 const std::vector<std::string>& AllScopes() {
   static const std::vector<std::string> scopes = {
       "events:write",    "events:read",    "events:associate", "customers:read",
-      "customers:write", "webhooks:admin", "keys:admin"};
+      "customers:write", "customers:erase", "webhooks:admin", "keys:admin"};
   return scopes;
 }
 

@@ -138,4 +138,12 @@ grpc::Status IngestGrpcService::LinkUnmatchedEvents(grpc::ServerContext* context
       [&](const RequestContext& caller) { return linker_->LinkUnmatched(caller, *request); });
 }
 
+grpc::Status IngestGrpcService::EraseCustomerEvents(grpc::ServerContext* context,
+                                                    const v1::EraseCustomerEventsRequest* request,
+                                                    v1::EraseCustomerEventsResponse* response) {
+  return HandleAuthenticated(
+      "aievents.v1.IngestService.EraseCustomerEvents", *authenticator_, context, response,
+      [&](const RequestContext& caller) { return erasure_->EraseBatch(caller, *request); });
+}
+
 }  // namespace aievents::ingest

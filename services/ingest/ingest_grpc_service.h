@@ -8,6 +8,7 @@
 #include "common/auth/authenticator.h"
 #include "services/ingest/event_ingestor.h"
 #include "services/ingest/event_linker.h"
+#include "services/ingest/pg_customer_erasure.h"
 
 namespace aievents::ingest {
 
@@ -15,8 +16,9 @@ class IngestGrpcService final
     : public v1::IngestService::WithCallbackMethod_CreateEvent<
           v1::IngestService::WithCallbackMethod_CreateEventBatch<v1::IngestService::Service>> {
  public:
-  IngestGrpcService(Authenticator* authenticator, EventIngestor* ingestor, EventLinker* linker)
-      : authenticator_(authenticator), ingestor_(ingestor), linker_(linker) {}
+  IngestGrpcService(Authenticator* authenticator, EventIngestor* ingestor, EventLinker* linker,
+                    PgCustomerErasure* erasure)
+      : authenticator_(authenticator), ingestor_(ingestor), linker_(linker), erasure_(erasure) {}
 
   // On a replay, also sends initial metadata `x-http-code: 200` and
   // `x-http-header-idempotent-replayed: true`, which the gateway turns into the HTTP status and
@@ -38,11 +40,15 @@ class IngestGrpcService final
   grpc::Status LinkUnmatchedEvents(grpc::ServerContext* context,
                                    const v1::LinkUnmatchedEventsRequest* request,
                                    v1::LinkUnmatchedEventsResponse* response) override;
+  grpc::Status EraseCustomerEvents(grpc::ServerContext* context,
+                                   const v1::EraseCustomerEventsRequest* request,
+                                   v1::EraseCustomerEventsResponse* response) override;
 
  private:
   Authenticator* authenticator_;
   EventIngestor* ingestor_;
   EventLinker* linker_;
+  PgCustomerErasure* erasure_;
 };
 
 }  // namespace aievents::ingest

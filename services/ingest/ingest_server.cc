@@ -68,8 +68,10 @@ absl::StatusOr<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestCo
   server->links_ = std::make_unique<PgEventLinks>(server->pool_.get());
   server->pool_->Register(OutboxPruner::Statements());
   server->linker_ = std::make_unique<EventLinker>(server->links_.get());
-  server->service_ = std::make_unique<IngestGrpcService>(
-      server->authenticator_.get(), server->ingestor_.get(), server->linker_.get());
+  server->erasure_ = std::make_unique<PgCustomerErasure>(server->pool_.get());
+  server->service_ =
+      std::make_unique<IngestGrpcService>(server->authenticator_.get(), server->ingestor_.get(),
+                                          server->linker_.get(), server->erasure_.get());
   AIEV_ASSIGN_OR_RETURN(SecretBox secrets,
                         SecretBox::Load(config.secrets_key_file, config.secrets_keys));
   server->secrets_ = std::make_unique<SecretBox>(std::move(secrets));

@@ -72,6 +72,7 @@ class IngestServer {
   std::unique_ptr<EventIngestor> ingestor_;
   std::unique_ptr<PgEventLinks> links_;
   std::unique_ptr<EventLinker> linker_;
+  std::unique_ptr<PgCustomerErasure> erasure_;
   std::unique_ptr<IngestGrpcService> service_;
   std::unique_ptr<SecretBox> secrets_;
   std::unique_ptr<PgWebhookStore> webhooks_;

@@ -49,4 +49,14 @@ absl::StatusOr<int> GrpcEventOwnerClient::LinkUnmatched(const RequestContext& co
   return linked;
 }
 
+absl::StatusOr<v1::EraseCustomerEventsResponse> GrpcEventOwnerClient::EraseEvents(
+    const RequestContext& context, const v1::EraseCustomerEventsRequest& request) {
+  grpc::ClientContext call;
+  PrepareOutgoingCall(call, context, timeout_);
+  v1::EraseCustomerEventsResponse response;
+  grpc::Status status = stub()->EraseCustomerEvents(&call, request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
+
 }  // namespace aievents::matching

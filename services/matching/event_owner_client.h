@@ -25,6 +25,11 @@ class EventOwnerClient {
   // linked.
   virtual absl::StatusOr<int> LinkUnmatched(const RequestContext& context,
                                             const std::vector<v1::EventLink>& links) = 0;
+
+  // One bounded batch of an erasure: removes up to request.limit() of the erased customer's
+  // events and what hangs on them; returns the erasure's totals so far and whether it is done.
+  virtual absl::StatusOr<v1::EraseCustomerEventsResponse> EraseEvents(
+      const RequestContext& context, const v1::EraseCustomerEventsRequest& request) = 0;
 };
 
 // EventOwnerClient over gRPC: IngestService.LinkUnmatchedEvents, in calls of at most 1,000
@@ -39,6 +44,8 @@ class GrpcEventOwnerClient : public EventOwnerClient {
 
   absl::StatusOr<int> LinkUnmatched(const RequestContext& context,
                                     const std::vector<v1::EventLink>& links) override;
+  absl::StatusOr<v1::EraseCustomerEventsResponse> EraseEvents(
+      const RequestContext& context, const v1::EraseCustomerEventsRequest& request) override;
 
  private:
   std::shared_ptr<v1::IngestService::Stub> stub();

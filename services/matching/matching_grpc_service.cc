@@ -85,4 +85,17 @@ grpc::Status MatchingGrpcService::ListCandidates(grpc::ServerContext* context,
                              });
 }
 
+grpc::Status MatchingGrpcService::EraseCustomer(grpc::ServerContext* context,
+                                                const v1::EraseCustomerRequest* request,
+                                                v1::EraseCustomerResponse* response) {
+  return HandleAuthenticated(
+      "aievents.v1.MatchingService.EraseCustomer", *authenticator_, context, response,
+      [&](const RequestContext& caller) -> absl::StatusOr<v1::EraseCustomerResponse> {
+        absl::StatusOr<v1::EraseCustomerResponse> erased = eraser_->Erase(caller, request->id());
+        // Not finished within this call: accepted, and carried on by the worker.
+        if (erased.ok() && !erased->complete()) context->AddInitialMetadata("x-http-code", "202");
+        return erased;
+      });
+}
+
 }  // namespace aievents::matching

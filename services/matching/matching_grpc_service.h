@@ -5,13 +5,15 @@
 #include "aievents/v1/matching_service.grpc.pb.h"
 #include "common/auth/authenticator.h"
 #include "services/matching/customer_directory.h"
+#include "services/matching/customer_eraser.h"
 
 namespace aievents::matching {
 
 class MatchingGrpcService final : public v1::MatchingService::Service {
  public:
-  MatchingGrpcService(Authenticator* authenticator, CustomerDirectory* directory)
-      : authenticator_(authenticator), directory_(directory) {}
+  MatchingGrpcService(Authenticator* authenticator, CustomerDirectory* directory,
+                      CustomerEraser* eraser)
+      : authenticator_(authenticator), directory_(directory), eraser_(eraser) {}
 
   grpc::Status MatchCustomer(grpc::ServerContext* context, const v1::MatchCustomerRequest* request,
                              v1::MatchCustomerResponse* response) override;
@@ -32,10 +34,13 @@ class MatchingGrpcService final : public v1::MatchingService::Service {
   grpc::Status ListCandidates(grpc::ServerContext* context,
                               const v1::ListCandidatesRequest* request,
                               v1::ListCandidatesResponse* response) override;
+  grpc::Status EraseCustomer(grpc::ServerContext* context, const v1::EraseCustomerRequest* request,
+                             v1::EraseCustomerResponse* response) override;
 
  private:
   Authenticator* authenticator_;
   CustomerDirectory* directory_;
+  CustomerEraser* eraser_;
 };
 
 }  // namespace aievents::matching

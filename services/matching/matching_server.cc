@@ -22,6 +22,16 @@ MatchingConfig LoadMatchingConfig(ConfigSource& source) {
   config.rematch_interval_ms =
       source.Int("rematch-interval-ms", 1000, 50, 60000,
                  "how often the re-match worker looks for customer changes still to carry out");
+  config.erasure_batch_size =
+      source.Int("erasure-batch-size", 500, 1, 5000,
+                 "events an erasure removes per transaction (one call to ingest)");
+  config.erasure_worker_delay_ms =
+      source.Int("erasure-worker-delay-ms", 60000, 0, 3600000,
+                 "how long after an erasure request the worker takes what it left unfinished");
+  config.erasure_sweep_delay_ms =
+      source.Int("erasure-sweep-delay-ms", 120000, 0, 3600000,
+                 "how long after an erasure the worker sweeps once more for an event stored "
+                 "while the customer was being removed; then the erasure answers 404");
   return config;
 }
 
@@ -39,9 +49,16 @@ absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
       config.ingest_address, absl::Milliseconds(config.ingest_timeout_ms));
   server->directory_ = std::make_unique<CustomerDirectory>(
       server->store_.get(), server->phones_.get(), server->events_.get());
-  server->service_ =
-      std::make_unique<MatchingGrpcService>(server->authenticator_.get(), server->directory_.get());
   server->changes_ = std::make_unique<PgCustomerChanges>(server->pool_.get());
+  server->erasures_ = std::make_unique<PgCustomerErasures>(server->pool_.get());
+  ErasureOptions erasure;
+  erasure.batch_size = config.erasure_batch_size;
+  erasure.worker_delay = absl::Milliseconds(config.erasure_worker_delay_ms);
+  erasure.sweep_delay = absl::Milliseconds(config.erasure_sweep_delay_ms);
+  server->eraser_ =
+      std::make_unique<CustomerEraser>(server->erasures_.get(), server->events_.get(), erasure);
+  server->service_ = std::make_unique<MatchingGrpcService>(
+      server->authenticator_.get(), server->directory_.get(), server->eraser_.get());
   PgPool* pool = server->pool_.get();
   std::function<absl::Status()> readiness = [pool] { return pool->Ping(); };
   AIEV_ASSIGN_OR_RETURN(server->runner_,
@@ -50,8 +67,8 @@ absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
                                           std::move(readiness)),
                             {server->service_.get()}));
   server->rematch_ = std::make_unique<RematchWorker>(
-      server->changes_.get(), server->directory_.get(), config.service.internal_token,
-      absl::Milliseconds(config.rematch_interval_ms));
+      server->changes_.get(), server->directory_.get(), server->eraser_.get(),
+      config.service.internal_token, absl::Milliseconds(config.rematch_interval_ms));
   log::Info("started", {{"service", "matching"},
                         {"grpc_port", std::to_string(server->grpc_port())},
                         {"admin_port", std::to_string(server->admin_port())}});

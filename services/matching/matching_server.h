@@ -14,8 +14,10 @@
 #include "common/runtime/config_source.h"
 #include "common/service/service_config.h"
 #include "services/matching/customer_directory.h"
+#include "services/matching/customer_eraser.h"
 #include "services/matching/matching_grpc_service.h"
 #include "services/matching/pg_customer_changes.h"
+#include "services/matching/pg_customer_erasures.h"
 #include "services/matching/pg_customer_store.h"
 #include "services/matching/rematch_worker.h"
 
@@ -33,6 +35,9 @@ struct MatchingConfig {
   int ingest_timeout_ms = 5000;
   // How often the re-match worker looks for due customer changes (matching's outbox).
   int rematch_interval_ms = 1000;
+  int erasure_batch_size = 500;
+  int erasure_worker_delay_ms = 60000;
+  int erasure_sweep_delay_ms = 120000;
 };
 
 MatchingConfig LoadMatchingConfig(ConfigSource& source);
@@ -61,6 +66,8 @@ class MatchingServer {
   std::unique_ptr<CustomerDirectory> directory_;
   std::unique_ptr<MatchingGrpcService> service_;
   std::unique_ptr<PgCustomerChanges> changes_;
+  std::unique_ptr<PgCustomerErasures> erasures_;
+  std::unique_ptr<CustomerEraser> eraser_;
   std::unique_ptr<RematchWorker> rematch_;
   std::unique_ptr<GrpcServiceRunner> runner_;
 };

@@ -24,8 +24,8 @@ std::vector<PgStatement> PgCustomerChanges::Statements() {
       // tenant's rows from a transaction of none).
       {kClaim,
        "SELECT tenant_id::text AS tenant_id, id::text AS id, customer_id::text AS customer_id,"
-       " actor, coalesce(actor_key_id::text, '') AS actor_key_id, attempts"
-       " FROM claim_customer_changes($1, $2::interval)"},
+       " kind, actor, coalesce(actor_key_id::text, '') AS actor_key_id, attempts, passes,"
+       " email_normalized, phone_e164 FROM claim_customer_changes($1, $2::interval)"},
       {kComplete, "DELETE FROM customer_changes WHERE tenant_id = $1 AND id = $2"},
       {kDefer,
        "UPDATE customer_changes SET attempts = attempts + 1, lease_until = NULL,"
@@ -48,9 +48,19 @@ absl::StatusOr<std::vector<CustomerChange>> PgCustomerChanges::Claim(int limit,
   return pool_->InSystemTransaction<std::vector<CustomerChange>>([&](pqxx::work& txn) {
     std::vector<CustomerChange> claimed;
     for (const pqxx::row& row : Exec(txn, kClaim, limit, interval)) {
-      claimed.push_back({row["tenant_id"].as<std::string>(), row["id"].as<std::string>(),
-                         row["customer_id"].as<std::string>(), row["actor"].as<std::string>(),
-                         row["actor_key_id"].as<std::string>(), row["attempts"].as<int>()});
+      CustomerChange change;
+      change.tenant_id = row["tenant_id"].as<std::string>();
+      change.id = row["id"].as<std::string>();
+      change.customer_id = row["customer_id"].as<std::string>();
+      change.kind = row["kind"].as<std::string>();
+      change.actor = row["actor"].as<std::string>();
+      change.actor_key_id = row["actor_key_id"].as<std::string>();
+      change.attempts = row["attempts"].as<int>();
+      change.passes = row["passes"].as<int>();
+      if (!row["email_normalized"].is_null())
+        change.email_normalized = row["email_normalized"].as<std::string>();
+      if (!row["phone_e164"].is_null()) change.phone_e164 = row["phone_e164"].as<std::string>();
+      claimed.push_back(std::move(change));
     }
     return claimed;
   });

@@ -4,6 +4,7 @@
 #ifndef AIEVENTS_SERVICES_MATCHING_PG_CUSTOMER_CHANGES_H_
 #define AIEVENTS_SERVICES_MATCHING_PG_CUSTOMER_CHANGES_H_
 
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
@@ -16,15 +17,20 @@
 
 namespace aievents::matching {
 
-// A re-match to carry out: link the unmatched events that `customer_id` now matches, as
-// `actor` (the caller who changed the customer).
+// A job to carry out for `customer_id`, as `actor` (the caller who changed the customer):
+// kind "rematch" links the unmatched events the customer now matches; kind "erase" removes
+// what the erased customer left behind (CustomerEraser).
 struct CustomerChange {
   std::string tenant_id;
   std::string id;
   std::string customer_id;
+  std::string kind = "rematch";
   std::string actor;
   std::string actor_key_id;  // "" when the change was not made with an API key
   int attempts = 0;
+  // Erase jobs: full passes done, and the person's identifiers until the first one is.
+  int passes = 0;
+  std::optional<std::string> email_normalized, phone_e164;
 };
 
 // Records, inside `txn` (the customer's transaction, scoped to the actor's tenant), that the

@@ -21,9 +21,11 @@ constexpr absl::Duration kChangeDeadline = absl::Seconds(30);
 }  // namespace
 
 RematchWorker::RematchWorker(PgCustomerChanges* changes, CustomerDirectory* directory,
-                             std::string internal_token, absl::Duration interval)
+                             CustomerEraser* eraser, std::string internal_token,
+                             absl::Duration interval)
     : changes_(changes),
       directory_(directory),
+      eraser_(eraser),
       internal_token_(std::move(internal_token)),
       interval_(interval),
       thread_([this] { Run(); }) {}
@@ -44,6 +46,7 @@ absl::Status RematchWorker::CarryOut(const CustomerChange& change) {
   context.deadline = absl::Now() + kChangeDeadline;
   // The database work below ends by the same deadline as the call to ingest.
   ScopedRequestDeadline deadline(context.deadline);
+  if (change.kind == "erase") return eraser_->CarryOut(context, change);
   absl::StatusOr<v1::Customer> customer = directory_->Get(context, change.customer_id);
   if (absl::IsNotFound(customer.status())) return absl::OkStatus();  // gone: nothing to link
   AIEV_RETURN_IF_ERROR(customer.status());
@@ -61,8 +64,10 @@ void RematchWorker::Run() {
     } else {
       for (const CustomerChange& change : *claimed) {
         absl::Status done = CarryOut(change);
-        absl::Status recorded =
-            done.ok() ? changes_->Complete(change) : changes_->Defer(change, done.ToString());
+        // An erase job records its own progress (CustomerEraser): it lives until its sweep.
+        absl::Status recorded = !done.ok()               ? changes_->Defer(change, done.ToString())
+                                : change.kind == "erase" ? absl::OkStatus()
+                                                         : changes_->Complete(change);
         if (!done.ok()) {
           Metrics::Global().Increment("aievents_rematch_failed_total");
           log::Warn("rematch_deferred", {{"tenant", change.tenant_id},

@@ -79,6 +79,7 @@ std::map<std::string, Probe> ProbesByMethod(const TenantData& a, const TenantDat
       {"CreateCustomer", {"/v1/customers", {{"email", "b-new@example.com"}}, false}},
       {"GetCustomer", {"/v1/customers/" + a.customer, nullptr, true}},
       {"UpdateCustomer", {"/v1/customers/" + a.customer, {{"first_name", "B was here"}}, true}},
+      {"EraseCustomer", {"/v1/customers/" + a.customer, nullptr, true}},
       {"SearchCustomers", {"/v1/customers?q=" + a.customer_email, nullptr, false}},
       {"ListCandidates", {event + "/candidates", nullptr, true}},
       // TimelineService

@@ -25,6 +25,7 @@ const std::vector<std::string>& TenantTables() {
                                                   "webhook_deliveries",
                                                   "audit_events",
                                                   "customer_changes",
+                                                  "customer_erasures",
                                                   "event_outbox",
                                                   "webhook_endpoints",
                                                   "webhook_events",
@@ -97,6 +98,9 @@ Populated Populate(Suite& suite) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  // An erased customer leaves ingest's record of the erasure (ids and counts).
+  std::string erased = CreateCustomer(suite, key, {{"email", "rls-erased@example.com"}});
+  EXPECT_EQ(suite.Call(key, "DELETE", "/v1/customers/" + erased).status, 200);
   // A change of matching's outbox that stays (the ones the API makes are removed once done).
   pqxx::connection owner(suite.database_url());
   pqxx::work txn(owner);

@@ -28,6 +28,7 @@ std::vector<Probe> Probes(Suite& suite, const Suite::Tenant& tenant) {
   nlohmann::json event = CreateEvent(suite, tenant.api_key, {{"email", "x@example.com"}},
                                      "2026-03-10T14:30:00Z", "scopes");
   std::string event_id = event["id"];
+  std::string erased = CreateCustomer(suite, tenant.api_key, {{"email", "erase@example.com"}});
   return {
       {"events:write", "POST", "/v1/ai-events", ValidEvent(), 201},
       {"events:read", "GET", "/v1/ai-events/" + event_id, nullptr, 200},
@@ -38,6 +39,7 @@ std::vector<Probe> Probes(Suite& suite, const Suite::Tenant& tenant) {
        200},
       {"customers:read", "GET", "/v1/customers/" + customer, nullptr, 200},
       {"customers:write", "POST", "/v1/customers", {{"email", "new@example.com"}}, 201},
+      {"customers:erase", "DELETE", "/v1/customers/" + erased, nullptr, 200},
       {"webhooks:admin", "GET", "/v1/webhook-sources", nullptr, 200},
       {"keys:admin", "GET", "/v1/api-keys", nullptr, 200},
   };

@@ -24,16 +24,19 @@ using GrantMatrix = std::map<std::string, std::map<std::string, std::string>>;
 const GrantMatrix& ExpectedGrants() {
   static const GrantMatrix grants = {
       {"aievents_ingest",
-       {{"ai_events", "SELECT,INSERT,UPDATE"},
-        {"ai_event_associations", "SELECT,INSERT"},
+       // DELETE on its three: an erasure removes a person's events, their history and the
+       // vendor deliveries behind them (migration 0011).
+       {{"ai_events", "SELECT,INSERT,UPDATE,DELETE"},
+        {"ai_event_associations", "SELECT,INSERT,DELETE"},
         {"webhook_sources", "SELECT,INSERT,UPDATE"},
-        {"webhook_deliveries", "SELECT,INSERT,UPDATE"},
+        {"webhook_deliveries", "SELECT,INSERT,UPDATE,DELETE"},
+        {"customer_erasures", "SELECT,INSERT,UPDATE"},
         {"customers", "SELECT"},
         // Its outbox, written by triggers on ai_events (pruned through prune_event_outbox).
         {"event_outbox", "INSERT"},
         {"audit_events", "INSERT"}}},
       {"aievents_matching",
-       {{"customers", "SELECT,INSERT,UPDATE"},
+       {{"customers", "SELECT,INSERT,UPDATE,DELETE"},
         // Its outbox, a queue: a change is deleted once its work is done.
         {"customer_changes", "SELECT,INSERT,UPDATE,DELETE"},
         {"ai_events", "SELECT"},
@@ -148,6 +151,7 @@ TEST(ServiceRoles, OnlyTheirServicesMayRunTheCrossTenantLookups) {
       {"claim_webhook_deliveries(interval,integer,interval)", {"aievents_ingest"}},
       {"webhook_inbox_backlog()", {"aievents_ingest"}},
       {"claim_customer_changes(integer,interval)", {"aievents_matching"}},
+      {"scrub_audit_snapshots(text[])", {"aievents_ingest", "aievents_matching"}},
       {"event_outbox_after(xid8,bigint,integer)", {"aievents_timeline"}},
       {"claim_webhook_batch(integer,integer,interval)", {"aievents_timeline"}},
       {"outbound_backlog()", {"aievents_timeline"}},
@@ -249,11 +253,16 @@ TEST(ServiceRoles, AServiceCannotWriteATableItDoesNotOwn) {
        {insert_event, update_event, insert_customer, update_customer}) {
     ExpectRefused(ServiceRole::kTimeline, tenant.id, statement);
   }
+  // Only an owner deletes from its tables (erasure); nobody rewrites or removes the trail.
+  ExpectRefused(ServiceRole::kMatching, tenant.id, "DELETE FROM ai_events");
+  ExpectRefused(ServiceRole::kTimeline, tenant.id, "DELETE FROM ai_events");
+  ExpectRefused(ServiceRole::kIngest, tenant.id, "DELETE FROM customers");
+  ExpectRefused(ServiceRole::kTimeline, tenant.id, "DELETE FROM customers");
   for (ServiceRole service :
        {ServiceRole::kIngest, ServiceRole::kMatching, ServiceRole::kTimeline}) {
-    for (const char* statement :
-         {"DELETE FROM ai_events", "DELETE FROM customers", "DELETE FROM audit_events",
-          "TRUNCATE audit_events", "UPDATE audit_events SET actor = 'someone else'"}) {
+    for (const char* statement : {"DELETE FROM audit_events", "TRUNCATE audit_events",
+                                  "UPDATE audit_events SET actor = 'someone else'",
+                                  "UPDATE audit_events SET after = '{}'::jsonb"}) {
       ExpectRefused(service, tenant.id, statement);
     }
   }

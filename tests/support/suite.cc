@@ -82,6 +82,11 @@ std::unique_ptr<Suite> Suite::Start() {
   matching::MatchingConfig matching_config;
   matching_config.service = suite->service_config(ServiceRole::kMatching);
   matching_config.default_phone_region = "US";
+  // Erasures in tests are small: batches of two make them take several; the worker and the
+  // sweep come within seconds.
+  matching_config.erasure_batch_size = 2;
+  matching_config.erasure_worker_delay_ms = 1000;
+  matching_config.erasure_sweep_delay_ms = 1000;
   suite->matching_ = StartedOrDie(matching::MatchingServer::Start(matching_config), "matching");
 
   ingest::IngestConfig ingest_config;

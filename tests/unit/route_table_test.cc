@@ -21,7 +21,7 @@ RouteTable Table() {
 TEST(RouteTable, BuiltFromProtoOptions) {
   RouteTable table = Table();
   // MatchCustomer has no HTTP option: gRPC only. WatchCustomerEvents is server-sent events.
-  EXPECT_EQ(table.routes().size(), 12u) << "(the webhook service is not in this table)";
+  EXPECT_EQ(table.routes().size(), 13u) << "(the webhook service is not in this table)";
   auto watch = table.Match("GET", "/v1/customers/c-1/ai-events:watch");
   ASSERT_TRUE(watch.ok()) << watch.status();
   EXPECT_TRUE(watch->route->method->server_streaming());
@@ -64,9 +64,9 @@ TEST(RouteTable, CustomVerbsAndNestedPaths) {
 TEST(RouteTable, NotFoundAndMethodNotAllowed) {
   RouteTable table = Table();
   EXPECT_EQ(table.Match("GET", "/v2/ai-events").status().code(), absl::StatusCode::kNotFound);
-  auto wrong = table.Match("DELETE", "/v1/customers/x");
+  auto wrong = table.Match("POST", "/v1/customers/x");
   EXPECT_EQ(wrong.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(wrong.status().message(), "GET, PATCH");
+  EXPECT_EQ(wrong.status().message(), "GET, PATCH, DELETE");
 }
 
 TEST(PercentDecode, Basics) {

@@ -158,6 +158,10 @@ class FakeEventOwner : public matching::EventOwnerClient {
     if (!failure.ok()) return failure;
     return static_cast<int>(links.size());
   }
+  absl::StatusOr<v1::EraseCustomerEventsResponse> EraseEvents(
+      const RequestContext&, const v1::EraseCustomerEventsRequest&) override {
+    return absl::UnimplementedError("erasure is tested against the real services");
+  }
 
   std::vector<std::vector<v1::EventLink>> calls;
   std::vector<RequestContext> callers;
