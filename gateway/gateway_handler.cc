@@ -103,9 +103,15 @@ HttpResponse RenderReply(const Route& route, const absl::StatusOr<BackendClient:
     return ErrorResponse(502, "INTERNAL", "the backend sent a response the gateway cannot read");
   }
   const Message* rendered = rpc_response.get();
-  if (!route.rule.response_body().empty()) {
-    const auto* field = route.method->output_type()->FindFieldByName(route.rule.response_body());
-    if (field != nullptr)
+  // The field the body shows: the rule's response_body, or the one a call names instead
+  // (`x-http-body-field`, e.g. a suppressed CreateEvent's `suppressed`).
+  std::string body_field = route.rule.response_body();
+  for (const auto& [key, value] : reply->initial_metadata) {
+    if (key == "x-http-body-field") body_field = value;
+  }
+  if (!body_field.empty()) {
+    const auto* field = route.method->output_type()->FindFieldByName(body_field);
+    if (field != nullptr && field->message_type() != nullptr)
       rendered = &rpc_response->GetReflection()->GetMessage(*rpc_response, field);
   }
   HttpResponse response =

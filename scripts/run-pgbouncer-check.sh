@@ -236,7 +236,8 @@ start() {  # name env... -- argv...
   pids+=($!)
 }
 token="AIEVENTS_INTERNAL_TOKEN=$(cat "$work/internal-token")"
-start matching "AIEVENTS_DATABASE_URL=$(bounced_url_of matching)" "$token" "$pooler" -- \
+start matching "AIEVENTS_DATABASE_URL=$(bounced_url_of matching)" "$token" "$pooler" \
+  "AIEVENTS_SUPPRESSION_KEY_FILE=$work/secrets-keys" -- \
   "$build/services/matching/aievents-matching" "--grpc-listen=127.0.0.1:$matching_grpc" \
   "--admin-port=$matching_admin" "--ingest-address=127.0.0.1:$ingest_grpc"
 start ingest "AIEVENTS_DATABASE_URL=$(bounced_url_of ingest)" "$token" "$pooler" \

@@ -112,9 +112,14 @@ services() {
     (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$data_dir/internal-token")
   [ -s "$data_dir/secrets-keys" ] ||
     (umask 077 && head -c 32 /dev/urandom | base64 >"$data_dir/secrets-keys")
+  # Matching's suppression key (keyed hashes of suppressed emails and phones, docs/privacy.md):
+  # made once and kept, since a new key no longer recognises the stored hashes.
+  [ -s "$data_dir/suppression-key" ] ||
+    (umask 077 && head -c 32 /dev/urandom | base64 >"$data_dir/suppression-key")
   AIEVENTS_INTERNAL_TOKEN="$(cat "$data_dir/internal-token")" \
     INGEST_DATABASE_URL="$(service_url_of ingest)" MATCHING_DATABASE_URL="$(service_url_of matching)" \
     TIMELINE_DATABASE_URL="$(service_url_of timeline)" AIEVENTS_SECRETS_KEY_FILE="$root/$data_dir/secrets-keys" \
+    AIEVENTS_SUPPRESSION_KEY_FILE="$root/$data_dir/suppression-key" \
     AIEVENTS_WEBHOOK_ALLOW="${AIEVENTS_WEBHOOK_ALLOW-http,loopback}" bash scripts/services.sh start
 }
 

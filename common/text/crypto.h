@@ -1,4 +1,4 @@
-// Thin wrappers over OpenSSL: secure random bytes and SHA-256.
+// Thin wrappers over OpenSSL: secure random bytes, SHA-256 and HMAC-SHA256.
 #ifndef AIEVENTS_COMMON_TEXT_CRYPTO_H_
 #define AIEVENTS_COMMON_TEXT_CRYPTO_H_
 
@@ -13,6 +13,9 @@ std::string RandomBytes(size_t count);
 
 // Lower-case hex of SHA-256(data).
 std::string Sha256Hex(std::string_view data);
+
+// Lower-case hex of HMAC-SHA256(key, data).
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
 
 // Lower-case hex of `data`.
 std::string HexEncode(std::string_view data);

@@ -129,7 +129,10 @@ void BatchCommitter::Store(Batch& batch) {
     }
     std::vector<size_t> insertable;
     for (size_t k = 0; k < tenant.firsts.size(); ++k) {
-      if (tenant.outcomes[k].ok()) {
+      if (tenant.outcomes[k].ok() && tenant.outcomes[k]->suppressed()) {
+        // An erased person who asked to be kept out: nothing of it is stored.
+        per_key[t][k] = StoredEvent{{}, false, true};
+      } else if (tenant.outcomes[k].ok()) {
         insertable.push_back(k);
       } else {
         per_key[t][k] = tenant.outcomes[k].status();

@@ -18,6 +18,12 @@ void EventIngestor::Create(const RequestContext& context, const v1::CreateEventR
   pending.done = [done, request_id = context.request_id,
                   tenant = context.tenant_id](absl::StatusOr<StoredEvent> stored) {
     if (!stored.ok()) return done(stored.status());
+    v1::CreateEventResponse response;
+    if (stored->suppressed) {
+      Metrics::Global().Increment("aievents_suppressed_total", {{"path", "api"}});
+      response.mutable_suppressed()->set_suppressed(true);
+      return done(std::move(response));
+    }
     if (stored->inserted) {
       std::string method(ShortName(stored->event.match_method()));
       Metrics::Global().Increment("aievents_events_created_total", {{"match_method", method}});
@@ -28,7 +34,6 @@ void EventIngestor::Create(const RequestContext& context, const v1::CreateEventR
     } else {
       Metrics::Global().Increment("aievents_events_replayed_total");
     }
-    v1::CreateEventResponse response;
     *response.mutable_event() = std::move(stored->event);
     response.set_replayed(!stored->inserted);
     done(std::move(response));

@@ -25,6 +25,8 @@ struct NewEvent {
 struct StoredEvent {
   v1::AiEvent event;
   bool inserted;  // false: the key already existed and `event` is the earlier one
+  // The lookup carries a suppressed identifier: nothing was stored and `event` is empty.
+  bool suppressed = false;
 };
 
 // One tenant's share of a group commit: rows with distinct idempotency keys.

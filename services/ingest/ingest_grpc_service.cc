@@ -17,6 +17,9 @@ constexpr int kMaxBatchCalls = 1000;
 // The initial metadata CreateEvent sends with `result` (see the proto).
 std::vector<std::pair<const char*, const char*>> AnswerMetadata(
     const absl::StatusOr<v1::CreateEventResponse>& result) {
+  if (result.ok() && result->has_suppressed()) {
+    return {{"x-http-code", "202"}, {"x-http-body-field", "suppressed"}};
+  }
   if (result.ok() && result->replayed()) {
     return {{"x-http-code", "200"}, {"x-http-header-idempotent-replayed", "true"}};
   }

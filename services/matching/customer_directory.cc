@@ -64,23 +64,9 @@ absl::StatusOr<v1::NormalizedLookup> CustomerDirectory::Normalize(
 
 absl::StatusOr<v1::MatchCustomerResponse> CustomerDirectory::Match(
     const RequestContext& context, const v1::CustomerLookup& lookup) {
-  auto normalized = Normalize(lookup);
-  if (!normalized.ok()) {
-    return InvalidArgumentWithViolations(
-        PrefixViolations("customer_lookup", GetFieldViolations(normalized.status())));
-  }
-  AIEV_ASSIGN_OR_RETURN(std::optional<CustomerMatch> match,
-                        store_->FindMatch(context.tenant_id, *normalized));
-  v1::MatchCustomerResponse response;
-  *response.mutable_normalized_lookup() = *normalized;
-  if (!match.has_value()) {
-    response.set_match_method(v1::MATCH_METHOD_NONE);
-    return response;
-  }
-  response.set_customer_id(match->customer_id);
-  response.set_match_method(match->method);
-  response.set_matched_value(match->matched_value);
-  return response;
+  // The batch's query and suppression check, for one.
+  AIEV_ASSIGN_OR_RETURN(auto results, MatchBatch(context, {&lookup}));
+  return std::move(results.front());
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<v1::MatchCustomerResponse>>>
@@ -107,11 +93,27 @@ CustomerDirectory::MatchBatch(const RequestContext& context,
     usable.push_back(*std::move(normalized));
     usable_index.push_back(i);
   }
+  // Each usable lookup's identifier hashes, checked against the suppressions in the same
+  // round trip as the match.
+  std::vector<std::string> hashes;
+  std::vector<std::vector<std::string>> hashes_of(usable.size());
+  if (suppression_ != nullptr) {
+    for (size_t j = 0; j < usable.size(); ++j) {
+      if (usable[j].has_email()) hashes_of[j].push_back(suppression_->Email(usable[j].email()));
+      if (usable[j].has_phone_e164())
+        hashes_of[j].push_back(suppression_->Phone(usable[j].phone_e164()));
+      hashes.insert(hashes.end(), hashes_of[j].begin(), hashes_of[j].end());
+    }
+  }
+  absl::flat_hash_set<std::string> suppressed;
   AIEV_ASSIGN_OR_RETURN(std::vector<std::optional<CustomerMatch>> matches,
-                        store_->FindMatches(context.tenant_id, usable));
+                        store_->FindMatches(context.tenant_id, usable, hashes, &suppressed));
   for (size_t j = 0; j < matches.size(); ++j) {
-    if (!matches[j].has_value()) continue;
     v1::MatchCustomerResponse& response = *results[usable_index[j]];
+    for (const std::string& hash : hashes_of[j]) {
+      if (suppressed.contains(hash)) response.set_suppressed(true);
+    }
+    if (!matches[j].has_value()) continue;
     response.set_customer_id(matches[j]->customer_id);
     response.set_match_method(matches[j]->method);
     response.set_matched_value(matches[j]->matched_value);

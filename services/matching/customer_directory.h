@@ -13,21 +13,25 @@
 #include "services/matching/customer_store.h"
 #include "services/matching/event_owner_client.h"
 #include "services/matching/phone_normalizer.h"
+#include "services/matching/suppression_hasher.h"
 
 namespace aievents::matching {
 
 class CustomerDirectory {
  public:
-  // `events` links re-matched events (ingest owns them).
-  CustomerDirectory(CustomerStore* store, const PhoneNormalizer* phones, EventOwnerClient* events)
-      : store_(store), phones_(phones), events_(events) {}
+  // `events` links re-matched events (ingest owns them). `suppression` hashes lookups to check
+  // them against the tenant's suppressions (none checked when null: unit tests).
+  CustomerDirectory(CustomerStore* store, const PhoneNormalizer* phones, EventOwnerClient* events,
+                    const SuppressionHasher* suppression = nullptr)
+      : store_(store), phones_(phones), events_(events), suppression_(suppression) {}
 
   // Validates and normalizes the lookup, then finds the customer (see MatchingService docs).
   absl::StatusOr<v1::MatchCustomerResponse> Match(const RequestContext& context,
                                                   const v1::CustomerLookup& lookup);
 
   // Match for many lookups at once (one query): one result per lookup, in order, each the
-  // match or INVALID_ARGUMENT naming the lookup's bad fields ("customer_lookup.phone"). The
+  // match (`suppressed` when its email or phone is) or INVALID_ARGUMENT naming the lookup's
+  // bad fields ("customer_lookup.phone"). The
   // outer status fails only for the whole batch (database unreachable, too many lookups).
   absl::StatusOr<std::vector<absl::StatusOr<v1::MatchCustomerResponse>>> MatchBatch(
       const RequestContext& context, const std::vector<const v1::CustomerLookup*>& lookups);
@@ -73,6 +77,7 @@ class CustomerDirectory {
   CustomerStore* store_;
   const PhoneNormalizer* phones_;
   EventOwnerClient* events_;
+  const SuppressionHasher* suppression_;
 };
 
 }  // namespace aievents::matching

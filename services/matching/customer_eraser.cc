@@ -9,18 +9,24 @@
 namespace aievents::matching {
 
 absl::StatusOr<v1::EraseCustomerResponse> CustomerEraser::Erase(const RequestContext& caller,
-                                                                const std::string& id) {
+                                                                const std::string& id,
+                                                                bool suppress) {
   if (!IsUuid(id)) return InvalidArgumentWithViolations({{"id", "must be a UUID"}});
   const std::string customer_id = absl::AsciiStrToLower(id);
-  absl::StatusOr<std::optional<CustomerChange>> job =
-      erasures_->Begin(caller, customer_id, options_.worker_delay);
+  std::vector<v1::Suppression> suppressions;
+  absl::StatusOr<std::optional<CustomerChange>> job = erasures_->Begin(
+      caller, customer_id, options_.worker_delay, suppress, *hasher_, &suppressions);
   if (!job.ok()) return job.status();
   if (!job->has_value()) {
     return absl::NotFoundError(absl::StrCat("customer ", customer_id, " not found"));
   }
   // A job past its first pass is left to the worker's sweep; a repeated request only reads
   // the counts (one batch that finds nothing).
-  return RunPass(caller, **job, /*may_remove=*/false);
+  absl::StatusOr<v1::EraseCustomerResponse> answer = RunPass(caller, **job, /*may_remove=*/false);
+  if (answer.ok()) {
+    for (v1::Suppression& made : suppressions) *answer->add_suppressions() = std::move(made);
+  }
+  return answer;
 }
 
 absl::Status CustomerEraser::CarryOut(const RequestContext& context, const CustomerChange& job) {

@@ -33,13 +33,15 @@ struct ErasureOptions {
 
 class CustomerEraser {
  public:
-  CustomerEraser(PgCustomerErasures* erasures, EventOwnerClient* events, ErasureOptions options)
-      : erasures_(erasures), events_(events), options_(options) {}
+  CustomerEraser(PgCustomerErasures* erasures, EventOwnerClient* events,
+                 const SuppressionHasher* hasher, ErasureOptions options)
+      : erasures_(erasures), events_(events), hasher_(hasher), options_(options) {}
 
-  // Erases customer `id` of the caller's tenant, or continues its erasure. NOT_FOUND when
-  // there is no such customer and no erasure of it under way.
+  // Erases customer `id` of the caller's tenant (with `suppress`, keeping their email and
+  // phone out from then on), or continues its erasure. NOT_FOUND when there is no such
+  // customer and no erasure of it under way.
   absl::StatusOr<v1::EraseCustomerResponse> Erase(const RequestContext& caller,
-                                                  const std::string& id);
+                                                  const std::string& id, bool suppress);
 
   // The worker's turn at a claimed erase job; OK when the pass is done (the job is then marked
   // or, after the sweep, removed).
@@ -52,6 +54,7 @@ class CustomerEraser {
 
   PgCustomerErasures* erasures_;
   EventOwnerClient* events_;
+  const SuppressionHasher* hasher_;
   ErasureOptions options_;
 };
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "aievents/v1/customer.pb.h"
 #include "aievents/v1/ingest_service.pb.h"
@@ -82,9 +83,12 @@ class CustomerStore {
       const std::string& tenant_id, const v1::NormalizedLookup& lookup) = 0;
 
   // FindMatch for many lookups with one query in one round trip; one result per lookup, in
-  // order.
+  // order. In the same round trip, which of `identifier_hashes` (SuppressionHasher) the
+  // tenant has suppressed: added to `suppressed`.
   virtual absl::StatusOr<std::vector<std::optional<CustomerMatch>>> FindMatches(
-      const std::string& tenant_id, const std::vector<v1::NormalizedLookup>& lookups) = 0;
+      const std::string& tenant_id, const std::vector<v1::NormalizedLookup>& lookups,
+      const std::vector<std::string>& identifier_hashes,
+      absl::flat_hash_set<std::string>* suppressed) = 0;
 
   // The unmatched events whose stored lookup shares a key with `customer` and that now match
   // somebody under the normal rules (the full rules run per event, so precedence and the

@@ -91,11 +91,36 @@ grpc::Status MatchingGrpcService::EraseCustomer(grpc::ServerContext* context,
   return HandleAuthenticated(
       "aievents.v1.MatchingService.EraseCustomer", *authenticator_, context, response,
       [&](const RequestContext& caller) -> absl::StatusOr<v1::EraseCustomerResponse> {
-        absl::StatusOr<v1::EraseCustomerResponse> erased = eraser_->Erase(caller, request->id());
+        absl::StatusOr<v1::EraseCustomerResponse> erased =
+            eraser_->Erase(caller, request->id(), request->suppress());
         // Not finished within this call: accepted, and carried on by the worker.
         if (erased.ok() && !erased->complete()) context->AddInitialMetadata("x-http-code", "202");
         return erased;
       });
+}
+
+grpc::Status MatchingGrpcService::ListSuppressions(grpc::ServerContext* context,
+                                                   const v1::ListSuppressionsRequest* request,
+                                                   v1::ListSuppressionsResponse* response) {
+  return HandleAuthenticated(
+      "aievents.v1.MatchingService.ListSuppressions", *authenticator_, context, response,
+      [&](const RequestContext& caller) { return suppressions_->List(caller, *request); });
+}
+
+grpc::Status MatchingGrpcService::GetSuppression(grpc::ServerContext* context,
+                                                 const v1::GetSuppressionRequest* request,
+                                                 v1::Suppression* response) {
+  return HandleAuthenticated(
+      "aievents.v1.MatchingService.GetSuppression", *authenticator_, context, response,
+      [&](const RequestContext& caller) { return suppressions_->Get(caller, request->hash()); });
+}
+
+grpc::Status MatchingGrpcService::DeleteSuppression(grpc::ServerContext* context,
+                                                    const v1::DeleteSuppressionRequest* request,
+                                                    v1::Suppression* response) {
+  return HandleAuthenticated(
+      "aievents.v1.MatchingService.DeleteSuppression", *authenticator_, context, response,
+      [&](const RequestContext& caller) { return suppressions_->Delete(caller, request->hash()); });
 }
 
 }  // namespace aievents::matching

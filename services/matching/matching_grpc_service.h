@@ -6,14 +6,18 @@
 #include "common/auth/authenticator.h"
 #include "services/matching/customer_directory.h"
 #include "services/matching/customer_eraser.h"
+#include "services/matching/pg_suppressions.h"
 
 namespace aievents::matching {
 
 class MatchingGrpcService final : public v1::MatchingService::Service {
  public:
   MatchingGrpcService(Authenticator* authenticator, CustomerDirectory* directory,
-                      CustomerEraser* eraser)
-      : authenticator_(authenticator), directory_(directory), eraser_(eraser) {}
+                      CustomerEraser* eraser, PgSuppressions* suppressions)
+      : authenticator_(authenticator),
+        directory_(directory),
+        eraser_(eraser),
+        suppressions_(suppressions) {}
 
   grpc::Status MatchCustomer(grpc::ServerContext* context, const v1::MatchCustomerRequest* request,
                              v1::MatchCustomerResponse* response) override;
@@ -36,11 +40,21 @@ class MatchingGrpcService final : public v1::MatchingService::Service {
                               v1::ListCandidatesResponse* response) override;
   grpc::Status EraseCustomer(grpc::ServerContext* context, const v1::EraseCustomerRequest* request,
                              v1::EraseCustomerResponse* response) override;
+  grpc::Status ListSuppressions(grpc::ServerContext* context,
+                                const v1::ListSuppressionsRequest* request,
+                                v1::ListSuppressionsResponse* response) override;
+  grpc::Status GetSuppression(grpc::ServerContext* context,
+                              const v1::GetSuppressionRequest* request,
+                              v1::Suppression* response) override;
+  grpc::Status DeleteSuppression(grpc::ServerContext* context,
+                                 const v1::DeleteSuppressionRequest* request,
+                                 v1::Suppression* response) override;
 
  private:
   Authenticator* authenticator_;
   CustomerDirectory* directory_;
   CustomerEraser* eraser_;
+  PgSuppressions* suppressions_;
 };
 
 }  // namespace aievents::matching

@@ -22,6 +22,17 @@ MatchingConfig LoadMatchingConfig(ConfigSource& source) {
   config.rematch_interval_ms =
       source.Int("rematch-interval-ms", 1000, 50, 60000,
                  "how often the re-match worker looks for customer changes still to carry out");
+  config.suppression_key_file = source.String(
+      "suppression-key-file", "",
+      "file whose first line is the suppression key: base64 of at least 32 random bytes, made "
+      "once and kept (suppressions are keyed hashes under it; docs/privacy.md)");
+  config.suppression_key =
+      source.String("suppression-key", "", "the suppression key inline (when no file is given)");
+  if (config.suppression_key_file.empty() && config.suppression_key.empty()) {
+    source.AddProblem(
+        "setting --suppression-key-file or --suppression-key is required (erasure "
+        "with suppression keeps keyed hashes of emails and phones under it)");
+  }
   config.erasure_batch_size =
       source.Int("erasure-batch-size", 500, 1, 5000,
                  "events an erasure removes per transaction (one call to ingest)");
@@ -44,21 +55,27 @@ absl::StatusOr<std::unique_ptr<MatchingServer>> MatchingServer::Start(
       std::make_unique<Authenticator>(server->pool_.get(), AuthenticatorOptions(config.service));
   AIEV_ASSIGN_OR_RETURN(server->pipeline_, PgPipelinePool::Create(ServicePipelineOptions(
                                                config.service, "match", config.match_connections)));
+  AIEV_ASSIGN_OR_RETURN(
+      SuppressionHasher hasher,
+      SuppressionHasher::Load(config.suppression_key_file, config.suppression_key));
+  server->hasher_ = std::make_unique<SuppressionHasher>(std::move(hasher));
   server->store_ = std::make_unique<PgCustomerStore>(server->pool_.get(), server->pipeline_.get());
   server->events_ = std::make_unique<GrpcEventOwnerClient>(
       config.ingest_address, absl::Milliseconds(config.ingest_timeout_ms));
   server->directory_ = std::make_unique<CustomerDirectory>(
-      server->store_.get(), server->phones_.get(), server->events_.get());
+      server->store_.get(), server->phones_.get(), server->events_.get(), server->hasher_.get());
   server->changes_ = std::make_unique<PgCustomerChanges>(server->pool_.get());
   server->erasures_ = std::make_unique<PgCustomerErasures>(server->pool_.get());
   ErasureOptions erasure;
   erasure.batch_size = config.erasure_batch_size;
   erasure.worker_delay = absl::Milliseconds(config.erasure_worker_delay_ms);
   erasure.sweep_delay = absl::Milliseconds(config.erasure_sweep_delay_ms);
-  server->eraser_ =
-      std::make_unique<CustomerEraser>(server->erasures_.get(), server->events_.get(), erasure);
-  server->service_ = std::make_unique<MatchingGrpcService>(
-      server->authenticator_.get(), server->directory_.get(), server->eraser_.get());
+  server->eraser_ = std::make_unique<CustomerEraser>(server->erasures_.get(), server->events_.get(),
+                                                     server->hasher_.get(), erasure);
+  server->suppressions_ = std::make_unique<PgSuppressions>(server->pool_.get());
+  server->service_ =
+      std::make_unique<MatchingGrpcService>(server->authenticator_.get(), server->directory_.get(),
+                                            server->eraser_.get(), server->suppressions_.get());
   PgPool* pool = server->pool_.get();
   std::function<absl::Status()> readiness = [pool] { return pool->Ping(); };
   AIEV_ASSIGN_OR_RETURN(server->runner_,

@@ -19,7 +19,9 @@
 #include "services/matching/pg_customer_changes.h"
 #include "services/matching/pg_customer_erasures.h"
 #include "services/matching/pg_customer_store.h"
+#include "services/matching/pg_suppressions.h"
 #include "services/matching/rematch_worker.h"
+#include "services/matching/suppression_hasher.h"
 
 namespace aievents::matching {
 
@@ -35,6 +37,8 @@ struct MatchingConfig {
   int ingest_timeout_ms = 5000;
   // How often the re-match worker looks for due customer changes (matching's outbox).
   int rematch_interval_ms = 1000;
+  std::string suppression_key_file;
+  std::string suppression_key;
   int erasure_batch_size = 500;
   int erasure_worker_delay_ms = 60000;
   int erasure_sweep_delay_ms = 120000;
@@ -66,6 +70,8 @@ class MatchingServer {
   std::unique_ptr<CustomerDirectory> directory_;
   std::unique_ptr<MatchingGrpcService> service_;
   std::unique_ptr<PgCustomerChanges> changes_;
+  std::unique_ptr<SuppressionHasher> hasher_;
+  std::unique_ptr<PgSuppressions> suppressions_;
   std::unique_ptr<PgCustomerErasures> erasures_;
   std::unique_ptr<CustomerEraser> eraser_;
   std::unique_ptr<RematchWorker> rematch_;

@@ -4,6 +4,7 @@
 
 #include "common/audit/audit_trail.h"
 #include "common/text/ids.h"
+#include "services/matching/pg_suppressions.h"
 
 namespace aievents::matching {
 namespace {
@@ -17,6 +18,7 @@ constexpr char kErasureFindJob[] = "erasures_find_job";
 constexpr char kErasureLockJob[] = "erasures_lock_job";
 constexpr char kErasureMarkPass[] = "erasures_mark_pass";
 constexpr char kErasureRemoveJob[] = "erasures_remove_job";
+constexpr char kErasureSuppress[] = "erasures_suppress";
 
 CustomerChange JobFromRow(const pqxx::row& row, const std::string& tenant_id,
                           const std::string& customer_id) {
@@ -72,13 +74,23 @@ std::vector<PgStatement> PgCustomerErasures::Statements() {
        " next_attempt_at = clock_timestamp() + $3::bigint * interval '1 millisecond'"
        " WHERE tenant_id = $1 AND id = $2"},
       {kErasureRemoveJob, "DELETE FROM customer_changes WHERE tenant_id = $1 AND id = $2"},
+      // An identifier suppressed before (another erased customer's) keeps its first record.
+      {kErasureSuppress,
+       "WITH made AS ("
+       "  INSERT INTO suppressions (tenant_id, hash, kind, customer_id, actor, actor_key_id)"
+       "  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, hash) DO NOTHING"
+       "  RETURNING " AIEVENTS_SUPPRESSION_COLUMNS ")"
+       " SELECT * FROM made UNION ALL"
+       " SELECT " AIEVENTS_SUPPRESSION_COLUMNS " FROM suppressions"
+       "  WHERE tenant_id = $1 AND hash = $2 AND NOT EXISTS (SELECT 1 FROM made)"},
   };
   for (const PgStatement& statement : AuditStatements()) statements.push_back(statement);
   return statements;
 }
 
 absl::StatusOr<std::optional<CustomerChange>> PgCustomerErasures::Begin(
-    const RequestContext& actor, const std::string& customer_id, absl::Duration worker_delay) {
+    const RequestContext& actor, const std::string& customer_id, absl::Duration worker_delay,
+    bool suppress, const SuppressionHasher& hasher, std::vector<v1::Suppression>* made) {
   const std::string& tenant_id = actor.tenant_id;
   return pool_->InTenantTransaction<std::optional<CustomerChange>>(
       tenant_id, [&](pqxx::work& txn) -> absl::StatusOr<std::optional<CustomerChange>> {
@@ -100,6 +112,18 @@ absl::StatusOr<std::optional<CustomerChange>> PgCustomerErasures::Begin(
                                 NullableParam(key_id), NullableParam(email), NullableParam(phone),
                                 absl::ToInt64Milliseconds(worker_delay));
         Exec(txn, kErasureDeleteCustomer, tenant_id, customer_id);
+        std::vector<std::pair<const char*, std::string>> suppressed;
+        if (suppress && email) suppressed.emplace_back("email", hasher.Email(*email));
+        if (suppress && phone) suppressed.emplace_back("phone", hasher.Phone(*phone));
+        for (const auto& [kind, hash] : suppressed) {
+          pqxx::row row = Exec(txn, kErasureSuppress, tenant_id, hash, kind, customer_id,
+                               actor.key_prefix.empty() ? "internal" : actor.key_prefix,
+                               NullableParam(key_id))[0];
+          const v1::Suppression& suppression = made->emplace_back(SuppressionFromRow(row));
+          AppendAudit(
+              txn, actor,
+              {"suppression.created", "suppression", hash, std::nullopt, AuditJson(suppression)});
+        }
         Exec(txn, kErasureScrubAudit, customer_id);
         AppendAudit(
             txn, actor,

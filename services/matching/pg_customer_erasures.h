@@ -12,9 +12,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "aievents/v1/matching_service.pb.h"
 #include "common/pg/pg_pool.h"
 #include "common/rpc/request_context.h"
 #include "services/matching/pg_customer_changes.h"
+#include "services/matching/suppression_hasher.h"
 
 namespace aievents::matching {
 
@@ -26,11 +28,15 @@ class PgCustomerErasures {
 
   // In one transaction of the actor's tenant: removes the customer, its pending re-matches and
   // its audit snapshots, records the erase job (with the customer's normalized email and
-  // phone) and the audit fact "customer.erase_requested". When the customer is already gone,
-  // returns its erasure job if one is under way; nullopt when there is none.
+  // phone) and the audit fact "customer.erase_requested"; with `suppress`, also the
+  // suppressions of its email and phone (hashed by `hasher`), each audited, appended to
+  // `made`. When the customer is already gone, returns its erasure job if one is under way;
+  // nullopt when there is none.
   absl::StatusOr<std::optional<CustomerChange>> Begin(const RequestContext& actor,
                                                       const std::string& customer_id,
-                                                      absl::Duration worker_delay);
+                                                      absl::Duration worker_delay, bool suppress,
+                                                      const SuppressionHasher& hasher,
+                                                      std::vector<v1::Suppression>* made);
 
   // A full pass of `job` found nothing left. The first: clears the job's identifiers, records
   // "customer.erased" with the counts in the audit trail, and leaves the job for the sweep

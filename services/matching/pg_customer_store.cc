@@ -18,6 +18,7 @@ constexpr char kLockCustomer[] = "customers_lock";
 constexpr char kUpdateCustomer[] = "customers_update";
 constexpr char kMatchCustomer[] = "customers_match";
 constexpr char kMatchCustomers[] = "customers_match_batch";
+constexpr char kSuppressedHashes[] = "customers_suppressed_hashes";
 constexpr char kRematchCandidates[] = "ai_events_rematch_candidates";
 constexpr char kEventLookup[] = "ai_events_lookup";
 constexpr char kCandidates[] = "customers_candidates";
@@ -147,6 +148,8 @@ std::vector<PgStatement> PgCustomerStore::Statements() {
            "$1", "$2", "$3", "$4") ") AS candidates ORDER BY rank LIMIT 1"},
       // The same rules for a whole batch: one row per lookup that matched, by its position.
       // Parameters: tenant, then one array per lookup part (NULL where absent).
+      {kSuppressedHashes,
+       "SELECT hash FROM suppressions WHERE tenant_id = $1 AND hash = ANY ($2::text[])"},
       {kMatchCustomers,
        "SELECT l.idx AS idx, m.id::text AS customer_id, m.method AS method, m.value AS value"
        " FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::uuid[])"
@@ -199,10 +202,14 @@ std::vector<PgStatement> PgCustomerStore::Statements() {
 }
 
 std::vector<PgStatement> PgCustomerStore::PipelineStatements() {
+  std::vector<PgStatement> pipelined;
   for (const PgStatement& statement : Statements()) {
-    if (std::string_view(statement.name) == kMatchCustomers) return {statement};
+    if (std::string_view(statement.name) == kMatchCustomers ||
+        std::string_view(statement.name) == kSuppressedHashes) {
+      pipelined.push_back(statement);
+    }
   }
-  return {};
+  return pipelined;
 }
 
 absl::StatusOr<v1::Customer> PgCustomerStore::Insert(const RequestContext& actor,
@@ -270,7 +277,9 @@ absl::StatusOr<std::optional<CustomerMatch>> PgCustomerStore::FindMatch(
 }
 
 absl::StatusOr<std::vector<std::optional<CustomerMatch>>> PgCustomerStore::FindMatches(
-    const std::string& tenant_id, const std::vector<v1::NormalizedLookup>& lookups) {
+    const std::string& tenant_id, const std::vector<v1::NormalizedLookup>& lookups,
+    const std::vector<std::string>& identifier_hashes,
+    absl::flat_hash_set<std::string>* suppressed) {
   std::vector<std::optional<CustomerMatch>> matches(lookups.size());
   if (lookups.empty()) return matches;
   std::vector<std::optional<std::string>> index, email, phone, name, customer_id;
@@ -282,14 +291,23 @@ absl::StatusOr<std::vector<std::optional<CustomerMatch>>> PgCustomerStore::FindM
     name.push_back(OptionalIf(lookup.has_name(), lookup.name()));
     customer_id.push_back(OptionalIf(lookup.has_customer_id(), lookup.customer_id()));
   }
-  // One round trip: the tenant scope and the query.
-  AIEV_ASSIGN_OR_RETURN(
-      std::vector<PgRows> results,
-      pipeline_->RunTransaction(
-          {ScopeToTenantCall(tenant_id),
-           {kMatchCustomers,
-            {tenant_id, PgArrayLiteral(index), PgArrayLiteral(email), PgArrayLiteral(phone),
-             PgArrayLiteral(name), PgArrayLiteral(customer_id)}}}));
+  // One round trip: the tenant scope, the query and, when there is an email or phone to
+  // check, the suppressions.
+  std::vector<PgCall> calls = {
+      ScopeToTenantCall(tenant_id),
+      {kMatchCustomers,
+       {tenant_id, PgArrayLiteral(index), PgArrayLiteral(email), PgArrayLiteral(phone),
+        PgArrayLiteral(name), PgArrayLiteral(customer_id)}}};
+  if (!identifier_hashes.empty()) {
+    std::vector<std::optional<std::string>> hashes(identifier_hashes.begin(),
+                                                   identifier_hashes.end());
+    calls.push_back({kSuppressedHashes, {tenant_id, PgArrayLiteral(hashes)}});
+  }
+  AIEV_ASSIGN_OR_RETURN(std::vector<PgRows> results, pipeline_->RunTransaction(calls));
+  if (results.size() > 2) {
+    const PgRows& found = results[2];
+    for (int r = 0; r < found.size(); ++r) suppressed->insert(std::string(found.Text(r, 0)));
+  }
   const PgRows& rows = results[1];
   const int idx = rows.Column("idx"), customer = rows.Column("customer_id");
   const int method = rows.Column("method"), value = rows.Column("value");

@@ -40,7 +40,9 @@ class PgCustomerStore final : public CustomerStore {
   absl::StatusOr<std::optional<CustomerMatch>> FindMatch(
       const std::string& tenant_id, const v1::NormalizedLookup& lookup) override;
   absl::StatusOr<std::vector<std::optional<CustomerMatch>>> FindMatches(
-      const std::string& tenant_id, const std::vector<v1::NormalizedLookup>& lookups) override;
+      const std::string& tenant_id, const std::vector<v1::NormalizedLookup>& lookups,
+      const std::vector<std::string>& identifier_hashes,
+      absl::flat_hash_set<std::string>* suppressed) override;
   absl::StatusOr<std::vector<v1::EventLink>> FindRematchLinks(
       const std::string& tenant_id, const v1::Customer& customer) override;
   absl::StatusOr<std::optional<StoredLookup>> GetEventLookup(const std::string& tenant_id,

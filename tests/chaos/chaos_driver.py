@@ -626,6 +626,8 @@ class Driver:
         ingest_env = dict(shared, AIEVENTS_DATABASE_URL=a.ingest_url)
         ingest_env["AIEVENTS_SECRETS_KEY_FILE"] = a.secrets_keys_file
         matching_env = dict(shared, AIEVENTS_DATABASE_URL=a.matching_url)
+        # Any 32 random bytes in base64 will do as the suppression key here.
+        matching_env["AIEVENTS_SUPPRESSION_KEY_FILE"] = a.secrets_keys_file
         timeline_env = dict(shared, AIEVENTS_DATABASE_URL=a.timeline_url)
         timeline_env["AIEVENTS_SECRETS_KEY_FILE"] = a.secrets_keys_file
         # Outbound webhooks go to the driver's receiver on loopback.

@@ -20,7 +20,7 @@ namespace {
 // Everything tenant A has, by kind.
 struct TenantData {
   Suite::Tenant tenant;
-  std::string customer, customer_email, event, source, delivery, key, endpoint;
+  std::string customer, customer_email, event, source, delivery, key, endpoint, suppression;
   std::string source_url;
 };
 
@@ -46,12 +46,17 @@ TenantData Populate(Suite& suite, const std::string& tag) {
           .Post(key, "/v1/webhook-endpoints",
                 {{"url", "http://127.0.0.1:9/" + tag}, {"event_types", {"ai_event.created"}}})
           .Json()["id"];
+  // A customer erased with suppression leaves a suppression.
+  std::string erased = CreateCustomer(suite, key, {{"email", "erased-" + tag + "@example.com"}});
+  data.suppression = suite.Call(key, "DELETE", "/v1/customers/" + erased + "?suppress=true")
+                         .Json()["suppressions"][0]["hash"];
   return data;
 }
 
 // A's ids that must never appear in an answer to B.
 std::vector<std::string> Secrets(const TenantData& a) {
-  return {a.customer, a.customer_email, a.event, a.source, a.delivery, a.key, a.endpoint};
+  return {a.customer, a.customer_email, a.event,      a.source, a.delivery,
+          a.key,      a.endpoint,       a.suppression};
 }
 
 // The request B makes on an endpoint, with A's ids in the path.
@@ -80,6 +85,9 @@ std::map<std::string, Probe> ProbesByMethod(const TenantData& a, const TenantDat
       {"GetCustomer", {"/v1/customers/" + a.customer, nullptr, true}},
       {"UpdateCustomer", {"/v1/customers/" + a.customer, {{"first_name", "B was here"}}, true}},
       {"EraseCustomer", {"/v1/customers/" + a.customer, nullptr, true}},
+      {"ListSuppressions", {"/v1/suppressions", nullptr, false}},
+      {"GetSuppression", {"/v1/suppressions/" + a.suppression, nullptr, true}},
+      {"DeleteSuppression", {"/v1/suppressions/" + a.suppression, nullptr, true}},
       {"SearchCustomers", {"/v1/customers?q=" + a.customer_email, nullptr, false}},
       {"ListCandidates", {event + "/candidates", nullptr, true}},
       // TimelineService

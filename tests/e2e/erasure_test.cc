@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <pqxx/pqxx>
+#include <set>
 #include <thread>
 
 #include "tests/e2e/test_helpers.h"
@@ -158,7 +160,8 @@ TEST(Erasure, RemovesEveryTraceOfThePersonAndNothingElse) {
   EXPECT_EQ(erased.Json(), nlohmann::json({{"customer_id", customer},
                                            {"erased_ai_events", 5},
                                            {"erased_webhook_deliveries", 1},
-                                           {"complete", true}}))
+                                           {"complete", true},
+                                           {"suppressions", nlohmann::json::array()}}))
       << erased.body;
 
   std::vector<std::string> left = RowsMentioning(suite, tenant.id, traces);
@@ -288,6 +291,132 @@ TEST(Erasure, RefusalsNameTheRuleAndChangeNothing) {
   EXPECT_EQ(suite.Get(tenant.api_key, "/v1/customers/" + customer).status, 200);
   EXPECT_EQ(suite.Get(tenant.api_key, "/v1/ai-events/" + event).Json()["customer_id"], customer);
   EXPECT_EQ(Erase(suite, tenant.api_key, "00000000-0000-7000-8000-000000000000").status, 404);
+}
+
+// Suppression: an erasure with ?suppress=true keeps the person's email and phone out, in any
+// formatting, from the API and from vendor calls alike; only keyed hashes are stored, and an
+// operator can list and lift them (audited).
+TEST(Suppression, KeepsThePersonOutByEmailAndByPhoneInAnyFormatting) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  auto other_tenant = suite.NewTenant();
+  std::string customer = CreateCustomer(
+      suite, tenant.api_key, {{"email", "Out.Please@Example.com"}, {"phone", "(323) 213-9334"}});
+  HttpResult erased =
+      suite.Call(tenant.api_key, "DELETE", "/v1/customers/" + customer + "?suppress=true");
+  ASSERT_EQ(erased.status, 200) << erased.body;
+  nlohmann::json made = erased.Json()["suppressions"];
+  ASSERT_EQ(made.size(), 2u) << erased.body;
+  std::map<std::string, std::string> hash_of;
+  for (const nlohmann::json& suppression : made) {
+    hash_of[suppression["kind"]] = suppression["hash"];
+    EXPECT_EQ(suppression["customer_id"], customer);
+    EXPECT_EQ(suppression["hash"].get<std::string>().size(), 64u);
+  }
+  const std::string count = "SELECT count(*) FROM ai_events WHERE tenant_id = $1";
+
+  // By email, however it is written; by phone, however it is written.
+  for (const nlohmann::json& lookup :
+       {nlohmann::json{{"email", "  OUT.please@example.COM "}},
+        nlohmann::json{{"phone", "+1 323 213 9334"}},
+        nlohmann::json{{"phone", "323.213.9334"}, {"first_name", "Some"}, {"last_name", "One"}},
+        nlohmann::json{{"email", "new-address@example.com"}, {"phone", "3232139334"}}}) {
+    HttpResult kept_out = suite.Post(tenant.api_key, "/v1/ai-events", ValidEvent(lookup));
+    EXPECT_EQ(kept_out.status, 202) << lookup << ": " << kept_out.body;
+    EXPECT_EQ(kept_out.Json(), nlohmann::json({{"suppressed", true}})) << kept_out.body;
+  }
+  // A vendor call from their phone: acknowledged, and nothing of it kept.
+  HttpResult source = suite.Post(tenant.api_key, "/v1/webhook-sources", {{"vendor", "whippy"}});
+  ASSERT_EQ(source.status, 201) << source.body;
+  HttpResult call =
+      suite.Call("", "POST", source.Json()["url_path"], ReadFixture("whippy/call_ended.json"),
+                 {{"content-type", "application/json"}});
+  EXPECT_EQ(call.status, 202) << call.body;
+  EXPECT_EQ(call.Json(), nlohmann::json({{"suppressed", true}})) << call.body;
+  EXPECT_EQ(CountWhere(suite, count, tenant.id), 0);
+  EXPECT_EQ(
+      CountWhere(suite, "SELECT count(*) FROM webhook_deliveries WHERE tenant_id = $1", tenant.id),
+      0);
+  std::vector<std::string> left =
+      RowsMentioning(suite, tenant.id, {"out.please@example.com", "3232139334", "Hannaford"});
+  EXPECT_TRUE(left.empty()) << ::testing::PrintToString(left);
+
+  // Somebody else, and the same person in another tenant, are not affected.
+  EXPECT_EQ(suite
+                .Post(tenant.api_key, "/v1/ai-events",
+                      ValidEvent({{"email", "someone.else@example.com"}}))
+                .status,
+            201);
+  EXPECT_EQ(suite
+                .Post(other_tenant.api_key, "/v1/ai-events",
+                      ValidEvent({{"email", "out.please@example.com"}}))
+                .status,
+            201);
+
+  // Listed, readable, liftable; lifting is audited and lets the identifier in again.
+  nlohmann::json listed = suite.Get(tenant.api_key, "/v1/suppressions").Json()["suppressions"];
+  EXPECT_EQ(listed.size(), 2u);
+  EXPECT_TRUE(suite.Get(other_tenant.api_key, "/v1/suppressions").Json()["suppressions"].empty());
+  EXPECT_EQ(suite.Get(other_tenant.api_key, "/v1/suppressions/" + hash_of["email"]).status, 404);
+  EXPECT_EQ(suite.Get(tenant.api_key, "/v1/suppressions/" + hash_of["email"]).Json()["kind"],
+            "email");
+  HttpResult lifted = suite.Call(tenant.api_key, "DELETE", "/v1/suppressions/" + hash_of["email"]);
+  ASSERT_EQ(lifted.status, 200) << lifted.body;
+  EXPECT_EQ(suite.Get(tenant.api_key, "/v1/suppressions/" + hash_of["email"]).status, 404);
+  EXPECT_EQ(
+      suite.Post(tenant.api_key, "/v1/ai-events", ValidEvent({{"email", "out.please@example.com"}}))
+          .status,
+      201);
+  EXPECT_EQ(
+      suite.Post(tenant.api_key, "/v1/ai-events", ValidEvent({{"phone", "323-213-9334"}})).status,
+      202)
+      << "the phone is still suppressed";
+  std::set<std::string> actions;
+  for (const nlohmann::json& entry : AuditOf(suite, tenant.api_key, hash_of["email"])) {
+    actions.insert(entry["action"].get<std::string>());
+  }
+  EXPECT_EQ(actions, (std::set<std::string>{"suppression.created", "suppression.lifted"}));
+
+  HttpResult bad = suite.Get(tenant.api_key, "/v1/suppressions/not-a-hash");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(ViolationFor(bad, "hash"), "") << bad.body;
+  HttpResult writer = suite.Post(tenant.api_key, "/v1/api-keys", {{"scopes", {"customers:read"}}});
+  ASSERT_EQ(writer.status, 201);
+  EXPECT_EQ(suite.Get(writer.Json()["secret"], "/v1/suppressions").status, 403);
+}
+
+TEST(Suppression, ItsListPagesAndWithoutSuppressNothingIsKeptOut) {
+  Suite& suite = SharedSuite();
+  auto tenant = suite.NewTenant();
+  for (int i = 0; i < 3; ++i) {
+    std::string email = "paged-" + std::to_string(i) + "@example.com";
+    std::string customer = CreateCustomer(suite, tenant.api_key, {{"email", email}});
+    ASSERT_EQ(
+        suite.Call(tenant.api_key, "DELETE", "/v1/customers/" + customer + "?suppress=true").status,
+        200);
+  }
+  std::set<std::string> seen;
+  std::string token;
+  for (int page = 0; page < 5; ++page) {
+    nlohmann::json body =
+        suite
+            .Get(tenant.api_key,
+                 "/v1/suppressions?page_size=2" + (token.empty() ? "" : "&page_token=" + token))
+            .Json();
+    for (const nlohmann::json& s : body["suppressions"]) seen.insert(s["hash"]);
+    token = body.value("next_page_token", "");
+    if (token.empty()) break;
+  }
+  EXPECT_EQ(seen.size(), 3u);
+
+  std::string plain = CreateCustomer(suite, tenant.api_key, {{"email", "only-erased@example.com"}});
+  ASSERT_EQ(suite.Call(tenant.api_key, "DELETE", "/v1/customers/" + plain).status, 200);
+  EXPECT_EQ(
+      suite
+          .Post(tenant.api_key, "/v1/ai-events", ValidEvent({{"email", "only-erased@example.com"}}))
+          .status,
+      201)
+      << "erasure without suppress keeps nobody out";
 }
 
 }  // namespace

@@ -25,8 +25,7 @@ TEST(Readiness, WebhooksAreStoredWhileMatchingIsDownAndProcessedWhenItIsBack) {
   Suite& suite = SharedSuite();
   // A matching, ingest and gateway of this test's own, so stopping matching affects no other
   // test.
-  matching::MatchingConfig matching_config;
-  matching_config.service = suite.service_config(ServiceRole::kMatching);
+  matching::MatchingConfig matching_config = suite.matching_config();
   auto matching = matching::MatchingServer::Start(matching_config);
   ASSERT_TRUE(matching.ok()) << matching.status();
   int matching_port = (*matching)->grpc_port();

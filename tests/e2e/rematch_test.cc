@@ -94,8 +94,7 @@ TEST(Rematch, ARematchSurvivesTheMatchingProcessThatCommittedIt) {
                                     "2026-03-10T10:00:00Z", "outage")["id"];
   std::string customer;
   {
-    matching::MatchingConfig config;
-    config.service = suite.service_config(ServiceRole::kMatching);
+    matching::MatchingConfig config = suite.matching_config();
     config.ingest_address = "127.0.0.1:1";     // nothing listens there
     config.rematch_interval_ms = 3600 * 1000;  // its own worker never gets a turn
     auto doomed = StartedOrDie(matching::MatchingServer::Start(config), "doomed matching");

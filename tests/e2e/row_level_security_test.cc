@@ -26,6 +26,7 @@ const std::vector<std::string>& TenantTables() {
                                                   "audit_events",
                                                   "customer_changes",
                                                   "customer_erasures",
+                                                  "suppressions",
                                                   "event_outbox",
                                                   "webhook_endpoints",
                                                   "webhook_events",
@@ -40,7 +41,7 @@ const std::vector<std::string>& TenantTables() {
 std::optional<ServiceRole> ReaderOf(const std::string& table) {
   if (table == "tenants") return std::nullopt;
   if (table == "api_keys" || table == "audit_events") return ServiceRole::kTimeline;
-  if (table == "customer_changes") return ServiceRole::kMatching;
+  if (table == "customer_changes" || table == "suppressions") return ServiceRole::kMatching;
   // Ingest's outbox is a queue whose rows last until the relay has passed them (well under a
   // second here), so it keeps no row to count; ingest only inserts into it (its reads and
   // prunes go through SECURITY DEFINER functions). Its policy is checked above.
@@ -100,7 +101,7 @@ Populated Populate(Suite& suite) {
   }
   // An erased customer leaves ingest's record of the erasure (ids and counts).
   std::string erased = CreateCustomer(suite, key, {{"email", "rls-erased@example.com"}});
-  EXPECT_EQ(suite.Call(key, "DELETE", "/v1/customers/" + erased).status, 200);
+  EXPECT_EQ(suite.Call(key, "DELETE", "/v1/customers/" + erased + "?suppress=true").status, 200);
   // A change of matching's outbox that stays (the ones the API makes are removed once done).
   pqxx::connection owner(suite.database_url());
   pqxx::work txn(owner);

@@ -39,6 +39,8 @@ const GrantMatrix& ExpectedGrants() {
        {{"customers", "SELECT,INSERT,UPDATE,DELETE"},
         // Its outbox, a queue: a change is deleted once its work is done.
         {"customer_changes", "SELECT,INSERT,UPDATE,DELETE"},
+        // Suppressions: made by an erasure, read by every batch match, lifted by an operator.
+        {"suppressions", "SELECT,INSERT,DELETE"},
         {"ai_events", "SELECT"},
         {"audit_events", "INSERT"}}},
       {"aievents_timeline",

@@ -32,8 +32,8 @@ const DATABASE_ROLE = { ingest: "aievents_ingest", matching: "aievents_matching"
 const SERVICES = Object.keys(DATABASE_ROLE);
 const GRPC_PORT = { ingest: 7051, matching: 7052, timeline: 7053 };
 const ADMIN_PORT = { gateway: 9090, ingest: 9091, matching: 9092, timeline: 9093 };
-const SECRET_KEYS = ["ingest-database-url", "matching-database-url", "timeline-database-url", "migration-database-url", "internal-token", "secrets-keys", "read-database-url", "listen-database-url"];
-const SECRET_ENV = ["AIEVENTS_DATABASE_URL", "AIEVENTS_INTERNAL_TOKEN", "AIEVENTS_SECRETS_KEYS", "AIEVENTS_READ_DATABASE_URL", "AIEVENTS_LISTEN_DATABASE_URL"];
+const SECRET_KEYS = ["ingest-database-url", "matching-database-url", "timeline-database-url", "migration-database-url", "internal-token", "secrets-keys", "suppression-key", "read-database-url", "listen-database-url"];
+const SECRET_ENV = ["AIEVENTS_DATABASE_URL", "AIEVENTS_INTERNAL_TOKEN", "AIEVENTS_SECRETS_KEYS", "AIEVENTS_SUPPRESSION_KEY", "AIEVENTS_READ_DATABASE_URL", "AIEVENTS_LISTEN_DATABASE_URL"];
 
 // ---------------------------------------------------------------------------------------------
 // helm

@@ -24,9 +24,8 @@ std::unique_ptr<Replica> Replica::Start(const Suite& suite,
     return service;
   };
 
-  matching::MatchingConfig matching_config;
+  matching::MatchingConfig matching_config = suite.matching_config();
   matching_config.service = service_config(ServiceRole::kMatching);
-  matching_config.default_phone_region = "US";
   replica->matching_ =
       StartedOrDie(matching::MatchingServer::Start(matching_config), "replica matching");
 

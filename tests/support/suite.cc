@@ -62,6 +62,21 @@ std::string Suite::internal_token() const { return InternalToken(); }
 
 std::string Suite::secrets_keys() const { return SecretsKeys(); }
 
+matching::MatchingConfig Suite::matching_config() const {
+  matching::MatchingConfig config;
+  config.service = service_config(ServiceRole::kMatching);
+  config.default_phone_region = "US";
+  // One key for the whole suite, as a deployment keeps one.
+  static const std::string suppression_key = SecretBox::NewBase64Key();
+  config.suppression_key = suppression_key;
+  // Erasures in tests are small: batches of two make them take several; the worker and the
+  // sweep come within seconds.
+  config.erasure_batch_size = 2;
+  config.erasure_worker_delay_ms = 1000;
+  config.erasure_sweep_delay_ms = 1000;
+  return config;
+}
+
 ingest::IngestConfig Suite::ingest_config() const {
   ingest::IngestConfig config;
   config.service = service_config(ServiceRole::kIngest);
@@ -79,14 +94,7 @@ std::unique_ptr<Suite> Suite::Start() {
   std::unique_ptr<Suite> suite(new Suite());
   suite->database_ = TestDatabase::Create();
 
-  matching::MatchingConfig matching_config;
-  matching_config.service = suite->service_config(ServiceRole::kMatching);
-  matching_config.default_phone_region = "US";
-  // Erasures in tests are small: batches of two make them take several; the worker and the
-  // sweep come within seconds.
-  matching_config.erasure_batch_size = 2;
-  matching_config.erasure_worker_delay_ms = 1000;
-  matching_config.erasure_sweep_delay_ms = 1000;
+  matching::MatchingConfig matching_config = suite->matching_config();
   suite->matching_ = StartedOrDie(matching::MatchingServer::Start(matching_config), "matching");
 
   ingest::IngestConfig ingest_config;

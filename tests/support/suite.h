@@ -53,6 +53,9 @@ class Suite {
   // Settings for another ingest replica: the suite's, pointed at its matching service, with
   // its key ring for webhook signing secrets.
   ingest::IngestConfig ingest_config() const;
+  // Settings for another matching replica: the suite's (its service settings, suppression key
+  // and erasure timings).
+  matching::MatchingConfig matching_config() const;
   // The key ring (one base64 key) the suite's ingest seals webhook signing secrets with.
   std::string secrets_keys() const;
   int gateway_port() const { return gateway_->port(); }

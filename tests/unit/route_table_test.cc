@@ -21,7 +21,7 @@ RouteTable Table() {
 TEST(RouteTable, BuiltFromProtoOptions) {
   RouteTable table = Table();
   // MatchCustomer has no HTTP option: gRPC only. WatchCustomerEvents is server-sent events.
-  EXPECT_EQ(table.routes().size(), 13u) << "(the webhook service is not in this table)";
+  EXPECT_EQ(table.routes().size(), 16u) << "(the webhook service is not in this table)";
   auto watch = table.Match("GET", "/v1/customers/c-1/ai-events:watch");
   ASSERT_TRUE(watch.ok()) << watch.status();
   EXPECT_TRUE(watch->route->method->server_streaming());

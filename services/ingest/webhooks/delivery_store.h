@@ -27,6 +27,11 @@ class DeliveryStore {
                                     v1::DeliveryStatus status, const std::string& error,
                                     const std::optional<std::string>& event_id) = 0;
 
+  // Removes deliveries whose caller is suppressed, with every other delivery of their calls
+  // (docs/privacy.md): nothing of them is kept.
+  virtual absl::Status ForgetDeliveries(const std::string& tenant_id,
+                                        const std::vector<std::string>& ids) = 0;
+
   // A snapshot of every usable delivery of a call (not rejected or ignored), oldest first.
   virtual absl::StatusOr<std::vector<StoredDelivery>> CallDeliveries(
       const std::string& tenant_id, const std::string& call_key) = 0;

@@ -13,6 +13,11 @@ absl::Status PgDeliveryStore::MarkDelivery(const std::string& tenant_id, const s
   return webhooks_->MarkDelivery(tenant_id, id, status, error, event_id);
 }
 
+absl::Status PgDeliveryStore::ForgetDeliveries(const std::string& tenant_id,
+                                               const std::vector<std::string>& ids) {
+  return webhooks_->ForgetDeliveries(tenant_id, ids);
+}
+
 absl::StatusOr<std::vector<StoredDelivery>> PgDeliveryStore::CallDeliveries(
     const std::string& tenant_id, const std::string& call_key) {
   return webhooks_->CallDeliveries(tenant_id, call_key);

@@ -25,6 +25,8 @@ class PgDeliveryStore : public DeliveryStore {
   absl::Status MarkDelivery(const std::string& tenant_id, const std::string& id,
                             v1::DeliveryStatus status, const std::string& error,
                             const std::optional<std::string>& event_id) override;
+  absl::Status ForgetDeliveries(const std::string& tenant_id,
+                                const std::vector<std::string>& ids) override;
   absl::StatusOr<std::vector<StoredDelivery>> CallDeliveries(const std::string& tenant_id,
                                                              const std::string& call_key) override;
   absl::StatusOr<v1::AiEvent> CommitCallEvent(const std::string& tenant_id,

@@ -35,6 +35,7 @@ constexpr char kDeliveryGet[] = "webhook_delivery_get";
 constexpr char kDeliveryListFirst[] = "webhook_delivery_list_first";
 constexpr char kDeliveryListAfter[] = "webhook_delivery_list_after";
 constexpr char kDeliveryMark[] = "webhook_delivery_mark";
+constexpr char kDeliveryForget[] = "webhook_delivery_forget";
 constexpr char kCallLock[] = "webhook_call_lock";
 constexpr char kCallDeliveries[] = "webhook_call_deliveries";
 constexpr char kCallDeliveryIds[] = "webhook_call_delivery_ids";
@@ -184,6 +185,10 @@ std::vector<PgStatement> PgWebhookStore::Statements() {
        " AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR source_id = $3)"
        " AND (received_at, id) < ($5::timestamptz, $6::uuid)"
        " ORDER BY received_at DESC, webhook_deliveries.id DESC LIMIT $4"},
+      {kDeliveryForget,
+       "DELETE FROM webhook_deliveries d WHERE d.tenant_id = $1 AND (d.id = ANY ($2::uuid[])"
+       " OR d.call_key IN (SELECT c.call_key FROM webhook_deliveries c WHERE c.tenant_id = $1"
+       "   AND c.id = ANY ($2::uuid[]) AND c.call_key IS NOT NULL))"},
       {kDeliveryMark,
        "UPDATE webhook_deliveries SET status = $3, error = $4, event_id = $5,"
        " attempts = attempts + 1, processed_at = clock_timestamp()"
@@ -435,6 +440,15 @@ void PgWebhookStore::MarkDelivery(pqxx::work& txn, const std::string& tenant_id,
                                   const std::optional<std::string>& event_id) {
   Exec(txn, kDeliveryMark, tenant_id, id, ShortName(status),
        NullableParam(error.empty() ? std::nullopt : std::optional(error)), NullableParam(event_id));
+}
+
+absl::Status PgWebhookStore::ForgetDeliveries(const std::string& tenant_id,
+                                              const std::vector<std::string>& ids) {
+  std::vector<std::optional<std::string>> params(ids.begin(), ids.end());
+  return pool_->InTenantTransaction(tenant_id, [&](pqxx::work& txn) {
+    Exec(txn, kDeliveryForget, tenant_id, PgArrayLiteral(params));
+    return absl::OkStatus();
+  });
 }
 
 absl::Status PgWebhookStore::MarkDelivery(const std::string& tenant_id, const std::string& id,

@@ -68,6 +68,8 @@ class PgWebhookStore {
   };
   absl::StatusOr<std::vector<v1::WebhookDelivery>> ListDeliveries(const std::string& tenant_id,
                                                                   const ListQuery& query);
+  // Removes the listed deliveries (a suppressed caller's).
+  absl::Status ForgetDeliveries(const std::string& tenant_id, const std::vector<std::string>& ids);
   absl::Status MarkDelivery(const std::string& tenant_id, const std::string& id,
                             v1::DeliveryStatus status, const std::string& error,
                             const std::optional<std::string>& event_id);

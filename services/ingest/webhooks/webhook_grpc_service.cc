@@ -18,6 +18,10 @@ grpc::Status WebhookGrpcService::ReceiveDelivery(grpc::ServerContext* context,
   // sipgate AI Flow reads any body as actions to run: it must get 204 and nothing else.
   if (outcome->vendor == v1::WEBHOOK_VENDOR_SIPGATE) {
     context->AddInitialMetadata("x-http-code", "204");
+  } else if (outcome->response.has_suppressed()) {
+    // A suppressed caller: nothing was kept (docs/privacy.md).
+    context->AddInitialMetadata("x-http-code", "202");
+    context->AddInitialMetadata("x-http-body-field", "suppressed");
   }
   *response = std::move(outcome->response);
   return grpc::Status::OK;

@@ -151,6 +151,10 @@ absl::StatusOr<ProcessOutcome> WebhookProcessor::ProcessCall(const std::string& 
     if (contributions.empty()) return absl::InternalError("the call has no usable deliveries");
     ValidatedEvent event = BuildCallEvent(delivery.vendor, MergeContributions(contributions));
     AIEV_ASSIGN_OR_RETURN(v1::MatchCustomerResponse match, MatchTolerant(tenant_id, event.lookup));
+    if (match.suppressed()) {
+      merged_ids.push_back(delivery.id);
+      return Suppressed(tenant_id, delivery, merged_ids);
+    }
     NewEvent row{NewUuidV7(), *event.idempotency_key, &event, &match};
     absl::StatusOr<v1::AiEvent> stored =
         store_->CommitCallEvent(tenant_id, call_key, delivery.id, merged_ids, row);
@@ -185,11 +189,20 @@ absl::StatusOr<ProcessOutcome> WebhookProcessor::ProcessStandalone(
     stored = CommitThroughBatch(tenant_id, *event);
   }
   if (!stored.ok()) return stored.status();
+  if (stored->suppressed) return Suppressed(tenant_id, delivery, {delivery.id});
   std::string event_id = stored->event.id();
   absl::Status marked =
       store_->MarkDelivery(tenant_id, delivery.id, v1::DELIVERY_STATUS_PROCESSED, "", event_id);
   if (!marked.ok()) return marked;
   return ProcessOutcome{v1::DELIVERY_STATUS_PROCESSED, event_id, ""};
+}
+
+absl::StatusOr<ProcessOutcome> WebhookProcessor::Suppressed(const std::string& tenant_id,
+                                                            const StoredDelivery& delivery,
+                                                            const std::vector<std::string>& ids) {
+  AIEV_RETURN_IF_ERROR(store_->ForgetDeliveries(tenant_id, ids));
+  Metrics::Global().Increment("aievents_suppressed_total", {{"path", "vendor"}});
+  return ProcessOutcome{v1::DELIVERY_STATUS_IGNORED, std::nullopt, "suppressed", true};
 }
 
 }  // namespace aievents::ingest

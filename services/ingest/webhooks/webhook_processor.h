@@ -20,6 +20,8 @@ struct ProcessOutcome {
   v1::DeliveryStatus status;
   std::optional<std::string> event_id;
   std::string error;
+  // The caller is suppressed: the delivery (and the rest of its call) was removed.
+  bool suppressed = false;
 };
 
 class WebhookProcessor {
@@ -48,6 +50,11 @@ class WebhookProcessor {
   absl::StatusOr<ProcessOutcome> ProcessStandalone(const std::string& tenant_id,
                                                    const StoredDelivery& delivery,
                                                    const v1::CreateEventRequest& request);
+  // The caller of `delivery` is suppressed: removes `ids` (and every other delivery of their
+  // calls) and says so.
+  absl::StatusOr<ProcessOutcome> Suppressed(const std::string& tenant_id,
+                                            const StoredDelivery& delivery,
+                                            const std::vector<std::string>& ids);
   // Matches and stores `event` through group commit and waits (boundedly) for the outcome.
   absl::StatusOr<StoredEvent> CommitThroughBatch(const std::string& tenant_id,
                                                  const ValidatedEvent& event);

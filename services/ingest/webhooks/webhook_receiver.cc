@@ -131,6 +131,7 @@ absl::StatusOr<ReceiveOutcome> WebhookReceiver::Receive(const v1::ReceiveDeliver
     return outcome;
   }
   outcome.response.set_status(processed->status);
+  if (processed->suppressed) outcome.response.mutable_suppressed()->set_suppressed(true);
   return outcome;
 }
 

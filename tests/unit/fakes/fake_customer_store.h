@@ -97,7 +97,12 @@ class FakeCustomerStore : public matching::CustomerStore {
   }
 
   absl::StatusOr<std::vector<std::optional<CustomerMatch>>> FindMatches(
-      const std::string& tenant_id, const std::vector<v1::NormalizedLookup>& lookups) override {
+      const std::string& tenant_id, const std::vector<v1::NormalizedLookup>& lookups,
+      const std::vector<std::string>& identifier_hashes,
+      absl::flat_hash_set<std::string>* suppressed) override {
+    for (const std::string& hash : identifier_hashes) {
+      if (suppressed_hashes.contains(hash)) suppressed->insert(hash);
+    }
     std::vector<std::optional<CustomerMatch>> matches;
     for (const v1::NormalizedLookup& lookup : lookups) {
       absl::StatusOr<std::optional<CustomerMatch>> match = FindMatch(tenant_id, lookup);
@@ -106,6 +111,8 @@ class FakeCustomerStore : public matching::CustomerStore {
     }
     return matches;
   }
+
+  absl::flat_hash_set<std::string> suppressed_hashes;
 
   absl::StatusOr<std::vector<v1::EventLink>> FindRematchLinks(
       const std::string& tenant_id, const v1::Customer& customer) override {

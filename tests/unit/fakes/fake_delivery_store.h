@@ -69,6 +69,16 @@ class FakeDeliveryStore : public ingest::DeliveryStore {
     return MarkLocked(tenant_id, id, status, error, event_id);
   }
 
+  absl::Status ForgetDeliveries(const std::string& tenant_id,
+                                const std::vector<std::string>& ids) override {
+    std::lock_guard lock(mutex_);
+    for (const std::string& id : ids) {
+      auto found = rows_.find(id);
+      if (found != rows_.end() && found->second.tenant_id == tenant_id) rows_.erase(found);
+    }
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<std::vector<ingest::StoredDelivery>> CallDeliveries(
       const std::string& tenant_id, const std::string& call_key) override {
     std::lock_guard lock(mutex_);
