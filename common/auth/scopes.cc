@@ -9,8 +9,8 @@ namespace aievents {
 
 const std::vector<std::string>& AllScopes() {
   static const std::vector<std::string> scopes = {
-      "events:write",    "events:read",    "events:associate", "customers:read",
-      "customers:write", "customers:erase", "webhooks:admin", "keys:admin"};
+      "events:write",    "events:read",     "events:associate", "customers:read",
+      "customers:write", "customers:erase", "webhooks:admin",   "keys:admin"};
   return scopes;
 }
 
