@@ -5,7 +5,8 @@
 #
 #   bash bench/run-ingest-bench.sh [--duration=15] [--tenants=4] [--customers=100000]
 #                                  [--rate=5000]
-#                                  [--only=mix,wide,replay,open,grpc,pgbench,edge,webhooks]
+#                                  [--only=mix,wide,replay,open,grpc,pgbench,edge,webhooks,erasure]
+#                                  [--erase-events=100000]
 #                                  [--fill-rows=N]
 #
 # --fill-rows=N bulk-loads the bench tenants' events up to N rows (straight SQL, like a
@@ -18,8 +19,9 @@ duration=15
 tenants=4
 customers=100000
 rate=5000
-only="mix,wide,replay,open,grpc,pgbench,edge,webhooks"
+only="mix,wide,replay,open,grpc,pgbench,edge,webhooks,erasure"
 fill_rows=0
+erase_events=100000
 for arg in "$@"; do
   case "$arg" in
     --duration=*) duration="${arg#*=}" ;;
@@ -28,6 +30,7 @@ for arg in "$@"; do
     --rate=*) rate="${arg#*=}" ;;
     --only=*) only="${arg#*=}" ;;
     --fill-rows=*) fill_rows="${arg#*=}" ;;
+    --erase-events=*) erase_events="${arg#*=}" ;;
     *) echo "unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -204,6 +207,46 @@ if wants edge; then
   "$root/build/bench/edge_load" --host=127.0.0.1 --port="${AIEVENTS_LISTEN_PORT:-8080}" \
     --key="${api_keys[0]}" --idle=1100 --partial=200 --seconds="$duration" | sed 's/^/  /'
   report_cpu "$duration"
+fi
+if wants erasure; then
+  # Erasing a large customer must not stall ingestion: the closed-loop mix without an erasure,
+  # then again while one customer's events (--erase-events, 100,000) are erased in bounded
+  # batches (DELETE /v1/customers/{id}, called again until it answers complete, as a client
+  # would after a 202).
+  erase_key="$("$ADMIN" create-key --tenant="${tenant_ids[0]}" --label=bench-erase \
+    --scopes=customers:write,customers:erase --database-url="$DB_URL" 2>/dev/null)"
+  erase_email="erase-$(date +%s%N)@bench.example"
+  erase_customer="$(curl -fsS -X POST "$GATEWAY/v1/customers" -H "x-api-key: $erase_key" \
+    -H 'content-type: application/json' -d "{\"email\": \"$erase_email\"}" |
+    grep -o '"id":"[^"]*"' | head -n1 | cut -d'"' -f4)"
+  started=$(date +%s.%N)
+  psql_db -v tenant="${tenant_ids[0]}" -v customer="$erase_customer" -v email="$erase_email" \
+    -v count="$erase_events" -f bench/ingest/erasure_customer.sql
+  printf 'bench: stored %s events for one customer in %.1f s\n' "$erase_events" \
+    "$(echo "$(date +%s.%N) - $started" | bc)"
+  run_wrk mix 10 >/dev/null  # discarded: warms the caches the bulk load disturbed
+  echo "closed loop, event mix, no erasure (wrk -t2 -c64 -d${duration}s):"
+  snapshot
+  run_wrk mix "$duration"
+  report_cpu "$duration"
+  echo "closed loop, event mix, while the customer's $erase_events events are erased (wrk -t2 -c64 -d${duration}s):"
+  snapshot
+  run_wrk mix "$duration" >"$state/erasure-wrk.txt" &
+  wrk_pid=$!
+  sleep 2
+  started=$(date +%s.%N)
+  calls=0 answer=""
+  while [ "$calls" -lt 100 ]; do
+    calls=$((calls + 1))
+    answer="$(curl -sS -X DELETE "$GATEWAY/v1/customers/$erase_customer" -H "x-api-key: $erase_key")"
+    [[ "$answer" == *'"complete":true'* ]] && break
+  done
+  erase_seconds="$(echo "$(date +%s.%N) - $started" | bc)"
+  wait "$wrk_pid"
+  cat "$state/erasure-wrk.txt"
+  report_cpu "$duration"
+  printf '  erasure: %s in %.1f s over %s call(s) (%.0f events/s)\n' "$answer" "$erase_seconds" \
+    "$calls" "$(echo "$erase_events / $erase_seconds" | bc -l)"
 fi
 if wants webhooks; then
   # Outbound webhooks must cost ingestion nothing when subscribers are slow or dead: the same
