@@ -17,10 +17,13 @@ export function clearApiKey() {
 }
 
 export class ApiError extends Error {
-  constructor(status, message, violations = []) {
+  // `missingScope`: on a 403, the scope the key lacks (the API's `error.missing_scope`), so a
+  // page can say which permission to ask for.
+  constructor(status, message, violations = [], missingScope = '') {
     super(message);
     this.status = status;
     this.violations = violations;
+    this.missingScope = missingScope;
   }
 
   // "customer_id: must be a UUID" lines, or the message when there are none.
@@ -69,6 +72,7 @@ async function request(method, path, { body, query, key, signal } = {}) {
       response.status,
       error.message ?? `The server answered ${response.status}.`,
       error.field_violations ?? [],
+      error.missing_scope ?? '',
     );
     if (response.status === 401 && key === undefined) {
       unauthorized.dispatchEvent(new Event('unauthorized'));
@@ -97,6 +101,11 @@ export const api = {
   createCustomer: (fields) => request('POST', '/v1/customers', { body: fields }),
   updateCustomer: (id, fields) =>
     request('PATCH', `/v1/customers/${encodeURIComponent(id)}`, { body: fields }),
+  // 200 with `complete: true`, or 202 with `complete: false` while the rest goes on in the
+  // background; the counts are in the body either way.
+  eraseCustomer: (id, { suppress = false } = {}) =>
+    request('DELETE', `/v1/customers/${encodeURIComponent(id)}`,
+      { query: { suppress: suppress ? 'true' : undefined } }),
   customerEvents: (id, query, signal) =>
     request('GET', `/v1/customers/${encodeURIComponent(id)}/ai-events`, { query, signal }),
 

@@ -604,4 +604,116 @@ describe('the console', () => {
       rows.map((r) => r.dataset.messageId)), ids, 'newest first');
     assert.deepEqual(page.errors, []);
   });
+
+  test('a customer is erased from its page, and their events are gone from every page', async () => {
+    // A customer of this test's own (the other tests rely on the seeded ones), with two events.
+    const email = 'erin.erase@example.com';
+    const erin = await call('POST', '/v1/customers',
+      { first_name: 'Erin', last_name: 'Eraseme', email, phone: '+1 650 555 0142' });
+    const summaries = ['Erin asked for her account data to be deleted.',
+      'Erin called to confirm the deletion request.'];
+    const ids = [];
+    for (const [lookup, summary] of [[{ email }, summaries[0]], [{ phone: '+1 650-555-0142' }, summaries[1]]]) {
+      const created = await call('POST', '/v1/ai-events', event(lookup, summary));
+      assert.equal(created.customer_id, erin.id, summary);
+      ids.push(created.id);
+    }
+
+    // A key without customers:erase is refused, naming the scope, and nothing changes.
+    const writer = await call('POST', '/v1/api-keys', { label: 'console without erase',
+      scopes: ['events:read', 'customers:read', 'customers:write'] });
+    const refused = await newPage();
+    await signIn(refused, writer.secret);
+    await refused.goto(`${base}/console/#/customers/${erin.id}`);
+    await refused.getByRole('button', { name: 'Erase customer…' }).click();
+    await refused.getByRole('dialog').getByRole('button', { name: 'Erase customer', exact: true }).click();
+    await refused.locator('.danger-zone .form-error',
+      { hasText: 'this API key lacks the scope customers:erase' }).waitFor();
+    assert.equal((await call('GET', `/v1/customers/${erin.id}`)).id, erin.id);
+    assert.deepEqual(refused.errors, []);
+    await refused.close();
+
+    const page = await newPage();
+    await signIn(page);
+    for (const summary of summaries) await page.locator('.event-row', { hasText: summary }).waitFor();
+    await page.goto(`${base}/console/#/customers/${erin.id}`);
+    await page.getByRole('heading', { name: 'Erin Eraseme', level: 1 }).waitFor();
+    await page.locator('.timeline').getByText('That is all.').waitFor();
+
+    // The confirmation names what goes and what stays; focus starts on Cancel.
+    const open = page.getByRole('button', { name: 'Erase customer…' });
+    await open.click();
+    const dialog = page.getByRole('dialog', { name: 'Erase Erin Eraseme?' });
+    await dialog.waitFor();
+    const question = await dialog.innerText();
+    assert.ok(question.includes(`The customer Erin Eraseme (${email} · ${erin.phone})`), question);
+    assert.match(question, /Their 2 AI events, with their transcripts and summaries/);
+    assert.match(question, /unmatched event that carries their email or phone/);
+    assert.match(question, /The vendor webhook deliveries behind those events/);
+    assert.match(question, /Their personal data in the audit trail/);
+    assert.match(question, /What stays: the audit record of the erasure/);
+    const suppress = dialog.getByLabel('Also keep their email and phone out from now on (suppress)');
+    assert.equal(await suppress.isChecked(), false, 'suppression is opt-in');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Cancel');
+
+    // Cancel leaves everything as it is, and focus goes back to the button.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Erase customer…');
+    assert.equal((await call('GET', `/v1/customers/${erin.id}`)).id, erin.id);
+    // From the keyboard: Enter opens it, Escape cancels it.
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('.timeline .event-row', { hasText: summaries[0] }).waitFor();
+
+    // Erased with suppression, after checking the dialog's contrast and its fit on a phone.
+    await open.click();
+    await suppress.check();
+    for (const colorScheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme });
+      assert.deepEqual(await contrastFailures(page), [], `erase dialog (${colorScheme})`);
+    }
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth),
+      false, 'nothing scrolls sideways at a phone width');
+    const box = await dialog.boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= 390, 'the dialog fits a phone');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await shot(page, 'customer-erase');
+    const sent = page.waitForRequest((r) => r.method() === 'DELETE');
+    await dialog.getByRole('button', { name: 'Erase customer', exact: true }).click();
+    assert.match((await sent).url(), new RegExp(`/v1/customers/${erin.id}\\?suppress=true$`));
+    await page.getByRole('heading', { name: 'Customer erased' }).waitFor();
+    const result = await page.locator('.erase-result').innerText();
+    assert.match(result, /Erased: 2 AI events, 0 webhook deliveries\./);
+    assert.match(result, /Their email and phone are suppressed/);
+    assert.equal(await page.getByRole('button', { name: /Erase customer/ }).count(), 0);
+    assert.equal(await page.locator('main form').count(), 0, 'nothing left to act on');
+    await shot(page, 'customer-erased');
+
+    // Gone from every page: theirs, the search, the AI Events list and each event's page.
+    await page.reload();
+    await page.getByText('This customer does not exist.').waitFor();
+    await page.goto(`${base}/console/#/customers?q=Eraseme`);
+    await page.getByText('No customer matches “Eraseme”.').waitFor();
+    await page.goto(`${base}/console/#/events`);
+    await page.locator('.event-row').first().waitFor();
+    const listed = await page.locator('main').innerText();
+    for (const summary of summaries) assert.ok(!listed.includes(summary), summary);
+    for (const id of ids) {
+      await page.goto(`${base}/console/#/events/${id}`);
+      await page.getByText('This event does not exist.').waitFor();
+    }
+    assert.deepEqual(page.errors, []);
+
+    // Suppressed: an event with their email, however it is written, is not stored.
+    const kept = await fetch(`${base}/v1/ai-events`, { method: 'POST',
+      headers: { 'x-api-key': config.api_key, 'content-type': 'application/json' },
+      body: JSON.stringify(event({ email: 'Erin.Erase@Example.COM' }, 'Erin wrote again.')) });
+    assert.equal(kept.status, 202);
+    assert.deepEqual(await kept.json(), { suppressed: true });
+  });
 });

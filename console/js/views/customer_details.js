@@ -1,5 +1,6 @@
-// Customer details: the customer's fields with an edit form, and the AI Events section (their
-// timeline, filtered by type, paged, and updated live as events arrive).
+// Customer details: the customer's fields with an edit form, the AI Events section (their
+// timeline, filtered by type, paged, and updated live as events arrive), and the danger zone
+// to erase them.
 import { api } from '../api.js';
 import { rememberCustomer } from '../customers_cache.js';
 import { errorState, h, loading, replace } from '../dom.js';
@@ -7,6 +8,7 @@ import { EVENT_TYPES, customerName, timeElement } from '../format.js';
 import { watchCustomer } from '../live.js';
 import { navigate } from '../router.js';
 import { customerForm } from './customer_form.js';
+import { eraseSection, erasureSummary } from './erase_customer.js';
 import { eventList } from './event_list.js';
 
 export function renderCustomerDetails(main, route) {
@@ -17,6 +19,11 @@ export function renderCustomerDetails(main, route) {
 
   function show(customer) {
     rememberCustomer(customer);
+    let shown = customer;  // as saved last, for the erase confirmation to name
+    // The events the timeline has loaded (and live ones): the erase confirmation's count, exact
+    // only when the whole timeline is loaded and not filtered by type.
+    const seen = new Set();
+    let loadedAll = false;
     const title = h('h1', {}, customerName(customer));
     const form = customerForm({
       customer,
@@ -25,6 +32,7 @@ export function renderCustomerDetails(main, route) {
       save: async (fields) => {
         const saved = await api.updateCustomer(customer.id, fields);
         rememberCustomer(saved);
+        shown = saved;
         title.textContent = customerName(saved);
       },
     });
@@ -49,16 +57,43 @@ export function renderCustomerDetails(main, route) {
           h('h2', { id: 'ai-events' }, 'AI Events'), liveStatus),
         h('div', { class: 'field field-narrow' },
           h('label', { for: 'timeline-type' }, 'Type'), typeSelect),
-        timeline));
-    const list = eventList(timeline,
-      (token) => api.customerEvents(customer.id, { page_size: 25, event_type: type, page_token: token }),
-      { emptyText: 'No AI events for this customer yet.', showCustomer: false });
+        timeline),
+      eraseSection({
+        current: () => shown,
+        events: () => (type ? null : { count: seen.size, exact: loadedAll }),
+        onErased: (result, suppressAsked) => erased(shown, result, suppressAsked),
+      }));
+    const list = eventList(timeline, async (token) => {
+      const page = await api.customerEvents(customer.id,
+        { page_size: 25, event_type: type, page_token: token });
+      for (const event of page.ai_events ?? []) seen.add(event.id);
+      loadedAll = !page.next_page_token;
+      return page;
+    }, { emptyText: 'No AI events for this customer yet.', showCustomer: false });
     stopWatching = watchCustomer(customer.id, (event) => {
+      seen.add(event.id);
       if (!type || event.event_type === type) list.prepend(event);
     }, (status) => {
       liveStatus.textContent = { live: '● Live', reconnecting: 'Reconnecting…', off: 'Live updates off' }[status];
       liveStatus.dataset.status = status;
     });
+  }
+
+  // The customer is gone: the result in place of their page, with nothing left to act on.
+  function erased(customer, result, suppressAsked) {
+    if (stopWatching) stopWatching();
+    stopWatching = null;
+    if (disposed) return;
+    const heading = h('h1', { tabindex: '-1' },
+      result.complete === false ? 'Erasure under way' : 'Customer erased');
+    replace(main,
+      h('p', {}, h('a', { href: '#/customers' }, '← Customers')),
+      h('div', { class: 'page-header' }, heading),
+      h('div', { class: 'notice erase-result', role: 'status' },
+        h('p', {}, h('strong', {}, customerName(customer)),
+          ' is gone from your customers, and no event is matched to them any more.'),
+        erasureSummary(result, suppressAsked).map((line) => h('p', {}, line))));
+    heading.focus();
   }
 
   async function load() {
