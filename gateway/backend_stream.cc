@@ -17,9 +17,34 @@ std::shared_ptr<BackendStream> BackendStream::Start(
   // On the wire a server-streaming call is a stream with one request message.
   stub->PrepareBidiStreamingCall(&stream->context_, grpc_path, grpc::StubOptions(), stream.get());
   stream->StartWriteLast(&stream->request_, grpc::WriteOptions());
+  if (stream->callbacks_.paced) {
+    stream->AddHold();
+    stream->holding_ = true;
+    stream->read_pending_ = true;
+  }
   stream->StartRead(&stream->response_);
   stream->StartCall();
   return stream;
+}
+
+void BackendStream::Cancel() {
+  context_.TryCancel();
+  // A paced call waiting for ReadNext has no read to fail: let it finish now.
+  std::unique_lock lock(mutex_);
+  if (holding_ && !read_pending_) ReleaseHold(lock);
+}
+
+void BackendStream::ReadNext() {
+  std::lock_guard lock(mutex_);
+  if (!holding_ || read_pending_) return;
+  read_pending_ = true;
+  StartRead(&response_);
+}
+
+void BackendStream::ReleaseHold(std::unique_lock<std::mutex>& lock) {
+  holding_ = false;
+  lock.unlock();
+  RemoveHold();  // OnDone may follow on another thread
 }
 
 void BackendStream::OnReadInitialMetadataDone(bool ok) {
@@ -27,6 +52,11 @@ void BackendStream::OnReadInitialMetadataDone(bool ok) {
 }
 
 void BackendStream::OnReadDone(bool ok) {
+  if (callbacks_.paced) {
+    std::unique_lock lock(mutex_);
+    read_pending_ = false;
+    if (!ok && holding_) ReleaseHold(lock);
+  }
   if (!ok) return;  // the stream is over; OnDone follows
   std::vector<grpc::Slice> slices;
   std::string message;
@@ -37,7 +67,7 @@ void BackendStream::OnReadDone(bool ok) {
   }
   response_.Clear();
   if (callbacks_.message) callbacks_.message(std::move(message));
-  StartRead(&response_);
+  if (!callbacks_.paced) StartRead(&response_);
 }
 
 void BackendStream::OnDone(const grpc::Status& status) {

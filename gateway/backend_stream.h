@@ -1,11 +1,14 @@
 // One server-streaming backend call made generically (the gateway has no per-RPC code): the
 // request goes out as the only message, each reply message is handed on serialized, and the
-// call ends when the backend ends it, its deadline passes, or Cancel() is called.
+// call ends when the backend ends it, its deadline passes, or Cancel() is called. A paced call
+// reads the next message only when asked (ReadNext), so a slow HTTP client slows the backend
+// through gRPC flow control instead of filling the gateway's memory.
 #ifndef AIEVENTS_GATEWAY_BACKEND_STREAM_H_
 #define AIEVENTS_GATEWAY_BACKEND_STREAM_H_
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +29,8 @@ class BackendStream : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
     std::function<void(std::string)> message;
     // Exactly once, last: OK when the backend ended the stream, else why it ended.
     std::function<void(absl::Status)> done;
+    // After each message, wait for ReadNext() before reading the next one.
+    bool paced = false;
   };
 
   // Starts the call; the stream keeps itself alive until `done` has run. Callbacks run on
@@ -36,7 +41,10 @@ class BackendStream : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
       Callbacks callbacks);
 
   // Ends the call; `done` follows with CANCELLED. Safe to call at any time, more than once.
-  void Cancel() { context_.TryCancel(); }
+  void Cancel();
+
+  // A paced call: reads the next message. Harmless once the call is over.
+  void ReadNext();
 
  private:
   explicit BackendStream(Callbacks callbacks) : callbacks_(std::move(callbacks)) {}
@@ -44,6 +52,14 @@ class BackendStream : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
   void OnReadInitialMetadataDone(bool ok) override;
   void OnReadDone(bool ok) override;
   void OnDone(const grpc::Status& status) override;
+
+  // A paced call holds the reactor (AddHold) while it may still start a read, so the call
+  // cannot finish between two reads; released once no read will follow.
+  void ReleaseHold(std::unique_lock<std::mutex>& lock);
+
+  std::mutex mutex_;
+  bool holding_ = false;       // paced: the hold is held
+  bool read_pending_ = false;  // paced: a read is started and not done
 
   grpc::ClientContext context_;
   grpc::ByteBuffer request_;

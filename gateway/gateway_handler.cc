@@ -410,6 +410,14 @@ void GatewayHandler::CallBackend(const Route& route, const std::string& route_la
                                  const std::string& request_id,
                                  const std::vector<std::pair<std::string, std::string>>& metadata,
                                  std::string rpc_request, Completion complete) {
+  if (route.method->server_streaming() && !route.rule.stream_document_items().empty()) {
+    // One JSON document in parts (a customer's export).
+    documents_->Open(route, rpc_request, metadata,
+                     [route_label, complete = std::move(complete)](HttpResponse response) {
+                       complete(std::move(response), route_label);
+                     });
+    return;
+  }
   if (route.method->server_streaming()) {
     // Server-sent events (e.g. a customer's live timeline).
     streams_->Open(route, rpc_request, metadata,

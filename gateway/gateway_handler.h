@@ -14,6 +14,7 @@
 #include "gateway/backend_client.h"
 #include "gateway/call_batcher.h"
 #include "gateway/console_files.h"
+#include "gateway/document_stream_bridge.h"
 #include "gateway/event_stream_bridge.h"
 #include "gateway/route_table.h"
 
@@ -29,13 +30,14 @@ class GatewayHandler {
  public:
   GatewayHandler(const RouteTable* routes, BackendClient* backends, CallBatcher* batcher,
                  BodyLimits limits, const ConsoleFiles* console, EventStreamBridge* streams,
-                 const std::string* openapi)
+                 DocumentStreamBridge* documents, const std::string* openapi)
       : routes_(routes),
         backends_(backends),
         batcher_(batcher),
         limits_(limits),
         console_(console),
         streams_(streams),
+        documents_(documents),
         openapi_(openapi) {}
 
   // Answers through `respond`, at once or when the backend call completes.
@@ -71,6 +73,7 @@ class GatewayHandler {
   BodyLimits limits_;
   const ConsoleFiles* console_;
   EventStreamBridge* streams_;
+  DocumentStreamBridge* documents_;
   const std::string* openapi_;  // the document served at /openapi.json ("" for none)
   std::atomic<bool> draining_{false};
 };

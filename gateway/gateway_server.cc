@@ -132,6 +132,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
                     static_cast<size_t>(config.max_webhook_body_bytes)};
   server->batcher_ = std::make_unique<CallBatcher>(server->backends_.get(), config.batching);
   server->streams_ = std::make_unique<EventStreamBridge>(server->backends_.get(), config.streams);
+  server->documents_ = std::make_unique<DocumentStreamBridge>(server->backends_.get(),
+                                                              DocumentStreamBridge::Options());
   if (!config.console_dir.empty()) {
     AIEV_ASSIGN_OR_RETURN(server->console_, ConsoleFiles::Load(config.console_dir));
   }
@@ -147,7 +149,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Gatewa
   }
   server->handler_ = std::make_unique<GatewayHandler>(
       &server->routes_, server->backends_.get(), server->batcher_.get(), limits, &server->console_,
-      server->streams_.get(), &server->openapi_);
+      server->streams_.get(), server->documents_.get(), &server->openapi_);
   Metrics::Global().DescribeCounter("aievents_http_requests_total",
                                     "HTTP requests answered, by route and status.");
   Metrics::Global().DescribeHistogram("aievents_http_request_duration_seconds",

@@ -76,6 +76,7 @@ class GatewayServer {
   ConsoleFiles console_;
   std::string openapi_;
   std::unique_ptr<EventStreamBridge> streams_;
+  std::unique_ptr<DocumentStreamBridge> documents_;
   std::unique_ptr<GatewayHandler> handler_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<HttpServer> admin_;

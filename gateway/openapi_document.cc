@@ -276,7 +276,14 @@ OrderedJson Operation(Builder& builder, const Route& route) {
 
   std::string status = std::to_string(rule.success_status() == 0 ? 200 : rule.success_status());
   OrderedJson success = {{"description", "Success."}};
-  if (method->server_streaming()) {
+  if (method->server_streaming() && !rule.stream_document_items().empty()) {
+    success = {
+        {"description",
+         absl::StrCat("One JSON document, streamed: a ", method->output_type()->name(), " whose `",
+                      rule.stream_document_items(),
+                      "` holds every part's. A download cut off by a failure is not valid JSON.")},
+        {"content", {{"application/json", {{"schema", builder.Ref(method->output_type())}}}}}};
+  } else if (method->server_streaming()) {
     success = {{"description", absl::StrCat("Server-sent events; each `data:` line is one ",
                                             method->output_type()->name(), " as JSON.")},
                {"content", {{"text/event-stream", {{"schema", {{"type", "string"}}}}}}}};

@@ -121,6 +121,15 @@ absl::StatusOr<RouteTable> RouteTable::Build(
         }
         route.batch_path = absl::StrCat("/", service->full_name(), "/", batch->name());
       }
+      if (const std::string& items = route.rule.stream_document_items(); !items.empty()) {
+        const auto* field = method->output_type()->FindFieldByName(items);
+        if (!method->server_streaming() || field == nullptr || !field->is_repeated() ||
+            field->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(method->full_name(), ": stream_document_items ", items,
+                           " is not a repeated message field of a server stream's messages"));
+        }
+      }
       table.routes_.push_back(std::move(route));
     }
   }

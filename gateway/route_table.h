@@ -35,6 +35,7 @@ class RouteRule {
   const std::string& headers() const { return extras_.headers(); }
   bool public_() const { return extras_.public_(); }
   const std::string& batch_rpc() const { return extras_.batch_rpc(); }
+  const std::string& stream_document_items() const { return extras_.stream_document_items(); }
 
  private:
   google::api::HttpRule binding_;

@@ -59,13 +59,16 @@ class HttpConnection::StreamSink : public HttpStream {
   explicit StreamSink(std::weak_ptr<HttpConnection> connection)
       : connection_(std::move(connection)) {}
 
-  bool Send(std::string data) override {
+  bool Send(std::string data) override { return Send(std::move(data), nullptr); }
+
+  bool Send(std::string data, std::function<void()> written) override {
     if (ended_) return false;
     std::shared_ptr<HttpConnection> connection = connection_.lock();
     if (connection == nullptr) return false;
-    asio::post(connection->executor(), [connection, data = std::move(data)]() mutable {
-      connection->QueueStreamData(std::move(data));
-    });
+    asio::post(connection->executor(),
+               [connection, data = std::move(data), written = std::move(written)]() mutable {
+                 connection->QueueStreamData(std::move(data), std::move(written));
+               });
     return true;
   }
 
@@ -307,9 +310,9 @@ void HttpConnection::WatchForClientGone() {
                           });
 }
 
-void HttpConnection::QueueStreamData(std::string data) {
+void HttpConnection::QueueStreamData(std::string data, std::function<void()> written) {
   if (state_ != State::kStreaming || stream_end_requested_) return;
-  stream_queue_.push_back(std::move(data));
+  stream_queue_.push_back({std::move(data), std::move(written)});
   if (!stream_writing_) WriteNextStreamData();
 }
 
@@ -321,10 +324,13 @@ void HttpConnection::WriteNextStreamData() {
   }
   stream_writing_ = true;
   stream_.expires_after(core_->options.write_timeout);
-  asio::async_write(stream_, asio::buffer(stream_queue_.front()),
+  asio::async_write(stream_, asio::buffer(stream_queue_.front().data),
                     [self = shared_from_this()](beast::error_code ec, size_t) {
                       if (ec || self->state_ != State::kStreaming) return self->EndStream();
+                      std::function<void()> written =
+                          std::move(self->stream_queue_.front().written);
                       self->stream_queue_.pop_front();
+                      if (written) written();
                       self->WriteNextStreamData();
                     });
 }

@@ -16,6 +16,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -87,7 +88,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   // Streamed responses (HttpStreaming): the head, then queued chunks; a read stays posted to
   // notice the client going away.
   void WriteStreamHead(HttpResponse response);
-  void QueueStreamData(std::string data);
+  void QueueStreamData(std::string data, std::function<void()> written);
   void WriteNextStreamData();
   void WatchForClientGone();
   void EndStream();
@@ -115,7 +116,11 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   std::string stream_head_;
   std::optional<HttpStreaming> streaming_;
   std::shared_ptr<StreamSink> sink_;
-  std::deque<std::string> stream_queue_;
+  struct StreamChunk {
+    std::string data;
+    std::function<void()> written;  // may be empty
+  };
+  std::deque<StreamChunk> stream_queue_;
   bool stream_writing_ = false;
   bool stream_end_requested_ = false;
 };

@@ -42,6 +42,9 @@ class HttpStream {
   virtual ~HttpStream() = default;
   // Queues `data` to be sent; false once the stream has ended.
   virtual bool Send(std::string data) = 0;
+  // The same, then calls `written` (on an I/O thread; it must not block) once `data` is on the
+  // wire, so a producer can pace itself by the client. Never called if the stream ends first.
+  virtual bool Send(std::string data, std::function<void()> written) = 0;
   // Ends the response after what is queued; the connection then closes.
   virtual void End() = 0;
 };

@@ -36,7 +36,8 @@ export class ApiError extends Error {
 // Fired when the server refuses the key, so the app can send the user to sign in.
 export const unauthorized = new EventTarget();
 
-async function request(method, path, { body, query, key, signal } = {}) {
+// `as: 'blob'`: a successful answer's body as a Blob (a download), not parsed.
+async function request(method, path, { body, query, key, signal, as } = {}) {
   const url = new URL(path, window.location.origin);
   for (const [name, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, value);
@@ -59,6 +60,7 @@ async function request(method, path, { body, query, key, signal } = {}) {
     if (error.name === 'AbortError') throw error;
     throw new ApiError(0, 'The server cannot be reached. Check your connection and try again.');
   }
+  if (response.ok && as === 'blob') return response.blob();
   const text = await response.text();
   let json = null;
   try {
@@ -103,6 +105,9 @@ export const api = {
     request('PATCH', `/v1/customers/${encodeURIComponent(id)}`, { body: fields }),
   // 200 with `complete: true`, or 202 with `complete: false` while the rest goes on in the
   // background; the counts are in the body either way.
+  // Everything held about them, one JSON document (streamed by the server), as a Blob.
+  exportCustomer: (id) =>
+    request('GET', `/v1/customers/${encodeURIComponent(id)}:export`, { as: 'blob' }),
   eraseCustomer: (id, { suppress = false } = {}) =>
     request('DELETE', `/v1/customers/${encodeURIComponent(id)}`,
       { query: { suppress: suppress ? 'true' : undefined } }),

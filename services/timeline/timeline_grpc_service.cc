@@ -75,4 +75,26 @@ grpc::Status TimelineGrpcService::WatchCustomerEvents(grpc::ServerContext* conte
   return grpc::Status::OK;
 }
 
+grpc::Status TimelineGrpcService::ExportCustomer(
+    grpc::ServerContext* context, const v1::ExportCustomerRequest* request,
+    grpc::ServerWriter<v1::CustomerExportPart>* writer) {
+  constexpr char kMethod[] = "aievents.v1.TimelineService.ExportCustomer";
+  absl::StatusOr<RequestContext> caller = authenticator_->Authorize(*context, kMethod);
+  if (!caller.ok()) {
+    LogAuthorizationFault(kMethod, caller.status());
+    return ToGrpcStatus(caller.status());
+  }
+  ScopedRequestDeadline deadline(caller->deadline);
+  absl::Status status =
+      exports_->Export(*caller, request->customer_id(), [&](const v1::CustomerExportPart& part) {
+        return !context->IsCancelled() && writer->Write(part);
+      });
+  if (!status.ok()) {
+    LogCallFault(kMethod, status, *caller);
+    return ToGrpcStatus(status);
+  }
+  Metrics::Global().Increment("aievents_customer_exports_total");
+  return grpc::Status::OK;
+}
+
 }  // namespace aievents::timeline

@@ -8,6 +8,7 @@
 #include "common/auth/authenticator.h"
 #include "services/timeline/event_notifier.h"
 #include "services/timeline/event_timeline.h"
+#include "services/timeline/pg_customer_export.h"
 
 namespace aievents::timeline {
 
@@ -16,12 +17,14 @@ class TimelineGrpcService final : public v1::TimelineService::Service {
   // `timeline` answers reads (maybe from a replica); `live_timeline` reads the primary, for
   // the events a notification announces, which a replica may not have yet.
   TimelineGrpcService(Authenticator* authenticator, EventTimeline* timeline,
-                      EventTimeline* live_timeline, EventNotifier* notifier, int max_watchers)
+                      EventTimeline* live_timeline, EventNotifier* notifier, int max_watchers,
+                      PgCustomerExport* exports)
       : authenticator_(authenticator),
         timeline_(timeline),
         live_timeline_(live_timeline),
         notifier_(notifier),
-        max_watchers_(max_watchers) {}
+        max_watchers_(max_watchers),
+        exports_(exports) {}
 
   grpc::Status GetEvent(grpc::ServerContext* context, const v1::GetEventRequest* request,
                         v1::AiEvent* response) override;
@@ -41,6 +44,12 @@ class TimelineGrpcService final : public v1::TimelineService::Service {
                                    const v1::WatchCustomerEventsRequest* request,
                                    grpc::ServerWriter<v1::AiEvent>* writer) override;
 
+  // Writes the customer's export part by part; each write waits for the client (flow
+  // control), so a slow reader holds one part here, not the whole export.
+  grpc::Status ExportCustomer(grpc::ServerContext* context,
+                              const v1::ExportCustomerRequest* request,
+                              grpc::ServerWriter<v1::CustomerExportPart>* writer) override;
+
  private:
   Authenticator* authenticator_;
   EventTimeline* timeline_;
@@ -48,6 +57,7 @@ class TimelineGrpcService final : public v1::TimelineService::Service {
   EventNotifier* notifier_;
   int max_watchers_;
   std::atomic<int> watchers_{0};
+  PgCustomerExport* exports_;
 };
 
 }  // namespace aievents::timeline

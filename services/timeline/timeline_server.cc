@@ -102,12 +102,14 @@ absl::StatusOr<std::unique_ptr<TimelineServer>> TimelineServer::Start(
   server->timeline_ = std::make_unique<EventTimeline>(server->store_.get());
   server->primary_store_ = std::make_unique<PgTimelineStore>(server->pool_.get());
   server->live_timeline_ = std::make_unique<EventTimeline>(server->primary_store_.get());
+  // The export audits itself, so it reads the primary.
+  server->exports_ = std::make_unique<PgCustomerExport>(server->pool_.get(), 100);
   server->notifier_ = std::make_unique<EventNotifier>(config.listen_database_url.empty()
                                                           ? config.service.database_url
                                                           : config.listen_database_url);
   server->service_ = std::make_unique<TimelineGrpcService>(
       server->authenticator_.get(), server->timeline_.get(), server->live_timeline_.get(),
-      server->notifier_.get(), config.max_watchers);
+      server->notifier_.get(), config.max_watchers, server->exports_.get());
   server->keys_ = std::make_unique<PgKeyStore>(server->pool_.get());
   server->access_ =
       std::make_unique<AccessGrpcService>(server->authenticator_.get(), server->keys_.get());

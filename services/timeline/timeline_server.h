@@ -62,6 +62,7 @@ class TimelineServer {
   std::unique_ptr<PgTimelineStore> primary_store_;
   std::unique_ptr<EventTimeline> live_timeline_;
   std::unique_ptr<EventNotifier> notifier_;
+  std::unique_ptr<PgCustomerExport> exports_;
   std::unique_ptr<TimelineGrpcService> service_;
   std::unique_ptr<PgKeyStore> keys_;
   std::unique_ptr<AccessGrpcService> access_;

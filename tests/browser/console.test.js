@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -640,6 +641,21 @@ describe('the console', () => {
     await page.getByRole('heading', { name: 'Erin Eraseme', level: 1 }).waitFor();
     await page.locator('.timeline').getByText('That is all.').waitFor();
 
+    // Before the erasure, a copy of their data: one JSON file with them and both events.
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export data' }).click();
+    const download = await downloading;
+    assert.equal(download.suggestedFilename(), `customer-${erin.id}-export.json`);
+    const exported = JSON.parse(await fs.readFile(await download.path(), 'utf8'));
+    assert.equal(exported.customer.id, erin.id);
+    assert.equal(exported.customer.email, email);
+    assert.deepEqual(exported.ai_events.map((e) => e.ai_event.summary).sort(), [...summaries].sort());
+    assert.ok(exported.ai_events.every((e) => e.reason === 'matched' && e.ai_event.raw_payload));
+    await page.locator('.form-result', { hasText: `Downloaded customer-${erin.id}-export.json` })
+      .waitFor();
+    const trail = await call('GET', `/v1/audit-events?action=customer.exported&target_id=${erin.id}`);
+    assert.equal(trail.audit_events.length, 1, 'the export is audited');
+
     // The confirmation names what goes and what stays; focus starts on Cancel.
     const open = page.getByRole('button', { name: 'Erase customer…' });
     await open.click();
@@ -647,7 +663,7 @@ describe('the console', () => {
     await dialog.waitFor();
     const question = await dialog.innerText();
     assert.ok(question.includes(`The customer Erin Eraseme (${email} · ${erin.phone})`), question);
-    assert.match(question, /Their 2 AI events, with their transcripts and summaries/);
+    assert.match(question, /Their 2 AI events, transcripts and summaries included/);
     assert.match(question, /unmatched event that carries their email or phone/);
     assert.match(question, /The vendor webhook deliveries behind those events/);
     assert.match(question, /Their personal data in the audit trail/);

@@ -96,6 +96,7 @@ std::map<std::string, Probe> ProbesByMethod(const TenantData& a, const TenantDat
       {"ListEvents", {"/v1/ai-events?page_size=1000", nullptr, false}},
       {"CountEvents", {"/v1/ai-events:count", nullptr, false}},
       {"WatchCustomerEvents", {"/v1/customers/" + a.customer + "/ai-events:watch", nullptr, true}},
+      {"ExportCustomer", {"/v1/customers/" + a.customer + ":export", nullptr, true}},
       // WebhookService
       {"CreateWebhookSource", {"/v1/webhook-sources", {{"vendor", "whippy"}}, false}},
       {"ListWebhookSources", {"/v1/webhook-sources", nullptr, false}},

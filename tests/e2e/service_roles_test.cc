@@ -47,6 +47,8 @@ const GrantMatrix& ExpectedGrants() {
        {{"ai_events", "SELECT"},
         {"ai_event_associations", "SELECT"},
         {"customers", "SELECT"},
+        // The deliveries behind a customer's events, for their export (migration 0013).
+        {"webhook_deliveries", "SELECT"},
         {"api_keys", "SELECT,INSERT,UPDATE(expires_at,revoked_at)"},
         {"audit_events", "SELECT,INSERT"},
         // The outbound webhooks it hosts: endpoints (deleted through the API; their messages

@@ -21,11 +21,15 @@ RouteTable Table() {
 TEST(RouteTable, BuiltFromProtoOptions) {
   RouteTable table = Table();
   // MatchCustomer has no HTTP option: gRPC only. WatchCustomerEvents is server-sent events.
-  EXPECT_EQ(table.routes().size(), 16u) << "(the webhook service is not in this table)";
+  EXPECT_EQ(table.routes().size(), 17u) << "(the webhook service is not in this table)";
   auto watch = table.Match("GET", "/v1/customers/c-1/ai-events:watch");
   ASSERT_TRUE(watch.ok()) << watch.status();
   EXPECT_TRUE(watch->route->method->server_streaming());
   EXPECT_EQ(watch->path_params.at("customer_id"), "c-1");
+  // ExportCustomer streams one JSON document.
+  auto exported = table.Match("GET", "/v1/customers/c-1:export");
+  ASSERT_TRUE(exported.ok()) << exported.status();
+  EXPECT_EQ(exported->route->rule.stream_document_items(), "ai_events");
   auto count = table.Match("GET", "/v1/ai-events:count");
   ASSERT_TRUE(count.ok()) << count.status();
   EXPECT_EQ(count->route->GrpcPath(), "/aievents.v1.TimelineService/CountEvents");

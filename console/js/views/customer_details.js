@@ -1,6 +1,6 @@
 // Customer details: the customer's fields with an edit form, the AI Events section (their
-// timeline, filtered by type, paged, and updated live as events arrive), and the danger zone
-// to erase them.
+// timeline, filtered by type, paged, and updated live as events arrive), the export of their
+// data, and the danger zone to erase them.
 import { api } from '../api.js';
 import { rememberCustomer } from '../customers_cache.js';
 import { errorState, h, loading, replace } from '../dom.js';
@@ -10,6 +10,7 @@ import { navigate } from '../router.js';
 import { customerForm } from './customer_form.js';
 import { eraseSection, erasureSummary } from './erase_customer.js';
 import { eventList } from './event_list.js';
+import { exportSection } from './export_customer.js';
 
 export function renderCustomerDetails(main, route) {
   const id = route.segments[1];
@@ -58,6 +59,7 @@ export function renderCustomerDetails(main, route) {
         h('div', { class: 'field field-narrow' },
           h('label', { for: 'timeline-type' }, 'Type'), typeSelect),
         timeline),
+      exportSection({ customerId: customer.id }),
       eraseSection({
         current: () => shown,
         events: () => (type ? null : { count: seen.size, exact: loadedAll }),

@@ -57,7 +57,7 @@ export function erasureSummary(result, suppressAsked) {
 
 // `events`: what the page knows of their events, { count, exact }, or null.
 function eventsLine(events) {
-  const rest = ', with their transcripts and summaries, and any unmatched event that carries ' +
+  const rest = ', transcripts and summaries included, and any unmatched event that carries ' +
     'their email or phone';
   if (events?.exact && events.count === 0) {
     return 'Any unmatched AI event that carries their email or phone, with its transcript ' +

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_trail.h"
+#include "common/pg/delivery_row.h"
 #include "common/runtime/log.h"
 #include "common/runtime/status_macros.h"
 #include "common/text/proto_enum_names.h"
@@ -54,14 +55,6 @@ constexpr char kOperatorList[] = "webhook_operator_list";
   " (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros," \
   " (extract(epoch FROM disabled_at) * 1000000)::bigint AS disabled_micros"
 
-// Without the body: lists never carry it.
-#define AIEVENTS_DELIVERY_COLUMNS                                                         \
-  "id::text AS id, source_id::text AS source_id, vendor, message_id, event_type, status," \
-  " error, (extract(epoch FROM received_at) * 1000000)::bigint AS received_micros,"       \
-  " (extract(epoch FROM processed_at) * 1000000)::bigint AS processed_micros, attempts,"  \
-  " event_id::text AS event_id, headers::text AS headers,"                                \
-  " coalesce(call_key, '') AS call_key"
-
 template <typename Enum>
 Enum EnumFromName(const std::string& name) {
   const auto* value = FindEnumValueByShortName(google::protobuf::GetEnumDescriptor<Enum>(), name);
@@ -82,39 +75,6 @@ v1::WebhookSource SourceFromRow(const pqxx::row& row) {
         TimeUtil::MicrosecondsToTimestamp(row["disabled_micros"].as<int64_t>());
   }
   return source;
-}
-
-std::map<std::string, std::string> HeadersFromJson(const std::string& text) {
-  std::map<std::string, std::string> headers;
-  nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
-  if (!json.is_object()) return headers;
-  for (const auto& [key, value] : json.items()) {
-    if (value.is_string()) headers[key] = value.get<std::string>();
-  }
-  return headers;
-}
-
-v1::WebhookDelivery DeliveryFromRow(const pqxx::row& row) {
-  v1::WebhookDelivery delivery;
-  delivery.set_id(row["id"].as<std::string>());
-  delivery.set_source_id(row["source_id"].as<std::string>());
-  delivery.set_vendor(EnumFromName<v1::WebhookVendor>(row["vendor"].as<std::string>()));
-  delivery.set_message_id(row["message_id"].as<std::string>());
-  if (auto v = OptionalText(row["event_type"])) delivery.set_event_type(*v);
-  delivery.set_status(EnumFromName<v1::DeliveryStatus>(row["status"].as<std::string>()));
-  if (auto v = OptionalText(row["error"])) delivery.set_error(*v);
-  *delivery.mutable_received_at() =
-      TimeUtil::MicrosecondsToTimestamp(row["received_micros"].as<int64_t>());
-  if (!row["processed_micros"].is_null()) {
-    *delivery.mutable_processed_at() =
-        TimeUtil::MicrosecondsToTimestamp(row["processed_micros"].as<int64_t>());
-  }
-  delivery.set_attempts(row["attempts"].as<int>());
-  if (auto v = OptionalText(row["event_id"])) delivery.set_event_id(*v);
-  for (const auto& [key, value] : HeadersFromJson(row["headers"].as<std::string>())) {
-    (*delivery.mutable_headers())[key] = value;
-  }
-  return delivery;
 }
 
 StoredDelivery StoredFromRow(const pqxx::row& row) {
